@@ -1,0 +1,879 @@
+//! Building traces: importers feed spans in file order into a [`TraceSetBuilder`]; [`TraceSetBuilder::finish`]
+//! groups them by trace id and builds each immutable [`Trace`]: parent links, repair, pre-order layout and
+//! clock-skew adjustment.
+//!
+//! Repairs are never silent; each adds a [`SpanWarning`] to the span:
+//! - a parent id that is not in the trace → the span becomes a root (`MissingParent`);
+//! - a span that is its own parent → root (`SelfParent`);
+//! - repeated span ids → all kept, flagged `DuplicateId` — except Zipkin's shared client/server halves, where
+//!   the server half (`shared`) goes under the client half and children of that id go under the server half;
+//! - a parent cycle → cut at one span, which becomes a root (`CycleBroken`);
+//! - no start → the parent's start (`MissingStart`); no or negative duration → zero (`MissingDuration`,
+//!   `NegativeDuration`);
+//! - clock skew, as Jaeger's adjuster does it: a server span under a client span of another host that does not
+//!   fit inside its parent is shifted (with its subtree) to sit centred in the parent (`SkewAdjusted`).
+//!
+//! Everything is iterative (no recursion), so a 1,000,000-deep chain is as fine as a flat trace.
+
+use crate::ids::{SpanId, TraceId};
+use crate::intern::{Interner, StrId};
+use crate::time::{DurationNs, TimestampNs};
+use crate::trace::{
+    Arena, DroppedCounts, Event, Link, LinkKind, Resource, Scope, SpanColumns, SpanIdx, SpanKind, SpanWarning,
+    StatusCode, Trace, NO_PARENT,
+};
+use crate::value::{Attribute, Range32, StoredValue};
+use hashbrown::HashMap;
+use std::sync::Arc;
+
+/// Choices made while building.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BuildOptions {
+    /// Shift server spans into their client parents across hosts (on by default, as in Jaeger).
+    pub adjust_clock_skew: bool,
+}
+
+impl Default for BuildOptions {
+    fn default() -> Self {
+        BuildOptions { adjust_clock_skew: true }
+    }
+}
+
+/// One span as an importer hands it over. Reuse one draft for every span: [`TraceSetBuilder::add_span`]
+/// takes its contents and leaves it cleared, keeping the allocations.
+#[derive(Debug, Default, Clone)]
+pub struct SpanDraft {
+    pub trace_id: Option<TraceId>,
+    pub span_id: Option<SpanId>,
+    pub parent_id: Option<SpanId>,
+    pub name: StrId,
+    /// From [`TraceSetBuilder::add_resource`].
+    pub resource: u32,
+    /// From [`TraceSetBuilder::add_scope`]; 0 is "no scope".
+    pub scope: u32,
+    pub kind: SpanKind,
+    pub status: StatusCode,
+    pub status_message: StrId,
+    pub start: Option<TimestampNs>,
+    /// May be negative (repaired to zero with a warning).
+    pub duration: Option<DurationNs>,
+    pub flags: u32,
+    pub trace_state: StrId,
+    pub dropped: DroppedCounts,
+    /// Zipkin's `shared: true`: the server half of a client/server pair that shares one span id.
+    pub shared: bool,
+    pub attrs: Vec<Attribute>,
+    pub events: Vec<EventDraft>,
+    /// Attributes of all events, in order; each event says how many are its own.
+    pub event_attrs: Vec<Attribute>,
+    pub links: Vec<LinkDraft>,
+    pub link_attrs: Vec<Attribute>,
+    /// Warnings the source attached to the span (Jaeger `warnings`).
+    pub source_warnings: Vec<String>,
+}
+
+/// An event of a [`SpanDraft`]; its attributes are the next `attr_count` of `SpanDraft::event_attrs`.
+#[derive(Debug, Clone, Copy)]
+pub struct EventDraft {
+    pub time: TimestampNs,
+    pub name: StrId,
+    pub attr_count: u32,
+    pub dropped_attributes_count: u32,
+}
+
+/// A link of a [`SpanDraft`]; its attributes are the next `attr_count` of `SpanDraft::link_attrs`.
+#[derive(Debug, Clone, Copy)]
+pub struct LinkDraft {
+    pub kind: LinkKind,
+    pub trace_id: TraceId,
+    pub span_id: SpanId,
+    pub trace_state: StrId,
+    pub attr_count: u32,
+    pub dropped_attributes_count: u32,
+}
+
+impl SpanDraft {
+    /// Adds an event with its attributes.
+    pub fn push_event(&mut self, time: TimestampNs, name: StrId, attrs: impl IntoIterator<Item = Attribute>) {
+        let before = self.event_attrs.len();
+        self.event_attrs.extend(attrs);
+        let attr_count = (self.event_attrs.len() - before) as u32;
+        self.events.push(EventDraft { time, name, attr_count, dropped_attributes_count: 0 });
+    }
+
+    fn clear(&mut self) {
+        let keep = (
+            std::mem::take(&mut self.attrs),
+            std::mem::take(&mut self.events),
+            std::mem::take(&mut self.event_attrs),
+            std::mem::take(&mut self.links),
+            std::mem::take(&mut self.link_attrs),
+            std::mem::take(&mut self.source_warnings),
+        );
+        *self = SpanDraft::default();
+        (self.attrs, self.events, self.event_attrs, self.links, self.link_attrs, self.source_warnings) = keep;
+        self.attrs.clear();
+        self.events.clear();
+        self.event_attrs.clear();
+        self.links.clear();
+        self.link_attrs.clear();
+        self.source_warnings.clear();
+    }
+}
+
+/// A point to roll back to when a file fails half-way, so what other files brought stays intact.
+#[derive(Debug, Clone, Copy)]
+pub struct Checkpoint {
+    spans: usize,
+    traces: usize,
+    attrs: usize,
+    blobs: usize,
+    events: usize,
+    links: usize,
+    resources: usize,
+    scopes: usize,
+    warnings: usize,
+    dropped: usize,
+}
+
+/// Collects spans of any number of traces, from any number of files, and builds them.
+#[derive(Debug)]
+pub struct TraceSetBuilder {
+    interner: Interner,
+    attrs: Vec<Attribute>,
+    blobs: Vec<u8>,
+    events: Vec<Event>,
+    links: Vec<Link>,
+    resources: Vec<Resource>,
+    scopes: Vec<Scope>,
+    /// Span columns in arrival order (tree columns unused until `finish`).
+    cols: SpanColumns,
+    trace_of: Vec<u32>,
+    shared: Vec<bool>,
+    warnings: Vec<(u32, SpanWarning)>,
+    dropped: Vec<(u32, DroppedCounts)>,
+    trace_ids: Vec<TraceId>,
+    trace_index: HashMap<u128, u32>,
+    raw_trace_ids: HashMap<u128, StrId>,
+    raw_span_ids: HashMap<u64, StrId>,
+}
+
+impl Default for TraceSetBuilder {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl TraceSetBuilder {
+    pub fn new() -> Self {
+        TraceSetBuilder {
+            interner: Interner::default(),
+            attrs: Vec::new(),
+            blobs: Vec::new(),
+            events: Vec::new(),
+            links: Vec::new(),
+            resources: Vec::new(),
+            // Scope 0 is "no scope recorded".
+            scopes: vec![Scope::default()],
+            cols: SpanColumns::default(),
+            trace_of: Vec::new(),
+            shared: Vec::new(),
+            warnings: Vec::new(),
+            dropped: Vec::new(),
+            trace_ids: Vec::new(),
+            trace_index: HashMap::new(),
+            raw_trace_ids: HashMap::new(),
+            raw_span_ids: HashMap::new(),
+        }
+    }
+
+    /// Spans added so far (all traces).
+    pub fn span_count(&self) -> usize {
+        self.trace_of.len()
+    }
+
+    pub fn intern(&mut self, s: &str) -> StrId {
+        self.interner.intern(s)
+    }
+
+    pub fn str_value(&mut self, s: &str) -> StoredValue {
+        StoredValue::str(self.interner.intern(s))
+    }
+
+    pub fn bytes_value(&mut self, bytes: &[u8]) -> StoredValue {
+        let start = self.blobs.len();
+        self.blobs.extend_from_slice(bytes);
+        StoredValue::bytes(Range32::of(start, self.blobs.len()))
+    }
+
+    /// An array value from its elements.
+    pub fn array_value(&mut self, items: &[StoredValue]) -> StoredValue {
+        let start = self.attrs.len();
+        self.attrs.extend(items.iter().map(|v| Attribute::new(StrId::EMPTY, *v)));
+        StoredValue::array(Range32::of(start, self.attrs.len()))
+    }
+
+    /// A key-value list value from its entries.
+    pub fn kvlist_value(&mut self, entries: &[Attribute]) -> StoredValue {
+        let start = self.attrs.len();
+        self.attrs.extend_from_slice(entries);
+        StoredValue::kvlist(Range32::of(start, self.attrs.len()))
+    }
+
+    /// Shorthand for an attribute with an interned key.
+    pub fn attr(&mut self, key: &str, value: StoredValue) -> Attribute {
+        Attribute::new(self.interner.intern(key), value)
+    }
+
+    /// Shorthand for a string attribute.
+    pub fn str_attr(&mut self, key: &str, value: &str) -> Attribute {
+        let v = self.str_value(value);
+        self.attr(key, v)
+    }
+
+    /// Registers a resource (service) and returns its index for [`SpanDraft::resource`].
+    pub fn add_resource(&mut self, service: &str, attrs: &[Attribute]) -> u32 {
+        let service = self.interner.intern(service);
+        let start = self.attrs.len();
+        self.attrs.extend_from_slice(attrs);
+        self.resources.push(Resource { service, attrs: Range32::of(start, self.attrs.len()) });
+        (self.resources.len() - 1) as u32
+    }
+
+    /// Registers an instrumentation scope and returns its index for [`SpanDraft::scope`].
+    pub fn add_scope(&mut self, name: &str, version: &str, attrs: &[Attribute]) -> u32 {
+        let name = self.interner.intern(name);
+        let version = self.interner.intern(version);
+        let start = self.attrs.len();
+        self.attrs.extend_from_slice(attrs);
+        self.scopes.push(Scope { name, version, attrs: Range32::of(start, self.attrs.len()) });
+        (self.scopes.len() - 1) as u32
+    }
+
+    /// A trace id from its source text: hex, or any other text (hashed; the text is kept for display).
+    pub fn trace_id_from_text(&mut self, text: &str) -> TraceId {
+        match TraceId::from_hex(text) {
+            Some(id) => id,
+            None => {
+                let id = TraceId::from_opaque_text(text);
+                let s = self.interner.intern(text);
+                self.raw_trace_ids.insert(id.value, s);
+                id
+            }
+        }
+    }
+
+    /// A span id from its source text: `None` for empty or all-zero text; non-hex text is hashed and kept.
+    pub fn span_id_from_text(&mut self, text: &str) -> Option<SpanId> {
+        if text.is_empty() || text.bytes().all(|b| b == b'0') {
+            return None;
+        }
+        match SpanId::from_hex(text) {
+            Some(id) => Some(id),
+            None => {
+                let id = SpanId::from_opaque_text(text);
+                let s = self.interner.intern(text);
+                self.raw_span_ids.insert(id.get(), s);
+                Some(id)
+            }
+        }
+    }
+
+    /// Where a later [`TraceSetBuilder::rollback`] returns to.
+    pub fn checkpoint(&self) -> Checkpoint {
+        Checkpoint {
+            spans: self.trace_of.len(),
+            traces: self.trace_ids.len(),
+            attrs: self.attrs.len(),
+            blobs: self.blobs.len(),
+            events: self.events.len(),
+            links: self.links.len(),
+            resources: self.resources.len(),
+            scopes: self.scopes.len(),
+            warnings: self.warnings.len(),
+            dropped: self.dropped.len(),
+        }
+    }
+
+    /// Forgets everything added since `cp` (interned strings stay; they cost little and harm nothing).
+    pub fn rollback(&mut self, cp: Checkpoint) {
+        for id in self.trace_ids.drain(cp.traces..) {
+            self.trace_index.remove(&id.value);
+        }
+        self.attrs.truncate(cp.attrs);
+        self.blobs.truncate(cp.blobs);
+        self.events.truncate(cp.events);
+        self.links.truncate(cp.links);
+        self.resources.truncate(cp.resources);
+        self.scopes.truncate(cp.scopes);
+        self.warnings.truncate(cp.warnings);
+        self.dropped.truncate(cp.dropped);
+        let c = &mut self.cols;
+        let n = cp.spans;
+        self.trace_of.truncate(n);
+        self.shared.truncate(n);
+        c.span_id.truncate(n);
+        c.parent_id.truncate(n);
+        c.name.truncate(n);
+        c.resource.truncate(n);
+        c.scope.truncate(n);
+        c.kind.truncate(n);
+        c.status.truncate(n);
+        c.status_message.truncate(n);
+        c.start.truncate(n);
+        c.duration.truncate(n);
+        c.attrs.truncate(n);
+        c.events.truncate(n);
+        c.links.truncate(n);
+        c.flags.truncate(n);
+        c.trace_state.truncate(n);
+    }
+
+    /// Adds one span and clears `d` for the next. A span without a trace id joins trace 0 (id `0`); without a
+    /// span id it gets one made up from its position, with a warning. `resource` must come from
+    /// [`TraceSetBuilder::add_resource`] (a resource is made on demand if none exists yet).
+    pub fn add_span(&mut self, d: &mut SpanDraft) {
+        let pos = self.trace_of.len() as u32;
+        let trace_id = d.trace_id.unwrap_or(TraceId { value: 0, wide: true });
+        let next = self.trace_ids.len() as u32;
+        let t = *self.trace_index.entry(trace_id.value).or_insert(next);
+        if t == next {
+            self.trace_ids.push(trace_id);
+        } else if trace_id.wide && !self.trace_ids[t as usize].wide {
+            self.trace_ids[t as usize].wide = true;
+        }
+        self.trace_of.push(t);
+        self.shared.push(d.shared);
+        let span_id = match d.span_id {
+            Some(id) => id,
+            None => {
+                self.warnings.push((pos, SpanWarning::Source("the span has no id; one was made up".into())));
+                SpanId::from_opaque_text(&format!("spanscope-missing-id-{pos}"))
+            }
+        };
+        if self.resources.is_empty() {
+            self.add_resource("unknown_service", &[]);
+        }
+        let c = &mut self.cols;
+        c.span_id.push(span_id);
+        c.parent_id.push(d.parent_id);
+        c.name.push(d.name);
+        c.resource.push(d.resource.min(self.resources.len() as u32 - 1));
+        c.scope.push(d.scope.min(self.scopes.len() as u32 - 1));
+        c.kind.push(d.kind);
+        c.status.push(d.status);
+        c.status_message.push(d.status_message);
+        c.start.push(d.start.unwrap_or(TimestampNs(i64::MIN)));
+        if d.start.is_none() {
+            self.warnings.push((pos, SpanWarning::MissingStart));
+        }
+        let duration = match d.duration {
+            None => {
+                self.warnings.push((pos, SpanWarning::MissingDuration));
+                DurationNs::ZERO
+            }
+            Some(x) if x.0 < 0 => {
+                self.warnings.push((pos, SpanWarning::NegativeDuration));
+                DurationNs::ZERO
+            }
+            Some(x) => x,
+        };
+        c.duration.push(duration);
+        let a0 = self.attrs.len();
+        self.attrs.extend_from_slice(&d.attrs);
+        c.attrs.push(Range32::of(a0, self.attrs.len()));
+        let e0 = self.events.len();
+        let mut k = 0usize;
+        for e in &d.events {
+            let s = self.attrs.len();
+            let end = (k + e.attr_count as usize).min(d.event_attrs.len());
+            self.attrs.extend_from_slice(&d.event_attrs[k.min(end)..end]);
+            k = end;
+            self.events.push(Event {
+                time: e.time,
+                name: e.name,
+                attrs: Range32::of(s, self.attrs.len()),
+                dropped_attributes_count: e.dropped_attributes_count,
+            });
+        }
+        c.events.push(Range32::of(e0, self.events.len()));
+        let l0 = self.links.len();
+        let mut k = 0usize;
+        for l in &d.links {
+            let s = self.attrs.len();
+            let end = (k + l.attr_count as usize).min(d.link_attrs.len());
+            self.attrs.extend_from_slice(&d.link_attrs[k.min(end)..end]);
+            k = end;
+            self.links.push(Link {
+                kind: l.kind,
+                trace_id: l.trace_id,
+                span_id: l.span_id,
+                trace_state: l.trace_state,
+                attrs: Range32::of(s, self.attrs.len()),
+                dropped_attributes_count: l.dropped_attributes_count,
+            });
+        }
+        c.links.push(Range32::of(l0, self.links.len()));
+        c.flags.push(d.flags);
+        c.trace_state.push(d.trace_state);
+        if d.dropped != DroppedCounts::default() {
+            self.dropped.push((pos, d.dropped));
+        }
+        for w in d.source_warnings.drain(..) {
+            self.warnings.push((pos, SpanWarning::Source(w)));
+        }
+        d.clear();
+    }
+
+    /// Builds every trace, in the order their first span arrived.
+    pub fn finish(self, opts: &BuildOptions) -> Vec<Trace> {
+        let TraceSetBuilder {
+            interner,
+            attrs,
+            blobs,
+            mut events,
+            links,
+            resources,
+            scopes,
+            cols,
+            trace_of,
+            shared,
+            warnings,
+            dropped,
+            trace_ids,
+            trace_index: _,
+            raw_trace_ids,
+            raw_span_ids,
+        } = self;
+        let strings = interner.freeze();
+
+        // Services: distinct names over all resources, first-seen order.
+        let mut services: Vec<StrId> = Vec::new();
+        let mut service_of_resource = Vec::with_capacity(resources.len());
+        {
+            let mut seen: HashMap<StrId, u32> = HashMap::new();
+            for r in &resources {
+                let next = services.len() as u32;
+                let k = *seen.entry(r.service).or_insert(next);
+                if k == next {
+                    services.push(r.service);
+                }
+                service_of_resource.push(k);
+            }
+        }
+        let host_of_resource: Vec<StrId> =
+            resources.iter().map(|r| host_key(r, &attrs, &strings)).collect();
+
+        // Group span positions by trace (counting sort keeps arrival order inside each trace).
+        let n_traces = trace_ids.len();
+        let mut offsets = vec![0u32; n_traces + 1];
+        for &t in &trace_of {
+            offsets[t as usize + 1] += 1;
+        }
+        for t in 0..n_traces {
+            offsets[t + 1] += offsets[t];
+        }
+        let mut members = vec![0u32; trace_of.len()];
+        {
+            let mut fill = offsets.clone();
+            for (i, &t) in trace_of.iter().enumerate() {
+                members[fill[t as usize] as usize] = i as u32;
+                fill[t as usize] += 1;
+            }
+        }
+        let mut warnings_by_span: HashMap<u32, Vec<SpanWarning>> = HashMap::new();
+        for (i, w) in warnings {
+            warnings_by_span.entry(i).or_default().push(w);
+        }
+        let dropped_by_span: HashMap<u32, DroppedCounts> = dropped.into_iter().collect();
+
+        let mut built = Vec::with_capacity(n_traces);
+        let mut shifts: Vec<(Range32, i64)> = Vec::new();
+        for t in 0..n_traces {
+            let ids = &members[offsets[t] as usize..offsets[t + 1] as usize];
+            let input = TreeInput {
+                cols: &cols,
+                shared: &shared,
+                ids,
+                warnings_by_span: &warnings_by_span,
+                host_of_resource: &host_of_resource,
+                opts,
+            };
+            let mut tb = build_tree(&input);
+            // Side tables keyed by arrival position → final position.
+            for (final_pos, &arrival) in tb.order.iter().enumerate() {
+                if let Some(d) = dropped_by_span.get(&arrival) {
+                    tb.dropped.push((SpanIdx(final_pos as u32), *d));
+                }
+                let id = cols.span_id[arrival as usize];
+                if let Some(s) = raw_span_ids.get(&id.get()) {
+                    tb.raw_span_ids.push((SpanIdx(final_pos as u32), *s));
+                }
+            }
+            shifts.append(&mut tb.event_shifts);
+            let id = trace_ids[t];
+            let raw_trace_id = raw_trace_ids.get(&id.value).map(|s| strings.get(*s).to_string());
+            built.push((id, raw_trace_id, tb));
+        }
+        for (r, delta) in shifts {
+            for e in &mut events[r.range()] {
+                e.time = TimestampNs(e.time.0.saturating_add(delta));
+            }
+        }
+        let arena = Arc::new(Arena { strings, attrs, blobs, events, links, resources, scopes });
+        let services = Arc::new(services);
+        let service_of_resource = Arc::new(service_of_resource);
+        built
+            .into_iter()
+            .map(|(id, raw_trace_id, tb)| {
+                let mut trace_services = Vec::new();
+                let mut seen = vec![false; services.len()];
+                for &r in &tb.spans.resource {
+                    let s = service_of_resource[r as usize];
+                    if !seen[s as usize] {
+                        seen[s as usize] = true;
+                        trace_services.push(s);
+                    }
+                }
+                Trace {
+                    id,
+                    arena: Arc::clone(&arena),
+                    spans: tb.spans,
+                    roots: tb.roots,
+                    service_of_resource: Arc::clone(&service_of_resource),
+                    services: Arc::clone(&services),
+                    trace_services,
+                    warnings: tb.warnings,
+                    dropped: tb.dropped,
+                    raw_span_ids: tb.raw_span_ids,
+                    raw_trace_id,
+                    start: tb.start,
+                    end: tb.end,
+                    max_depth: tb.max_depth,
+                    error_count: tb.error_count,
+                }
+            })
+            .collect()
+    }
+}
+
+/// What identifies the machine a resource ran on, for clock-skew decisions: a host or address attribute, or
+/// failing those the service name.
+fn host_key(r: &Resource, attrs: &[Attribute], strings: &crate::intern::Strings) -> StrId {
+    const HOST_KEYS: [&str; 7] = ["host.name", "host.id", "hostname", "ip", "host.ip", "net.host.ip", "ipv4"];
+    for k in HOST_KEYS {
+        for a in &attrs[r.attrs.range()] {
+            if strings.get(a.key()) == k {
+                if let Some(s) = a.stored().as_str_id() {
+                    return s;
+                }
+            }
+        }
+    }
+    r.service
+}
+
+struct TreeInput<'a> {
+    cols: &'a SpanColumns,
+    shared: &'a [bool],
+    /// Arrival positions of this trace's spans, in arrival order.
+    ids: &'a [u32],
+    warnings_by_span: &'a HashMap<u32, Vec<SpanWarning>>,
+    host_of_resource: &'a [StrId],
+    opts: &'a BuildOptions,
+}
+
+struct TreeOutput {
+    spans: SpanColumns,
+    /// Final position → arrival position.
+    order: Vec<u32>,
+    roots: Vec<SpanIdx>,
+    warnings: Vec<(SpanIdx, SpanWarning)>,
+    dropped: Vec<(SpanIdx, DroppedCounts)>,
+    raw_span_ids: Vec<(SpanIdx, StrId)>,
+    event_shifts: Vec<(Range32, i64)>,
+    start: TimestampNs,
+    end: TimestampNs,
+    max_depth: u32,
+    error_count: u32,
+}
+
+const NONE: u32 = u32::MAX;
+
+fn build_tree(inp: &TreeInput<'_>) -> TreeOutput {
+    let n = inp.ids.len();
+    let col = inp.cols;
+    let arrival = |j: usize| inp.ids[j] as usize;
+    let mut local_warnings: Vec<Vec<SpanWarning>> = vec![Vec::new(); n];
+    for (j, w) in local_warnings.iter_mut().enumerate() {
+        if let Some(ws) = inp.warnings_by_span.get(&(arrival(j) as u32)) {
+            w.extend(ws.iter().cloned());
+        }
+    }
+
+    // 1. Which local span answers to each id: (first unshared, first shared).
+    let mut by_id: HashMap<u64, (u32, u32)> = HashMap::with_capacity(n);
+    let mut duplicate = vec![false; n];
+    for j in 0..n {
+        let id = col.span_id[arrival(j)].get();
+        let is_shared = inp.shared[arrival(j)];
+        let e = by_id.entry(id).or_insert((NONE, NONE));
+        let slot = if is_shared { &mut e.1 } else { &mut e.0 };
+        if *slot == NONE {
+            *slot = j as u32;
+        } else {
+            duplicate[j] = true;
+            duplicate[*slot as usize] = true;
+        }
+    }
+    for (j, d) in duplicate.iter().enumerate() {
+        if *d {
+            local_warnings[j].push(SpanWarning::DuplicateId);
+        }
+    }
+
+    // 2. Parents.
+    let mut parent = vec![NONE; n];
+    for j in 0..n {
+        let a = arrival(j);
+        let own = col.span_id[a];
+        let (first_unshared, _) = by_id[&own.get()];
+        if inp.shared[a] && first_unshared != NONE {
+            parent[j] = first_unshared; // server half under its client half
+            continue;
+        }
+        let Some(p) = col.parent_id[a] else { continue };
+        if p == own {
+            local_warnings[j].push(SpanWarning::SelfParent);
+            continue;
+        }
+        match by_id.get(&p.get()) {
+            Some(&(u, s)) => parent[j] = if s != NONE { s } else { u },
+            None => local_warnings[j].push(SpanWarning::MissingParent(p)),
+        }
+    }
+
+    // 3. Break cycles: spans not reachable from a root.
+    let mut reached = vec![false; n];
+    {
+        let (kids_at, kids) = children_csr(&parent);
+        let mut stack: Vec<u32> = (0..n as u32).filter(|&j| parent[j as usize] == NONE).collect();
+        mark_reached(&mut stack, &mut reached, &kids_at, &kids);
+        let mut stamp = vec![NONE; n];
+        for j in 0..n {
+            if reached[j] {
+                continue;
+            }
+            // Walk up until a span repeats: that span is on the cycle.
+            let mut x = j;
+            while stamp[x] != j as u32 && !reached[x] {
+                stamp[x] = j as u32;
+                x = parent[x] as usize;
+            }
+            if reached[x] {
+                continue; // hangs under a span this loop already freed
+            }
+            let cut_from = col.span_id[arrival(parent[x] as usize)];
+            local_warnings[x].push(SpanWarning::CycleBroken(cut_from));
+            parent[x] = NONE;
+            stack.push(x as u32);
+            mark_reached(&mut stack, &mut reached, &kids_at, &kids);
+        }
+    }
+
+    // 4. Children in start order (a missing start sorts as its parent's start; fixed below).
+    let (kids_at, mut kids) = children_csr(&parent);
+    let mut start: Vec<i64> = (0..n).map(|j| col.start[arrival(j)].0).collect();
+    let mut roots: Vec<u32> = (0..n as u32).filter(|&j| parent[j as usize] == NONE).collect();
+    let known_min = start.iter().copied().filter(|&s| s != i64::MIN).min().unwrap_or(0);
+    {
+        // Top-down fill of missing starts, breadth-first from the roots.
+        let mut queue: Vec<u32> = roots.clone();
+        for &r in &roots {
+            if start[r as usize] == i64::MIN {
+                start[r as usize] = known_min;
+            }
+        }
+        let mut k = 0;
+        while k < queue.len() {
+            let p = queue[k] as usize;
+            k += 1;
+            for &c in &kids[kids_at[p] as usize..kids_at[p + 1] as usize] {
+                if start[c as usize] == i64::MIN {
+                    start[c as usize] = start[p];
+                }
+                queue.push(c);
+            }
+        }
+    }
+    roots.sort_by_key(|&j| (start[j as usize], j));
+    for p in 0..n {
+        kids[kids_at[p] as usize..kids_at[p + 1] as usize].sort_by_key(|&c| (start[c as usize], c));
+    }
+
+    // 5. Pre-order layout.
+    let mut order: Vec<u32> = Vec::with_capacity(n); // final position → local index
+    let mut stack: Vec<u32> = roots.iter().rev().copied().collect();
+    while let Some(j) = stack.pop() {
+        order.push(j);
+        let ks = &kids[kids_at[j as usize] as usize..kids_at[j as usize + 1] as usize];
+        stack.extend(ks.iter().rev());
+    }
+    debug_assert_eq!(order.len(), n);
+    let mut pos_of = vec![0u32; n];
+    for (p, &j) in order.iter().enumerate() {
+        pos_of[j as usize] = p as u32;
+    }
+
+    // 6. Columns in final order.
+    let mut out = SpanColumns::default();
+    let pick = |j: u32| inp.ids[j as usize] as usize;
+    out.span_id = order.iter().map(|&j| col.span_id[pick(j)]).collect();
+    out.parent_id = order.iter().map(|&j| col.parent_id[pick(j)]).collect();
+    out.parent = order.iter().map(|&j| if parent[j as usize] == NONE { NO_PARENT } else { pos_of[parent[j as usize] as usize] }).collect();
+    out.name = order.iter().map(|&j| col.name[pick(j)]).collect();
+    out.resource = order.iter().map(|&j| col.resource[pick(j)]).collect();
+    out.scope = order.iter().map(|&j| col.scope[pick(j)]).collect();
+    out.kind = order.iter().map(|&j| col.kind[pick(j)]).collect();
+    out.status = order.iter().map(|&j| col.status[pick(j)]).collect();
+    out.status_message = order.iter().map(|&j| col.status_message[pick(j)]).collect();
+    out.start = order.iter().map(|&j| TimestampNs(start[j as usize])).collect();
+    out.duration = order.iter().map(|&j| col.duration[pick(j)]).collect();
+    out.attrs = order.iter().map(|&j| col.attrs[pick(j)]).collect();
+    out.events = order.iter().map(|&j| col.events[pick(j)]).collect();
+    out.links = order.iter().map(|&j| col.links[pick(j)]).collect();
+    out.flags = order.iter().map(|&j| col.flags[pick(j)]).collect();
+    out.trace_state = order.iter().map(|&j| col.trace_state[pick(j)]).collect();
+    let mut depth = vec![0u32; n];
+    for i in 0..n {
+        let p = out.parent[i];
+        if p != NO_PARENT {
+            depth[i] = depth[p as usize] + 1;
+        }
+    }
+    let mut size = vec![1u32; n];
+    for i in (0..n).rev() {
+        let p = out.parent[i];
+        if p != NO_PARENT {
+            size[p as usize] += size[i];
+        }
+    }
+    out.subtree_end = (0..n).map(|i| i as u32 + size[i]).collect();
+    out.depth = depth;
+
+    let mut warnings: Vec<(SpanIdx, SpanWarning)> = Vec::new();
+    for (p, &j) in order.iter().enumerate() {
+        for w in std::mem::take(&mut local_warnings[j as usize]) {
+            warnings.push((SpanIdx(p as u32), w));
+        }
+    }
+
+    // 7. Clock skew, top-down in pre-order (parents are final before their children).
+    let mut event_shifts = Vec::new();
+    if inp.opts.adjust_clock_skew {
+        let mut delta = vec![0i64; n];
+        let mut skew_warnings = Vec::new();
+        for i in 0..n {
+            let p = out.parent[i];
+            if p == NO_PARENT {
+                continue;
+            }
+            let p = p as usize;
+            let inherited = delta[p];
+            let crosses_hosts = inp.host_of_resource[out.resource[i] as usize]
+                != inp.host_of_resource[out.resource[p] as usize];
+            let rpc_pair = out.kind[i] == SpanKind::Server && out.kind[p] == SpanKind::Client;
+            let d = if rpc_pair && crosses_hosts {
+                // The parent is already adjusted; the child not yet (it may inherit nothing across hosts).
+                skew(out.start[p].0, out.duration[p].0, out.start[i].0, out.duration[i].0)
+            } else {
+                inherited
+            };
+            if d != 0 {
+                delta[i] = d;
+                out.start[i] = TimestampNs(out.start[i].0.saturating_add(d));
+                event_shifts.push((out.events[i], d));
+                skew_warnings.push((SpanIdx(i as u32), SpanWarning::SkewAdjusted(DurationNs(d))));
+            }
+        }
+        warnings.extend(skew_warnings);
+        warnings.sort_by_key(|(s, _)| *s);
+    }
+
+    let (mut lo, mut hi) = (i64::MAX, i64::MIN);
+    for i in 0..n {
+        lo = lo.min(out.start[i].0);
+        hi = hi.max(out.start[i].0.saturating_add(out.duration[i].0));
+    }
+    if n == 0 {
+        (lo, hi) = (0, 0);
+    }
+    let error_count = out.status.iter().filter(|s| **s == StatusCode::Error).count() as u32;
+    let max_depth = out.depth.iter().copied().max().unwrap_or(0);
+    let roots = roots.iter().map(|&j| SpanIdx(pos_of[j as usize])).collect();
+    TreeOutput {
+        spans: out,
+        order: order.iter().map(|&j| inp.ids[j as usize]).collect(),
+        roots,
+        warnings,
+        dropped: Vec::new(),
+        raw_span_ids: Vec::new(),
+        event_shifts,
+        start: TimestampNs(lo),
+        end: TimestampNs(hi),
+        max_depth,
+        error_count,
+    }
+}
+
+/// Jaeger's clock-skew rule: the shift that puts a child inside its parent, or 0 when it already fits.
+/// A child longer than its parent is aligned to the parent's start.
+fn skew(parent_start: i64, parent_dur: i64, child_start: i64, child_dur: i64) -> i64 {
+    if parent_dur < child_dur {
+        return parent_start.saturating_sub(child_start);
+    }
+    let child_end = child_start.saturating_add(child_dur);
+    let parent_end = parent_start.saturating_add(parent_dur);
+    if child_start >= parent_start && child_end <= parent_end {
+        return 0;
+    }
+    let latency = (parent_dur - child_dur) / 2;
+    parent_start.saturating_add(latency).saturating_sub(child_start)
+}
+
+/// Children lists in compressed form: the children of `j` are `kids[at[j]..at[j+1]]`, in local order.
+fn children_csr(parent: &[u32]) -> (Vec<u32>, Vec<u32>) {
+    let n = parent.len();
+    let mut at = vec![0u32; n + 1];
+    for &p in parent {
+        if p != NONE {
+            at[p as usize + 1] += 1;
+        }
+    }
+    for j in 0..n {
+        at[j + 1] += at[j];
+    }
+    let mut fill = at.clone();
+    let mut kids = vec![0u32; at[n] as usize];
+    for (j, &p) in parent.iter().enumerate() {
+        if p != NONE {
+            kids[fill[p as usize] as usize] = j as u32;
+            fill[p as usize] += 1;
+        }
+    }
+    (at, kids)
+}
+
+fn mark_reached(stack: &mut Vec<u32>, reached: &mut [bool], at: &[u32], kids: &[u32]) {
+    while let Some(j) = stack.pop() {
+        if reached[j as usize] {
+            continue;
+        }
+        reached[j as usize] = true;
+        for &c in &kids[at[j as usize] as usize..at[j as usize + 1] as usize] {
+            if !reached[c as usize] {
+                stack.push(c);
+            }
+        }
+    }
+}

@@ -1,0 +1,343 @@
+//! Importers: bytes in, spans out. The format is detected from the content, never from a file name:
+//! [`detect`] reads only as far into the document as it takes to see which keys it opens with, then the
+//! format's own module parses it into a [`TraceSetBuilder`].
+//!
+//! | format | module | what it reads |
+//! |---|---|---|
+//! | Jaeger JSON | [`jaeger`] | query-API envelope `{data:[…]}` / `{data:{…}}`, a bare trace, an array of traces, a spans array with embedded `process` |
+//! | OTLP JSON | [`otlp`] | `resourceSpans` (and legacy `instrumentationLibrarySpans`), Tempo `batches` and `{"trace":…}`, Jaeger api_v3 `{"result":…}`, JSON Lines |
+//! | Zipkin v2 | [`zipkin`] | a span array, a single span, or a list of traces (array of span arrays) |
+//!
+//! Errors name the problem: an unknown format says what was looked for; malformed JSON gives line and column;
+//! a value of the wrong shape gives its JSON path and what was expected.
+
+pub mod jaeger;
+pub mod otlp;
+pub mod zipkin;
+
+use crate::build::{BuildOptions, TraceSetBuilder};
+use crate::trace::Trace;
+use std::fmt;
+
+/// A trace file format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Format {
+    Jaeger,
+    Otlp,
+    Zipkin,
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Format::Jaeger => "Jaeger JSON",
+            Format::Otlp => "OTLP JSON",
+            Format::Zipkin => "Zipkin v2 JSON",
+        })
+    }
+}
+
+/// Why a document could not be imported.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ImportError {
+    #[error("the file is empty")]
+    Empty,
+    #[error("not valid JSON: {message} at line {line}, column {column}")]
+    Syntax { message: String, line: usize, column: usize },
+    #[error("not a trace format spanscope knows: {found}. Looked for OTLP JSON (`resourceSpans`, Tempo `batches` or `trace`, Jaeger api_v3 `result`), Jaeger JSON (`data`, or a trace with `traceID` and `spans`) and Zipkin v2 (an array of spans with `traceId` and `id`)")]
+    UnknownFormat { found: String },
+    #[error("{format}: at {path}: {message} (line {line}, column {column})")]
+    Shape { format: Format, path: String, message: String, line: usize, column: usize },
+    #[error("{format}: {message}")]
+    Content { format: Format, message: String },
+}
+
+/// What one document contributed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportSummary {
+    pub format: Format,
+    pub spans: usize,
+}
+
+/// Detects the format and parses `bytes` into `b`. On error nothing of this document stays in `b`.
+pub fn import_into(b: &mut TraceSetBuilder, bytes: &[u8]) -> Result<ImportSummary, ImportError> {
+    let format = detect(bytes)?;
+    let cp = b.checkpoint();
+    let before = b.span_count();
+    let body = strip_bom(bytes);
+    let result = match format {
+        Format::Jaeger => jaeger::parse(b, body),
+        Format::Otlp => otlp::parse(b, body),
+        Format::Zipkin => zipkin::parse(b, body),
+    };
+    match result {
+        Ok(()) => Ok(ImportSummary { format, spans: b.span_count() - before }),
+        Err(e) => {
+            b.rollback(cp);
+            Err(e)
+        }
+    }
+}
+
+/// Imports one document and builds its traces with default options.
+pub fn import(bytes: &[u8]) -> Result<Vec<Trace>, ImportError> {
+    let mut b = TraceSetBuilder::new();
+    import_into(&mut b, bytes)?;
+    Ok(b.finish(&BuildOptions::default()))
+}
+
+fn strip_bom(bytes: &[u8]) -> &[u8] {
+    bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
+}
+
+/// Which format `bytes` holds, judged from the keys the document opens with.
+pub fn detect(bytes: &[u8]) -> Result<Format, ImportError> {
+    let body = strip_bom(bytes);
+    let mut s = Scanner { b: body, i: 0 };
+    s.ws();
+    match s.peek() {
+        None => Err(ImportError::Empty),
+        Some(b'{') => {
+            let keys = s.object_keys(decisive_object_key)?;
+            classify_object(&keys).ok_or_else(|| ImportError::UnknownFormat { found: describe_keys("a JSON object", &keys) })
+        }
+        Some(b'[') => {
+            s.i += 1;
+            s.ws();
+            match s.peek() {
+                Some(b']') => Ok(Format::Zipkin), // an empty list: Zipkin's answer for "no spans"
+                Some(b'[') => Ok(Format::Zipkin), // a list of traces, each a list of spans (Zipkin /api/v2/traces)
+                Some(b'{') => {
+                    let keys = s.object_keys(decisive_element_key)?;
+                    classify_element(&keys).ok_or_else(|| ImportError::UnknownFormat {
+                        found: describe_keys("an array whose first element is an object", &keys),
+                    })
+                }
+                Some(_) => Err(ImportError::UnknownFormat { found: "an array that does not hold objects".into() }),
+                None => Err(s.eof_error()),
+            }
+        }
+        Some(_) => Err(syntax_error(body)),
+    }
+}
+
+fn decisive_object_key(k: &str) -> bool {
+    matches!(k, "resourceSpans" | "batches" | "result" | "trace" | "data" | "spans" | "traceID" | "spanID" | "id")
+}
+
+fn decisive_element_key(k: &str) -> bool {
+    matches!(k, "resourceSpans" | "spans" | "spanID" | "operationName" | "id" | "localEndpoint")
+}
+
+fn classify_object(keys: &[String]) -> Option<Format> {
+    let has = |k: &str| keys.iter().any(|x| x == k);
+    if has("resourceSpans") || has("batches") || has("result") || has("trace") {
+        return Some(Format::Otlp);
+    }
+    if has("data") || has("spans") || has("traceID") || has("spanID") {
+        return Some(Format::Jaeger);
+    }
+    if has("traceId") && (has("id") || has("localEndpoint")) {
+        return Some(Format::Zipkin);
+    }
+    None
+}
+
+fn classify_element(keys: &[String]) -> Option<Format> {
+    let has = |k: &str| keys.iter().any(|x| x == k);
+    if has("resourceSpans") {
+        return Some(Format::Otlp);
+    }
+    if has("spans") || has("spanID") || has("operationName") || has("traceID") {
+        return Some(Format::Jaeger);
+    }
+    if has("id") || has("localEndpoint") || has("traceId") {
+        return Some(Format::Zipkin);
+    }
+    None
+}
+
+fn describe_keys(what: &str, keys: &[String]) -> String {
+    if keys.is_empty() {
+        return format!("{what} with no keys");
+    }
+    let shown: Vec<String> = keys.iter().take(8).map(|k| format!("`{k}`")).collect();
+    format!("{what} with keys {}{}", shown.join(", "), if keys.len() > 8 { ", …" } else { "" })
+}
+
+/// A `serde_json` error turned into [`ImportError::Syntax`].
+pub(crate) fn syntax_from(e: &serde_json::Error) -> ImportError {
+    let msg = e.to_string();
+    // serde_json appends " at line L column C"; keep the message alone.
+    let message = match msg.rfind(" at line ") {
+        Some(k) => msg[..k].to_string(),
+        None => msg,
+    };
+    ImportError::Syntax { message, line: e.line(), column: e.column() }
+}
+
+fn syntax_error(body: &[u8]) -> ImportError {
+    match serde_json::from_slice::<serde::de::IgnoredAny>(body) {
+        Err(e) => syntax_from(&e),
+        Ok(_) => ImportError::UnknownFormat { found: "a JSON value that is neither an object nor an array".into() },
+    }
+}
+
+/// Turns a parse failure into the most useful error: syntax errors with line and column; shape errors (a value
+/// of the wrong type) re-parsed with path tracking so the message names the JSON path. `reparse` runs the same
+/// parse again under `serde_path_to_error`; it is only called on failure, so success pays nothing for paths.
+pub(crate) fn shape_error(
+    format: Format,
+    e: serde_json::Error,
+    reparse: impl FnOnce() -> Result<(), serde_path_to_error::Error<serde_json::Error>>,
+) -> ImportError {
+    if e.is_syntax() || e.is_eof() {
+        return syntax_from(&e);
+    }
+    let (path, inner) = match reparse() {
+        Err(pe) => (pe.path().to_string(), pe.into_inner()),
+        Ok(()) => (".".to_string(), e),
+    };
+    let msg = inner.to_string();
+    let message = match msg.rfind(" at line ") {
+        Some(k) => msg[..k].to_string(),
+        None => msg,
+    };
+    let path = if path == "." { "$".to_string() } else { format!("$.{path}") };
+    ImportError::Shape { format, path, message, line: inner.line(), column: inner.column() }
+}
+
+/// A minimal JSON scanner for detection: reads the keys of one object, skipping values without building them.
+struct Scanner<'a> {
+    b: &'a [u8],
+    i: usize,
+}
+
+impl Scanner<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.b.get(self.i).copied()
+    }
+
+    fn ws(&mut self) {
+        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.peek() {
+            self.i += 1;
+        }
+    }
+
+    fn eof_error(&self) -> ImportError {
+        syntax_error(self.b)
+    }
+
+    /// Keys of the object at the cursor, stopping early once a decisive key is seen.
+    fn object_keys(&mut self, decisive: fn(&str) -> bool) -> Result<Vec<String>, ImportError> {
+        let mut keys = Vec::new();
+        self.i += 1; // '{'
+        loop {
+            self.ws();
+            match self.peek() {
+                Some(b'}') => return Ok(keys),
+                Some(b',') => {
+                    self.i += 1;
+                    continue;
+                }
+                Some(b'"') => {}
+                _ => return Err(self.eof_error()),
+            }
+            let key = self.string()?;
+            let stop = decisive(&key);
+            keys.push(key);
+            if stop {
+                return Ok(keys);
+            }
+            self.ws();
+            if self.peek() != Some(b':') {
+                return Err(self.eof_error());
+            }
+            self.i += 1;
+            self.ws();
+            self.skip_value()?;
+        }
+    }
+
+    fn string(&mut self) -> Result<String, ImportError> {
+        let start = self.i + 1;
+        self.i += 1;
+        while let Some(c) = self.peek() {
+            match c {
+                b'\\' => self.i += 2,
+                b'"' => {
+                    let raw = &self.b[start..self.i];
+                    self.i += 1;
+                    return Ok(String::from_utf8_lossy(raw).into_owned());
+                }
+                _ => self.i += 1,
+            }
+        }
+        Err(self.eof_error())
+    }
+
+    /// Skips one value (any nesting depth, no recursion).
+    fn skip_value(&mut self) -> Result<(), ImportError> {
+        let mut depth = 0usize;
+        loop {
+            match self.peek() {
+                None => return Err(self.eof_error()),
+                Some(b'"') => {
+                    self.string()?;
+                }
+                Some(b'{' | b'[') => {
+                    depth += 1;
+                    self.i += 1;
+                }
+                Some(b'}' | b']') => {
+                    if depth == 0 {
+                        return Ok(()); // end of the enclosing object: the value was empty (malformed); let the parser say so
+                    }
+                    depth -= 1;
+                    self.i += 1;
+                }
+                Some(b',') if depth == 0 => return Ok(()),
+                Some(_) => self.i += 1,
+            }
+            if depth == 0 {
+                // A scalar or a closed container: stop at the next separator.
+                self.ws();
+                match self.peek() {
+                    Some(b',' | b'}' | b']') | None => return Ok(()),
+                    _ => {}
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detects_from_content_alone() {
+        assert_eq!(detect(br#"{"resourceSpans":[]}"#), Ok(Format::Otlp));
+        assert_eq!(detect(br#"{"batches":[]}"#), Ok(Format::Otlp));
+        assert_eq!(detect(br#"{"result":{"resourceSpans":[]}}"#), Ok(Format::Otlp));
+        assert_eq!(detect(br#"{"total":0,"data":[]}"#), Ok(Format::Jaeger));
+        assert_eq!(detect(br#"{"traceID":"a","spans":[]}"#), Ok(Format::Jaeger));
+        assert_eq!(detect(br#"[{"traceID":"a","spanID":"b"}]"#), Ok(Format::Jaeger));
+        assert_eq!(detect(br#"[{"traceId":"a","id":"b"}]"#), Ok(Format::Zipkin));
+        assert_eq!(detect(br#"{"traceId":"a","name":"x","id":"b"}"#), Ok(Format::Zipkin));
+        assert_eq!(detect(br#"[[{"traceId":"a","id":"b"}]]"#), Ok(Format::Zipkin));
+        assert_eq!(detect(b"\xEF\xBB\xBF {\"resourceSpans\":[]}"), Ok(Format::Otlp));
+        assert_eq!(detect(br#"  {"x":{"nested":[1,2,{"resourceSpans":1}]},"resourceSpans":[]}"#), Ok(Format::Otlp));
+    }
+
+    #[test]
+    fn unknown_and_broken_documents_say_what_they_are() {
+        assert_eq!(detect(b"   "), Err(ImportError::Empty));
+        let e = detect(br#"{"hello":"world"}"#).unwrap_err().to_string();
+        assert!(e.contains("`hello`") && e.contains("resourceSpans"), "{e}");
+        let e = detect(br#"{"hello":"#).unwrap_err();
+        assert!(matches!(e, ImportError::Syntax { line: 1, .. }), "{e:?}");
+        let e = detect(b"nonsense").unwrap_err();
+        assert!(matches!(e, ImportError::Syntax { .. }), "{e:?}");
+    }
+}

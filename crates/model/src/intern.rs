@@ -1,0 +1,124 @@
+//! Interned strings. A trace repeats the same few thousand strings (service names, operation names, attribute
+//! keys, most attribute values) across up to millions of spans; each distinct string is stored once in one
+//! buffer and referred to by a 4-byte [`StrId`]. The lookup table used while building is dropped when the
+//! trace is frozen, so a built trace pays only for the text and one offset per string.
+
+use hashbrown::hash_table::{Entry, HashTable};
+use std::hash::BuildHasher;
+
+/// An interned string. `StrId::EMPTY` is the empty string, present in every table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct StrId(pub u32);
+
+impl StrId {
+    pub const EMPTY: StrId = StrId(0);
+
+    pub fn is_empty(self) -> bool {
+        self == StrId::EMPTY
+    }
+}
+
+/// Frozen string storage: all text in one buffer, string `i` is `buf[ends[i-1]..ends[i]]`.
+#[derive(Clone, Debug)]
+pub struct Strings {
+    buf: String,
+    ends: Vec<u32>,
+}
+
+impl Default for Strings {
+    fn default() -> Self {
+        Strings { buf: String::new(), ends: vec![0] }
+    }
+}
+
+impl Strings {
+    pub fn get(&self, id: StrId) -> &str {
+        let i = id.0 as usize;
+        if i == 0 || i >= self.ends.len() {
+            return "";
+        }
+        &self.buf[self.ends[i - 1] as usize..self.ends[i] as usize]
+    }
+
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.len() <= 1
+    }
+
+    /// Heap bytes held.
+    pub fn heap_bytes(&self) -> usize {
+        self.buf.capacity() + self.ends.capacity() * 4
+    }
+}
+
+/// Builds a [`Strings`] table, deduplicating as it goes.
+#[derive(Default)]
+pub struct Interner {
+    strings: Strings,
+    table: HashTable<u32>,
+    hasher: hashbrown::DefaultHashBuilder,
+}
+
+impl std::fmt::Debug for Interner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Interner({} strings)", self.strings.len())
+    }
+}
+
+impl Interner {
+    pub fn intern(&mut self, s: &str) -> StrId {
+        if s.is_empty() {
+            return StrId::EMPTY;
+        }
+        let hash = self.hasher.hash_one(s);
+        let strings = &mut self.strings;
+        let hasher = &self.hasher;
+        match self.table.entry(
+            hash,
+            |&i| strings.get(StrId(i)) == s,
+            |&i| hasher.hash_one(strings.get(StrId(i))),
+        ) {
+            Entry::Occupied(e) => StrId(*e.get()),
+            Entry::Vacant(e) => {
+                let id = strings.ends.len() as u32;
+                strings.buf.push_str(s);
+                strings.ends.push(strings.buf.len() as u32);
+                e.insert(id);
+                StrId(id)
+            }
+        }
+    }
+
+    pub fn get(&self, id: StrId) -> &str {
+        self.strings.get(id)
+    }
+
+    /// Drops the lookup table and returns the compacted text.
+    pub fn freeze(self) -> Strings {
+        let mut s = self.strings;
+        s.buf.shrink_to_fit();
+        s.ends.shrink_to_fit();
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn interning_deduplicates_and_freezes() {
+        let mut i = Interner::default();
+        let a = i.intern("GET /orders");
+        let b = i.intern("服务");
+        assert_eq!(i.intern("GET /orders"), a);
+        assert_eq!(i.intern(""), StrId::EMPTY);
+        let s = i.freeze();
+        assert_eq!(s.get(a), "GET /orders");
+        assert_eq!(s.get(b), "服务");
+        assert_eq!(s.get(StrId::EMPTY), "");
+    }
+}

@@ -1,0 +1,26 @@
+//! spanscope's trace model: everything that is not UI, with no web dependencies, tested and benchmarked natively.
+//!
+//! Data flows one way: bytes → [`import`] (one module per format) → [`build::TraceSetBuilder`] (tree building
+//! and repair) → immutable [`Trace`] (columnar, interned strings, pre-order) → [`rows`] (what the waterfall
+//! shows for a given view state). [`demo`] builds the traces the app ships with.
+//!
+//! Start with [`trace`] for the layout, then [`build`] for how a trace comes to be.
+
+pub mod base64;
+pub mod build;
+pub mod demo;
+pub mod ids;
+pub mod import;
+pub mod intern;
+pub mod rows;
+pub mod time;
+pub mod trace;
+pub mod value;
+
+pub use build::{BuildOptions, SpanDraft, TraceSetBuilder};
+pub use ids::{SpanId, TraceId};
+pub use import::{detect, import, import_into, Format, ImportError, ImportSummary};
+pub use intern::StrId;
+pub use time::{DurationNs, TimestampNs};
+pub use trace::{LinkKind, SpanIdx, SpanKind, SpanWarning, StatusCode, Trace};
+pub use value::{Attribute, StoredValue, Value};

@@ -1,0 +1,109 @@
+//! Time with units in its types: [`TimestampNs`] (a point, nanoseconds since the Unix epoch) and [`DurationNs`]
+//! (a length, nanoseconds). Every importer converts its wire units (µs in Jaeger and Zipkin, ns in OTLP) into
+//! these once; nothing downstream sees bare integers of unknown unit.
+
+use std::fmt;
+
+/// A point in time: nanoseconds since the Unix epoch (i64 reaches year 2262).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TimestampNs(pub i64);
+
+/// A length of time in nanoseconds. Never negative in a built [`crate::Trace`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct DurationNs(pub i64);
+
+impl TimestampNs {
+    /// From microseconds since the epoch, saturating at the representable range.
+    pub fn from_us(us: i64) -> Self {
+        TimestampNs(us.saturating_mul(1_000))
+    }
+
+    /// Microseconds since the epoch (truncated).
+    pub fn as_us(self) -> i64 {
+        self.0.div_euclid(1_000)
+    }
+
+    /// `self + d`, saturating.
+    pub fn add(self, d: DurationNs) -> TimestampNs {
+        TimestampNs(self.0.saturating_add(d.0))
+    }
+
+    /// `self - earlier` as a duration (negative when `earlier` is later), saturating.
+    pub fn since(self, earlier: TimestampNs) -> DurationNs {
+        DurationNs(self.0.saturating_sub(earlier.0))
+    }
+}
+
+impl DurationNs {
+    pub const ZERO: DurationNs = DurationNs(0);
+
+    /// From microseconds, saturating.
+    pub fn from_us(us: i64) -> Self {
+        DurationNs(us.saturating_mul(1_000))
+    }
+
+    /// Whole microseconds (truncated towards zero).
+    pub fn as_us(self) -> i64 {
+        self.0 / 1_000
+    }
+
+    /// Milliseconds as a float, for display.
+    pub fn as_ms_f64(self) -> f64 {
+        self.0 as f64 / 1e6
+    }
+}
+
+impl fmt::Display for DurationNs {
+    /// Human form with three significant digits: `812ns`, `4.21µs`, `12.3ms`, `1.52s`, `2m 3s`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let ns = self.0;
+        let sign = if ns < 0 { "-" } else { "" };
+        let a = ns.unsigned_abs() as f64;
+        let three = |v: f64| -> String {
+            if v >= 100.0 {
+                format!("{v:.0}")
+            } else if v >= 10.0 {
+                format!("{v:.1}")
+            } else {
+                format!("{v:.2}")
+            }
+        };
+        if a < 1e3 {
+            write!(f, "{sign}{}ns", ns.unsigned_abs())
+        } else if a < 1e6 {
+            write!(f, "{sign}{}µs", three(a / 1e3))
+        } else if a < 1e9 {
+            write!(f, "{sign}{}ms", three(a / 1e6))
+        } else if a < 60e9 {
+            write!(f, "{sign}{}s", three(a / 1e9))
+        } else {
+            let s = (a / 1e9) as u64;
+            if s < 3600 {
+                write!(f, "{sign}{}m {}s", s / 60, s % 60)
+            } else {
+                write!(f, "{sign}{}h {}m", s / 3600, (s % 3600) / 60)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_print_with_three_significant_digits() {
+        assert_eq!(DurationNs(812).to_string(), "812ns");
+        assert_eq!(DurationNs(4_213).to_string(), "4.21µs");
+        assert_eq!(DurationNs(12_345_678).to_string(), "12.3ms");
+        assert_eq!(DurationNs(1_523_000_000).to_string(), "1.52s");
+        assert_eq!(DurationNs(123_000_000_000).to_string(), "2m 3s");
+        assert_eq!(DurationNs(-5_000).to_string(), "-5.00µs");
+    }
+
+    #[test]
+    fn microsecond_conversions_saturate() {
+        assert_eq!(TimestampNs::from_us(i64::MAX), TimestampNs(i64::MAX));
+        assert_eq!(TimestampNs::from_us(1_700_000_000_000_000).as_us(), 1_700_000_000_000_000);
+    }
+}
