@@ -1,1 +1,19 @@
-fn main(){}
+//! spanscope: a distributed-trace viewer that runs entirely in the browser.
+//!
+//! The app is a thin UI over `spanscope-model`: [`state`] holds the signals, [`route`] the hash routes,
+//! [`loader`] turns files into traces, [`pages`] are the screens and [`components`] their parts.
+//! See ARCHITECTURE.md for the data flow.
+
+mod app;
+mod colors;
+mod components;
+mod fatal;
+mod loader;
+mod pages;
+mod route;
+mod state;
+
+fn main() {
+    fatal::install_panic_hook();
+    leptos::mount::mount_to_body(app::App);
+}

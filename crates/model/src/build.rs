@@ -192,6 +192,14 @@ impl TraceSetBuilder {
         self.trace_of.len()
     }
 
+    /// How many distinct traces the spans added since span number `from` belong to.
+    pub fn traces_touched_since(&self, from: usize) -> usize {
+        let mut seen: Vec<u32> = self.trace_of[from.min(self.trace_of.len())..].to_vec();
+        seen.sort_unstable();
+        seen.dedup();
+        seen.len()
+    }
+
     pub fn intern(&mut self, s: &str) -> StrId {
         self.interner.intern(s)
     }
@@ -461,8 +469,7 @@ impl TraceSetBuilder {
                 service_of_resource.push(k);
             }
         }
-        let host_of_resource: Vec<StrId> =
-            resources.iter().map(|r| host_key(r, &attrs, &strings)).collect();
+        let host_of_resource: Vec<StrId> = resources.iter().map(|r| host_key(r, &attrs, &strings)).collect();
 
         // Group span positions by trace (counting sort keeps arrival order inside each trace).
         let n_traces = trace_ids.len();
@@ -730,7 +737,10 @@ fn build_tree(inp: &TreeInput<'_>) -> TreeOutput {
     let pick = |j: u32| inp.ids[j as usize] as usize;
     out.span_id = order.iter().map(|&j| col.span_id[pick(j)]).collect();
     out.parent_id = order.iter().map(|&j| col.parent_id[pick(j)]).collect();
-    out.parent = order.iter().map(|&j| if parent[j as usize] == NONE { NO_PARENT } else { pos_of[parent[j as usize] as usize] }).collect();
+    out.parent = order
+        .iter()
+        .map(|&j| if parent[j as usize] == NONE { NO_PARENT } else { pos_of[parent[j as usize] as usize] })
+        .collect();
     out.name = order.iter().map(|&j| col.name[pick(j)]).collect();
     out.resource = order.iter().map(|&j| col.resource[pick(j)]).collect();
     out.scope = order.iter().map(|&j| col.scope[pick(j)]).collect();
@@ -780,8 +790,8 @@ fn build_tree(inp: &TreeInput<'_>) -> TreeOutput {
             }
             let p = p as usize;
             let inherited = delta[p];
-            let crosses_hosts = inp.host_of_resource[out.resource[i] as usize]
-                != inp.host_of_resource[out.resource[p] as usize];
+            let crosses_hosts =
+                inp.host_of_resource[out.resource[i] as usize] != inp.host_of_resource[out.resource[p] as usize];
             let rpc_pair = out.kind[i] == SpanKind::Server && out.kind[p] == SpanKind::Client;
             let d = if rpc_pair && crosses_hosts {
                 // The parent is already adjusted; the child not yet (it may inherit nothing across hosts).

@@ -80,7 +80,12 @@ struct S<'a> {
 
 impl Demo {
     fn new(trace_hex: &str, id_seed: u64) -> Demo {
-        Demo { b: TraceSetBuilder::new(), trace_id: TraceId::from_hex(trace_hex).unwrap(), next_id: id_seed, d: SpanDraft::default() }
+        Demo {
+            b: TraceSetBuilder::new(),
+            trace_id: TraceId::from_hex(trace_hex).unwrap(),
+            next_id: id_seed,
+            d: SpanDraft::default(),
+        }
     }
 
     fn attrs(&mut self, attrs: &[(&str, V<'_>)]) -> Vec<Attribute> {
@@ -168,7 +173,13 @@ impl Demo {
     }
 }
 
-fn db<'a>(system: &'a str, namespace: &'a str, statement: &'a str, op: &'a str, table: &'a str) -> [(&'a str, V<'a>); 6] {
+fn db<'a>(
+    system: &'a str,
+    namespace: &'a str,
+    statement: &'a str,
+    op: &'a str,
+    table: &'a str,
+) -> [(&'a str, V<'a>); 6] {
     [
         ("db.system", V::S(system)),
         ("db.namespace", V::S(namespace)),
@@ -185,15 +196,30 @@ pub fn checkout_incident() -> Trace {
     let mut t = Demo::new("4bf92f3577b34da6a3ce929d0e0e4736", 0x5eed_0001);
     let order = t.resource(
         "order-service",
-        &[("service.version", V::S("2.14.1")), ("host.name", V::S("order-7f9c4d-x2k")), ("deployment.environment.name", V::S("production")), ("telemetry.sdk.language", V::S("java"))],
+        &[
+            ("service.version", V::S("2.14.1")),
+            ("host.name", V::S("order-7f9c4d-x2k")),
+            ("deployment.environment.name", V::S("production")),
+            ("telemetry.sdk.language", V::S("java")),
+        ],
     );
     let inventory = t.resource(
         "inventory-service",
-        &[("service.version", V::S("1.9.0")), ("host.name", V::S("inventory-5d2a91-qp7")), ("deployment.environment.name", V::S("production")), ("telemetry.sdk.language", V::S("go"))],
+        &[
+            ("service.version", V::S("1.9.0")),
+            ("host.name", V::S("inventory-5d2a91-qp7")),
+            ("deployment.environment.name", V::S("production")),
+            ("telemetry.sdk.language", V::S("go")),
+        ],
     );
     let pricing = t.resource(
         "pricing-service",
-        &[("service.version", V::S("0.31.2")), ("host.name", V::S("pricing-9b1e07-m4t")), ("deployment.environment.name", V::S("production")), ("telemetry.sdk.language", V::S("python"))],
+        &[
+            ("service.version", V::S("0.31.2")),
+            ("host.name", V::S("pricing-9b1e07-m4t")),
+            ("deployment.environment.name", V::S("production")),
+            ("telemetry.sdk.language", V::S("python")),
+        ],
     );
     let root = t.begin(S {
         parent: None,
@@ -212,11 +238,22 @@ pub fn checkout_incident() -> Trace {
             ("order.id", V::S("ord-20931")),
             ("order.line_count", V::I(12)),
             ("client.address", V::S("10.42.7.19")),
-            ("user_agent.original", V::S("Mozilla/5.0 (Macintosh; Intel Mac OS X 14_6) AppleWebKit/605.1.15 Safari/605.1.15")),
+            (
+                "user_agent.original",
+                V::S("Mozilla/5.0 (Macintosh; Intel Mac OS X 14_6) AppleWebKit/605.1.15 Safari/605.1.15"),
+            ),
         ],
     });
     t.end();
-    let load = t.span(S { parent: Some(root), resource: order, kind: Internal, name: "load order", start_ms: 2.1, dur_ms: 26.3, attrs: &[("order.id", V::S("ord-20931"))] });
+    let load = t.span(S {
+        parent: Some(root),
+        resource: order,
+        kind: Internal,
+        name: "load order",
+        start_ms: 2.1,
+        dur_ms: 26.3,
+        attrs: &[("order.id", V::S("ord-20931"))],
+    });
     t.span(S {
         parent: Some(load),
         resource: order,
@@ -224,7 +261,13 @@ pub fn checkout_incident() -> Trace {
         name: "SELECT orders",
         start_ms: 3.4,
         dur_ms: 21.7,
-        attrs: &db("postgresql", "orders", "SELECT id, user_id, status, currency FROM orders WHERE id = $1", "SELECT", "orders"),
+        attrs: &db(
+            "postgresql",
+            "orders",
+            "SELECT id, user_id, status, currency FROM orders WHERE id = $1",
+            "SELECT",
+            "orders",
+        ),
     });
     let reserve_client = t.span(S {
         parent: Some(root),
@@ -256,7 +299,20 @@ pub fn checkout_incident() -> Trace {
             ("inventory.line_count", V::I(12)),
         ],
     });
-    let skus = ["SKU-10231", "SKU-10232", "SKU-20417", "SKU-20418", "SKU-31102", "SKU-31177", "SKU-40950", "SKU-41003", "SKU-52210", "SKU-52244", "SKU-60071", "SKU-88412"];
+    let skus = [
+        "SKU-10231",
+        "SKU-10232",
+        "SKU-20417",
+        "SKU-20418",
+        "SKU-31102",
+        "SKU-31177",
+        "SKU-40950",
+        "SKU-41003",
+        "SKU-52210",
+        "SKU-52244",
+        "SKU-60071",
+        "SKU-88412",
+    ];
     for (k, sku) in skus.iter().enumerate() {
         let stmt = format!("SELECT sku, available, reserved FROM inventory WHERE sku = '{sku}'");
         let dur = 270.0 + ((k * 37) % 23) as f64;
@@ -277,7 +333,13 @@ pub fn checkout_incident() -> Trace {
         name: "UPDATE inventory",
         start_ms: 3445.0,
         dur_ms: 11.6,
-        attrs: &db("postgresql", "inventory", "UPDATE inventory SET reserved = reserved + $1 WHERE sku = ANY($2)", "UPDATE", "inventory"),
+        attrs: &db(
+            "postgresql",
+            "inventory",
+            "UPDATE inventory SET reserved = reserved + $1 WHERE sku = ANY($2)",
+            "UPDATE",
+            "inventory",
+        ),
     });
     // Two quotes: the standard lines succeed, the promotional ones fail.
     for (k, (group, fails)) in [("standard", false), ("promotion", true)].into_iter().enumerate() {
@@ -290,12 +352,28 @@ pub fn checkout_incident() -> Trace {
             ("pricing.group", V::S(group)),
             ("rpc.grpc.status_code", V::I(if fails { 13 } else { 0 })),
         ];
-        let client = t.begin(S { parent: Some(root), resource: order, kind: Client, name: "pricing.v1.PricingService/Quote", start_ms: start, dur_ms: 141.5, attrs: &quote_attrs });
+        let client = t.begin(S {
+            parent: Some(root),
+            resource: order,
+            kind: Client,
+            name: "pricing.v1.PricingService/Quote",
+            start_ms: start,
+            dur_ms: 141.5,
+            attrs: &quote_attrs,
+        });
         if fails {
             t.error("INTERNAL: discount rule BF-2026 not found");
         }
         t.end();
-        let server = t.begin(S { parent: Some(client), resource: pricing, kind: Server, name: "pricing.v1.PricingService/Quote", start_ms: start + 2.2, dur_ms: 137.0, attrs: &quote_attrs });
+        let server = t.begin(S {
+            parent: Some(client),
+            resource: pricing,
+            kind: Server,
+            name: "pricing.v1.PricingService/Quote",
+            start_ms: start + 2.2,
+            dur_ms: 137.0,
+            attrs: &quote_attrs,
+        });
         if fails {
             t.error("DiscountRuleNotFound: rule 'BF-2026' missing for sku SKU-88412");
             t.event(start + 136.1, "exception", &[
@@ -306,13 +384,45 @@ pub fn checkout_incident() -> Trace {
             ]);
         }
         t.end();
-        t.begin(S { parent: Some(server), resource: pricing, kind: Client, name: "GET", start_ms: start + 4.0, dur_ms: 1.4, attrs: &[("db.system", V::S("redis")), ("db.query.text", V::S("GET promo:BF-2026")), ("server.address", V::S("pricing-cache"))] });
+        t.begin(S {
+            parent: Some(server),
+            resource: pricing,
+            kind: Client,
+            name: "GET",
+            start_ms: start + 4.0,
+            dur_ms: 1.4,
+            attrs: &[
+                ("db.system", V::S("redis")),
+                ("db.query.text", V::S("GET promo:BF-2026")),
+                ("server.address", V::S("pricing-cache")),
+            ],
+        });
         t.event(start + 5.3, "cache.miss", &[("cache.key", V::S("promo:BF-2026"))]);
         t.end();
-        t.span(S { parent: Some(server), resource: pricing, kind: Internal, name: "apply discount rules", start_ms: start + 6.0, dur_ms: 130.2, attrs: &[("pricing.rule_count", V::I(if fails { 3 } else { 7 })), ("pricing.lines", V::I(6))] });
+        t.span(S {
+            parent: Some(server),
+            resource: pricing,
+            kind: Internal,
+            name: "apply discount rules",
+            start_ms: start + 6.0,
+            dur_ms: 130.2,
+            attrs: &[("pricing.rule_count", V::I(if fails { 3 } else { 7 })), ("pricing.lines", V::I(6))],
+        });
     }
-    t.begin(S { parent: Some(root), resource: order, kind: Internal, name: "compute totals", start_ms: 3762.0, dur_ms: 24.5, attrs: &[("order.currency", V::S("EUR")), ("order.total", V::F(412.87))] });
-    t.event(3770.0, "pricing.fallback_used", &[("pricing.group", V::S("promotion")), ("reason", V::S("quote failed; list prices used"))]);
+    t.begin(S {
+        parent: Some(root),
+        resource: order,
+        kind: Internal,
+        name: "compute totals",
+        start_ms: 3762.0,
+        dur_ms: 24.5,
+        attrs: &[("order.currency", V::S("EUR")), ("order.total", V::F(412.87))],
+    });
+    t.event(
+        3770.0,
+        "pricing.fallback_used",
+        &[("pricing.group", V::S("promotion")), ("reason", V::S("quote failed; list prices used"))],
+    );
     t.end();
     t.span(S {
         parent: Some(root),
@@ -321,7 +431,13 @@ pub fn checkout_incident() -> Trace {
         name: "UPDATE orders",
         start_ms: 3790.0,
         dur_ms: 38.2,
-        attrs: &db("postgresql", "orders", "UPDATE orders SET status = 'reserved', total = $1 WHERE id = $2", "UPDATE", "orders"),
+        attrs: &db(
+            "postgresql",
+            "orders",
+            "UPDATE orders SET status = 'reserved', total = $1 WHERE id = $2",
+            "UPDATE",
+            "orders",
+        ),
     });
     t.finish()
 }
@@ -331,7 +447,15 @@ pub fn storefront() -> Trace {
     use SpanKind::*;
     let mut t = Demo::new("a3f1c2d4e5b60718293a4b5c6d7e8f90", 0x5eed_0002);
     let res = |t: &mut Demo, name: &str, lang: &str, host: &str| {
-        t.resource(name, &[("service.version", V::S("1.0.0")), ("host.name", V::S(host)), ("telemetry.sdk.language", V::S(lang)), ("deployment.environment.name", V::S("production"))])
+        t.resource(
+            name,
+            &[
+                ("service.version", V::S("1.0.0")),
+                ("host.name", V::S(host)),
+                ("telemetry.sdk.language", V::S(lang)),
+                ("deployment.environment.name", V::S("production")),
+            ],
+        )
     };
     let frontend = res(&mut t, "web-frontend", "nodejs", "web-frontend-6c8f-a1");
     let gateway = res(&mut t, "api-gateway", "go", "api-gateway-77d1-b2");
@@ -345,68 +469,395 @@ pub fn storefront() -> Trace {
     let catalog = res(&mut t, "product-catalog", "go", "catalog-6a7b-j0");
 
     let http = |method: &'static str, route: &'static str, status: i64| -> Vec<(&'static str, V<'static>)> {
-        vec![("http.request.method", V::S(method)), ("http.route", V::S(route)), ("http.response.status_code", V::I(status))]
+        vec![
+            ("http.request.method", V::S(method)),
+            ("http.route", V::S(route)),
+            ("http.response.status_code", V::I(status)),
+        ]
     };
-    let root = t.span(S { parent: None, resource: frontend, kind: Server, name: "GET /checkout", start_ms: 0.0, dur_ms: 912.0, attrs: &[http("GET", "/checkout", 200), vec![("user.id", V::S("78120")), ("session.id", V::S("s-4c1f9e"))]].concat() });
-    let gw_client = t.span(S { parent: Some(root), resource: frontend, kind: Client, name: "POST /api/checkout", start_ms: 4.0, dur_ms: 896.0, attrs: &http("POST", "/api/checkout", 200) });
-    let gw = t.span(S { parent: Some(gw_client), resource: gateway, kind: Server, name: "POST /api/checkout", start_ms: 6.0, dur_ms: 891.0, attrs: &[http("POST", "/api/checkout", 200), vec![("tenant.id", V::S("acme-eu"))]].concat() });
-    t.begin(S { parent: Some(gw), resource: gateway, kind: Internal, name: "authenticate", start_ms: 7.0, dur_ms: 3.1, attrs: &[("enduser.id", V::S("78120")), ("auth.method", V::S("jwt"))] });
+    let root = t.span(S {
+        parent: None,
+        resource: frontend,
+        kind: Server,
+        name: "GET /checkout",
+        start_ms: 0.0,
+        dur_ms: 912.0,
+        attrs: &[http("GET", "/checkout", 200), vec![("user.id", V::S("78120")), ("session.id", V::S("s-4c1f9e"))]]
+            .concat(),
+    });
+    let gw_client = t.span(S {
+        parent: Some(root),
+        resource: frontend,
+        kind: Client,
+        name: "POST /api/checkout",
+        start_ms: 4.0,
+        dur_ms: 896.0,
+        attrs: &http("POST", "/api/checkout", 200),
+    });
+    let gw = t.span(S {
+        parent: Some(gw_client),
+        resource: gateway,
+        kind: Server,
+        name: "POST /api/checkout",
+        start_ms: 6.0,
+        dur_ms: 891.0,
+        attrs: &[http("POST", "/api/checkout", 200), vec![("tenant.id", V::S("acme-eu"))]].concat(),
+    });
+    t.begin(S {
+        parent: Some(gw),
+        resource: gateway,
+        kind: Internal,
+        name: "authenticate",
+        start_ms: 7.0,
+        dur_ms: 3.1,
+        attrs: &[("enduser.id", V::S("78120")), ("auth.method", V::S("jwt"))],
+    });
     t.end();
-    let co_client = t.span(S { parent: Some(gw), resource: gateway, kind: Client, name: "checkout.CheckoutService/PlaceOrder", start_ms: 11.0, dur_ms: 880.0, attrs: &[("rpc.system", V::S("grpc")), ("rpc.service", V::S("checkout.CheckoutService")), ("rpc.method", V::S("PlaceOrder"))] });
-    let co = t.span(S { parent: Some(co_client), resource: checkout, kind: Server, name: "checkout.CheckoutService/PlaceOrder", start_ms: 12.5, dur_ms: 876.0, attrs: &[("rpc.system", V::S("grpc")), ("rpc.service", V::S("checkout.CheckoutService")), ("rpc.method", V::S("PlaceOrder")), ("order.id", V::S("ord-77310")), ("user.id", V::S("78120"))] });
+    let co_client = t.span(S {
+        parent: Some(gw),
+        resource: gateway,
+        kind: Client,
+        name: "checkout.CheckoutService/PlaceOrder",
+        start_ms: 11.0,
+        dur_ms: 880.0,
+        attrs: &[
+            ("rpc.system", V::S("grpc")),
+            ("rpc.service", V::S("checkout.CheckoutService")),
+            ("rpc.method", V::S("PlaceOrder")),
+        ],
+    });
+    let co = t.span(S {
+        parent: Some(co_client),
+        resource: checkout,
+        kind: Server,
+        name: "checkout.CheckoutService/PlaceOrder",
+        start_ms: 12.5,
+        dur_ms: 876.0,
+        attrs: &[
+            ("rpc.system", V::S("grpc")),
+            ("rpc.service", V::S("checkout.CheckoutService")),
+            ("rpc.method", V::S("PlaceOrder")),
+            ("order.id", V::S("ord-77310")),
+            ("user.id", V::S("78120")),
+        ],
+    });
 
     // Cart, with a cache miss.
-    let cart_client = t.span(S { parent: Some(co), resource: checkout, kind: Client, name: "cart.CartService/GetCart", start_ms: 14.0, dur_ms: 22.0, attrs: &[("rpc.system", V::S("grpc")), ("rpc.service", V::S("cart.CartService"))] });
-    let cart_srv = t.span(S { parent: Some(cart_client), resource: cart, kind: Server, name: "cart.CartService/GetCart", start_ms: 15.0, dur_ms: 20.0, attrs: &[("rpc.system", V::S("grpc")), ("cart.item_count", V::I(4))] });
-    t.begin(S { parent: Some(cart_srv), resource: cart, kind: Client, name: "HGETALL", start_ms: 15.6, dur_ms: 0.9, attrs: &[("db.system", V::S("redis")), ("db.query.text", V::S("HGETALL cart:78120")), ("server.address", V::S("redis-cart"))] });
+    let cart_client = t.span(S {
+        parent: Some(co),
+        resource: checkout,
+        kind: Client,
+        name: "cart.CartService/GetCart",
+        start_ms: 14.0,
+        dur_ms: 22.0,
+        attrs: &[("rpc.system", V::S("grpc")), ("rpc.service", V::S("cart.CartService"))],
+    });
+    let cart_srv = t.span(S {
+        parent: Some(cart_client),
+        resource: cart,
+        kind: Server,
+        name: "cart.CartService/GetCart",
+        start_ms: 15.0,
+        dur_ms: 20.0,
+        attrs: &[("rpc.system", V::S("grpc")), ("cart.item_count", V::I(4))],
+    });
+    t.begin(S {
+        parent: Some(cart_srv),
+        resource: cart,
+        kind: Client,
+        name: "HGETALL",
+        start_ms: 15.6,
+        dur_ms: 0.9,
+        attrs: &[
+            ("db.system", V::S("redis")),
+            ("db.query.text", V::S("HGETALL cart:78120")),
+            ("server.address", V::S("redis-cart")),
+        ],
+    });
     t.event(16.4, "cache.miss", &[("cache.key", V::S("cart:78120"))]);
     t.end();
-    t.span(S { parent: Some(cart_srv), resource: cart, kind: Client, name: "SELECT cart_items", start_ms: 17.0, dur_ms: 16.5, attrs: &db("postgresql", "carts", "SELECT * FROM cart_items WHERE user_id = $1", "SELECT", "cart_items") });
+    t.span(S {
+        parent: Some(cart_srv),
+        resource: cart,
+        kind: Client,
+        name: "SELECT cart_items",
+        start_ms: 17.0,
+        dur_ms: 16.5,
+        attrs: &db("postgresql", "carts", "SELECT * FROM cart_items WHERE user_id = $1", "SELECT", "cart_items"),
+    });
 
     // Catalog lookups, in parallel.
     for k in 0..4 {
         let s = 37.0 + k as f64 * 0.6;
-        let c = t.span(S { parent: Some(co), resource: checkout, kind: Client, name: "catalog.ProductCatalog/GetProduct", start_ms: s, dur_ms: 18.0 + k as f64 * 2.5, attrs: &[("rpc.system", V::S("grpc")), ("rpc.service", V::S("catalog.ProductCatalog"))] });
-        let srv = t.span(S { parent: Some(c), resource: catalog, kind: Server, name: "catalog.ProductCatalog/GetProduct", start_ms: s + 1.0, dur_ms: 16.0 + k as f64 * 2.5, attrs: &[("rpc.system", V::S("grpc")), ("product.id", V::S(["OLJCESPC7Z", "66VCHSJNUP", "1YMWWN1N4O", "L9ECAV7KIM"][k]))] });
-        t.span(S { parent: Some(srv), resource: catalog, kind: Client, name: "SELECT products", start_ms: s + 2.0, dur_ms: 12.0 + k as f64 * 2.0, attrs: &db("postgresql", "catalog", "SELECT * FROM products WHERE id = $1", "SELECT", "products") });
+        let c = t.span(S {
+            parent: Some(co),
+            resource: checkout,
+            kind: Client,
+            name: "catalog.ProductCatalog/GetProduct",
+            start_ms: s,
+            dur_ms: 18.0 + k as f64 * 2.5,
+            attrs: &[("rpc.system", V::S("grpc")), ("rpc.service", V::S("catalog.ProductCatalog"))],
+        });
+        let srv = t.span(S {
+            parent: Some(c),
+            resource: catalog,
+            kind: Server,
+            name: "catalog.ProductCatalog/GetProduct",
+            start_ms: s + 1.0,
+            dur_ms: 16.0 + k as f64 * 2.5,
+            attrs: &[
+                ("rpc.system", V::S("grpc")),
+                ("product.id", V::S(["OLJCESPC7Z", "66VCHSJNUP", "1YMWWN1N4O", "L9ECAV7KIM"][k])),
+            ],
+        });
+        t.span(S {
+            parent: Some(srv),
+            resource: catalog,
+            kind: Client,
+            name: "SELECT products",
+            start_ms: s + 2.0,
+            dur_ms: 12.0 + k as f64 * 2.0,
+            attrs: &db("postgresql", "catalog", "SELECT * FROM products WHERE id = $1", "SELECT", "products"),
+        });
     }
 
     // Payment with a fraud check that times out once and is retried.
-    let pay_client = t.span(S { parent: Some(co), resource: checkout, kind: Client, name: "payment.PaymentService/Charge", start_ms: 62.0, dur_ms: 640.0, attrs: &[("rpc.system", V::S("grpc")), ("rpc.service", V::S("payment.PaymentService"))] });
-    let pay = t.span(S { parent: Some(pay_client), resource: payment, kind: Server, name: "payment.PaymentService/Charge", start_ms: 63.5, dur_ms: 637.0, attrs: &[("rpc.system", V::S("grpc")), ("payment.amount", V::F(129.5)), ("payment.currency", V::S("EUR")), ("payment.card_brand", V::S("visa"))] });
-    let f1 = t.begin(S { parent: Some(pay), resource: payment, kind: Client, name: "POST /v1/score", start_ms: 65.0, dur_ms: 500.0, attrs: &[http("POST", "/v1/score", 504), vec![("server.address", V::S("fraud-detection"))]].concat() });
+    let pay_client = t.span(S {
+        parent: Some(co),
+        resource: checkout,
+        kind: Client,
+        name: "payment.PaymentService/Charge",
+        start_ms: 62.0,
+        dur_ms: 640.0,
+        attrs: &[("rpc.system", V::S("grpc")), ("rpc.service", V::S("payment.PaymentService"))],
+    });
+    let pay = t.span(S {
+        parent: Some(pay_client),
+        resource: payment,
+        kind: Server,
+        name: "payment.PaymentService/Charge",
+        start_ms: 63.5,
+        dur_ms: 637.0,
+        attrs: &[
+            ("rpc.system", V::S("grpc")),
+            ("payment.amount", V::F(129.5)),
+            ("payment.currency", V::S("EUR")),
+            ("payment.card_brand", V::S("visa")),
+        ],
+    });
+    let f1 = t.begin(S {
+        parent: Some(pay),
+        resource: payment,
+        kind: Client,
+        name: "POST /v1/score",
+        start_ms: 65.0,
+        dur_ms: 500.0,
+        attrs: &[http("POST", "/v1/score", 504), vec![("server.address", V::S("fraud-detection"))]].concat(),
+    });
     t.error("upstream request timeout after 500ms");
     t.end();
-    let fs1 = t.begin(S { parent: Some(f1), resource: fraud, kind: Server, name: "POST /v1/score", start_ms: 67.0, dur_ms: 497.0, attrs: &http("POST", "/v1/score", 200) });
+    let fs1 = t.begin(S {
+        parent: Some(f1),
+        resource: fraud,
+        kind: Server,
+        name: "POST /v1/score",
+        start_ms: 67.0,
+        dur_ms: 497.0,
+        attrs: &http("POST", "/v1/score", 200),
+    });
     t.end();
-    t.span(S { parent: Some(fs1), resource: fraud, kind: Internal, name: "model.predict", start_ms: 70.0, dur_ms: 493.0, attrs: &[("ml.model", V::S("fraud-gbm-v12")), ("ml.features", V::I(184))] });
-    t.begin(S { parent: Some(pay), resource: payment, kind: Internal, name: "backoff", start_ms: 566.0, dur_ms: 20.0, attrs: &[("retry.attempt", V::I(1))] });
+    t.span(S {
+        parent: Some(fs1),
+        resource: fraud,
+        kind: Internal,
+        name: "model.predict",
+        start_ms: 70.0,
+        dur_ms: 493.0,
+        attrs: &[("ml.model", V::S("fraud-gbm-v12")), ("ml.features", V::I(184))],
+    });
+    t.begin(S {
+        parent: Some(pay),
+        resource: payment,
+        kind: Internal,
+        name: "backoff",
+        start_ms: 566.0,
+        dur_ms: 20.0,
+        attrs: &[("retry.attempt", V::I(1))],
+    });
     t.event(566.0, "retry", &[("retry.attempt", V::I(1)), ("retry.reason", V::S("timeout"))]);
     t.end();
-    let f2 = t.span(S { parent: Some(pay), resource: payment, kind: Client, name: "POST /v1/score", start_ms: 587.0, dur_ms: 61.0, attrs: &[http("POST", "/v1/score", 200), vec![("server.address", V::S("fraud-detection")), ("retry.attempt", V::I(1))]].concat() });
-    let fs2 = t.span(S { parent: Some(f2), resource: fraud, kind: Server, name: "POST /v1/score", start_ms: 588.5, dur_ms: 58.0, attrs: &http("POST", "/v1/score", 200) });
-    t.span(S { parent: Some(fs2), resource: fraud, kind: Internal, name: "model.predict", start_ms: 590.0, dur_ms: 54.0, attrs: &[("ml.model", V::S("fraud-gbm-v12")), ("ml.features", V::I(184)), ("fraud.score", V::F(0.031))] });
-    t.span(S { parent: Some(pay), resource: payment, kind: Client, name: "POST /v1/charges", start_ms: 650.0, dur_ms: 48.0, attrs: &[http("POST", "/v1/charges", 201), vec![("server.address", V::S("api.payments.example")), ("peer.service", V::S("card-processor"))]].concat() });
+    let f2 = t.span(S {
+        parent: Some(pay),
+        resource: payment,
+        kind: Client,
+        name: "POST /v1/score",
+        start_ms: 587.0,
+        dur_ms: 61.0,
+        attrs: &[
+            http("POST", "/v1/score", 200),
+            vec![("server.address", V::S("fraud-detection")), ("retry.attempt", V::I(1))],
+        ]
+        .concat(),
+    });
+    let fs2 = t.span(S {
+        parent: Some(f2),
+        resource: fraud,
+        kind: Server,
+        name: "POST /v1/score",
+        start_ms: 588.5,
+        dur_ms: 58.0,
+        attrs: &http("POST", "/v1/score", 200),
+    });
+    t.span(S {
+        parent: Some(fs2),
+        resource: fraud,
+        kind: Internal,
+        name: "model.predict",
+        start_ms: 590.0,
+        dur_ms: 54.0,
+        attrs: &[("ml.model", V::S("fraud-gbm-v12")), ("ml.features", V::I(184)), ("fraud.score", V::F(0.031))],
+    });
+    t.span(S {
+        parent: Some(pay),
+        resource: payment,
+        kind: Client,
+        name: "POST /v1/charges",
+        start_ms: 650.0,
+        dur_ms: 48.0,
+        attrs: &[
+            http("POST", "/v1/charges", 201),
+            vec![("server.address", V::S("api.payments.example")), ("peer.service", V::S("card-processor"))],
+        ]
+        .concat(),
+    });
 
     // Shipping quote.
-    let ship_client = t.span(S { parent: Some(co), resource: checkout, kind: Client, name: "POST /shipping/quote", start_ms: 704.0, dur_ms: 41.0, attrs: &http("POST", "/shipping/quote", 200) });
-    let ship = t.span(S { parent: Some(ship_client), resource: shipping, kind: Server, name: "POST /shipping/quote", start_ms: 705.0, dur_ms: 39.0, attrs: &[http("POST", "/shipping/quote", 200), vec![("shipping.zip", V::S("10115")), ("shipping.carrier", V::S("dhl"))]].concat() });
-    t.span(S { parent: Some(ship), resource: shipping, kind: Internal, name: "compute rates", start_ms: 706.0, dur_ms: 36.0, attrs: &[("shipping.items", V::I(4))] });
+    let ship_client = t.span(S {
+        parent: Some(co),
+        resource: checkout,
+        kind: Client,
+        name: "POST /shipping/quote",
+        start_ms: 704.0,
+        dur_ms: 41.0,
+        attrs: &http("POST", "/shipping/quote", 200),
+    });
+    let ship = t.span(S {
+        parent: Some(ship_client),
+        resource: shipping,
+        kind: Server,
+        name: "POST /shipping/quote",
+        start_ms: 705.0,
+        dur_ms: 39.0,
+        attrs: &[
+            http("POST", "/shipping/quote", 200),
+            vec![("shipping.zip", V::S("10115")), ("shipping.carrier", V::S("dhl"))],
+        ]
+        .concat(),
+    });
+    t.span(S {
+        parent: Some(ship),
+        resource: shipping,
+        kind: Internal,
+        name: "compute rates",
+        start_ms: 706.0,
+        dur_ms: 36.0,
+        attrs: &[("shipping.items", V::I(4))],
+    });
 
     // Recommendations: a deep chain of internal steps.
-    let rec_client = t.span(S { parent: Some(co), resource: checkout, kind: Client, name: "recs.Recommendations/ForCart", start_ms: 748.0, dur_ms: 120.0, attrs: &[("rpc.system", V::S("grpc"))] });
-    let mut parent = t.span(S { parent: Some(rec_client), resource: recs, kind: Server, name: "recs.Recommendations/ForCart", start_ms: 749.0, dur_ms: 118.0, attrs: &[("rpc.system", V::S("grpc")), ("recs.count", V::I(5))] });
-    let steps = ["load candidates", "filter purchased", "expand categories", "score candidates", "feature join", "embed items", "nearest neighbours", "re-rank", "diversify", "apply business rules", "format"];
+    let rec_client = t.span(S {
+        parent: Some(co),
+        resource: checkout,
+        kind: Client,
+        name: "recs.Recommendations/ForCart",
+        start_ms: 748.0,
+        dur_ms: 120.0,
+        attrs: &[("rpc.system", V::S("grpc"))],
+    });
+    let mut parent = t.span(S {
+        parent: Some(rec_client),
+        resource: recs,
+        kind: Server,
+        name: "recs.Recommendations/ForCart",
+        start_ms: 749.0,
+        dur_ms: 118.0,
+        attrs: &[("rpc.system", V::S("grpc")), ("recs.count", V::I(5))],
+    });
+    let steps = [
+        "load candidates",
+        "filter purchased",
+        "expand categories",
+        "score candidates",
+        "feature join",
+        "embed items",
+        "nearest neighbours",
+        "re-rank",
+        "diversify",
+        "apply business rules",
+        "format",
+    ];
     for (k, step) in steps.iter().enumerate() {
         let s = 750.0 + k as f64 * 1.5;
-        parent = t.span(S { parent: Some(parent), resource: recs, kind: Internal, name: step, start_ms: s, dur_ms: 115.0 - k as f64 * 3.0, attrs: &[("recs.stage", V::I(k as i64 + 1))] });
+        parent = t.span(S {
+            parent: Some(parent),
+            resource: recs,
+            kind: Internal,
+            name: step,
+            start_ms: s,
+            dur_ms: 115.0 - k as f64 * 3.0,
+            attrs: &[("recs.stage", V::I(k as i64 + 1))],
+        });
     }
-    let cat_client = t.span(S { parent: Some(parent), resource: recs, kind: Client, name: "catalog.ProductCatalog/ListProducts", start_ms: 768.0, dur_ms: 60.0, attrs: &[("rpc.system", V::S("grpc"))] });
-    let cat = t.span(S { parent: Some(cat_client), resource: catalog, kind: Server, name: "catalog.ProductCatalog/ListProducts", start_ms: 769.0, dur_ms: 58.0, attrs: &[("rpc.system", V::S("grpc"))] });
-    t.span(S { parent: Some(cat), resource: catalog, kind: Client, name: "SELECT products", start_ms: 770.0, dur_ms: 55.0, attrs: &db("postgresql", "catalog", "SELECT * FROM products WHERE category = ANY($1) LIMIT 50", "SELECT", "products") });
+    let cat_client = t.span(S {
+        parent: Some(parent),
+        resource: recs,
+        kind: Client,
+        name: "catalog.ProductCatalog/ListProducts",
+        start_ms: 768.0,
+        dur_ms: 60.0,
+        attrs: &[("rpc.system", V::S("grpc"))],
+    });
+    let cat = t.span(S {
+        parent: Some(cat_client),
+        resource: catalog,
+        kind: Server,
+        name: "catalog.ProductCatalog/ListProducts",
+        start_ms: 769.0,
+        dur_ms: 58.0,
+        attrs: &[("rpc.system", V::S("grpc"))],
+    });
+    t.span(S {
+        parent: Some(cat),
+        resource: catalog,
+        kind: Client,
+        name: "SELECT products",
+        start_ms: 770.0,
+        dur_ms: 55.0,
+        attrs: &db(
+            "postgresql",
+            "catalog",
+            "SELECT * FROM products WHERE category = ANY($1) LIMIT 50",
+            "SELECT",
+            "products",
+        ),
+    });
 
     // Order persisted, event published; the e-mail goes out after the request has returned.
-    t.span(S { parent: Some(co), resource: checkout, kind: Client, name: "INSERT orders", start_ms: 870.0, dur_ms: 9.0, attrs: &db("postgresql", "orders", "INSERT INTO orders (id, user_id, total) VALUES ($1, $2, $3)", "INSERT", "orders") });
+    t.span(S {
+        parent: Some(co),
+        resource: checkout,
+        kind: Client,
+        name: "INSERT orders",
+        start_ms: 870.0,
+        dur_ms: 9.0,
+        attrs: &db(
+            "postgresql",
+            "orders",
+            "INSERT INTO orders (id, user_id, total) VALUES ($1, $2, $3)",
+            "INSERT",
+            "orders",
+        ),
+    });
     let produce = t.span(S {
         parent: Some(co),
         resource: checkout,
@@ -414,7 +865,12 @@ pub fn storefront() -> Trace {
         name: "orders publish",
         start_ms: 880.0,
         dur_ms: 4.0,
-        attrs: &[("messaging.system", V::S("kafka")), ("messaging.destination.name", V::S("orders")), ("messaging.operation.type", V::S("publish")), ("messaging.kafka.message.key", V::S("ord-77310"))],
+        attrs: &[
+            ("messaging.system", V::S("kafka")),
+            ("messaging.destination.name", V::S("orders")),
+            ("messaging.operation.type", V::S("publish")),
+            ("messaging.kafka.message.key", V::S("ord-77310")),
+        ],
     });
     let consume = t.begin(S {
         parent: Some(produce),
@@ -423,12 +879,34 @@ pub fn storefront() -> Trace {
         name: "orders process",
         start_ms: 1140.0,
         dur_ms: 310.0,
-        attrs: &[("messaging.system", V::S("kafka")), ("messaging.destination.name", V::S("orders")), ("messaging.operation.type", V::S("process")), ("messaging.consumer.group.name", V::S("email-sender")), ("messaging.kafka.offset", V::I(918_274))],
+        attrs: &[
+            ("messaging.system", V::S("kafka")),
+            ("messaging.destination.name", V::S("orders")),
+            ("messaging.operation.type", V::S("process")),
+            ("messaging.consumer.group.name", V::S("email-sender")),
+            ("messaging.kafka.offset", V::I(918_274)),
+        ],
     });
     t.link(produce, &[("messaging.operation.type", V::S("publish")), ("link.reason", V::S("message hand-off"))]);
     t.end();
-    t.span(S { parent: Some(consume), resource: email, kind: Internal, name: "render template", start_ms: 1142.0, dur_ms: 48.0, attrs: &[("email.template", V::S("order-confirmation"))] });
-    t.span(S { parent: Some(consume), resource: email, kind: Client, name: "POST /v3/mail/send", start_ms: 1192.0, dur_ms: 255.0, attrs: &[http("POST", "/v3/mail/send", 202), vec![("server.address", V::S("smtp-relay.example"))]].concat() });
+    t.span(S {
+        parent: Some(consume),
+        resource: email,
+        kind: Internal,
+        name: "render template",
+        start_ms: 1142.0,
+        dur_ms: 48.0,
+        attrs: &[("email.template", V::S("order-confirmation"))],
+    });
+    t.span(S {
+        parent: Some(consume),
+        resource: email,
+        kind: Client,
+        name: "POST /v3/mail/send",
+        start_ms: 1192.0,
+        dur_ms: 255.0,
+        attrs: &[http("POST", "/v3/mail/send", 202), vec![("server.address", V::S("smtp-relay.example"))]].concat(),
+    });
     let _ = consume;
     t.finish()
 }

@@ -127,9 +127,15 @@ mod tests {
     #[test]
     fn trace_ids_keep_their_width() {
         assert_eq!(TraceId::from_hex("00000000000000ff").unwrap().to_hex(), "00000000000000ff");
-        assert_eq!(TraceId::from_hex("5B8EFFF798038103D269B633813FC60C").unwrap().to_hex(), "5b8efff798038103d269b633813fc60c");
+        assert_eq!(
+            TraceId::from_hex("5B8EFFF798038103D269B633813FC60C").unwrap().to_hex(),
+            "5b8efff798038103d269b633813fc60c"
+        );
         // Jaeger UI's 31-digit id is a 128-bit id with its leading zero dropped.
-        assert_eq!(TraceId::from_hex("df84e36b9e2ee3815d07f0867a5be1f").unwrap().to_hex(), "0df84e36b9e2ee3815d07f0867a5be1f");
+        assert_eq!(
+            TraceId::from_hex("df84e36b9e2ee3815d07f0867a5be1f").unwrap().to_hex(),
+            "0df84e36b9e2ee3815d07f0867a5be1f"
+        );
         assert!(TraceId::from_hex("trace-123").is_none());
         assert_eq!(TraceId::from_opaque_text("trace-123"), TraceId::from_opaque_text("trace-123"));
     }

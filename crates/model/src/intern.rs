@@ -76,11 +76,7 @@ impl Interner {
         let hash = self.hasher.hash_one(s);
         let strings = &mut self.strings;
         let hasher = &self.hasher;
-        match self.table.entry(
-            hash,
-            |&i| strings.get(StrId(i)) == s,
-            |&i| hasher.hash_one(strings.get(StrId(i))),
-        ) {
+        match self.table.entry(hash, |&i| strings.get(StrId(i)) == s, |&i| hasher.hash_one(strings.get(StrId(i)))) {
             Entry::Occupied(e) => StrId(*e.get()),
             Entry::Vacant(e) => {
                 let id = strings.ends.len() as u32;

@@ -1,11 +1,12 @@
 //! spanscope's trace model: everything that is not UI, with no web dependencies, tested and benchmarked natively.
 //!
-//! Data flows one way: bytes → [`import`] (one module per format) → [`build::TraceSetBuilder`] (tree building
+//! Data flows one way: bytes → [`mod@import`] (one module per format) → [`build::TraceSetBuilder`] (tree building
 //! and repair) → immutable [`Trace`] (columnar, interned strings, pre-order) → [`rows`] (what the waterfall
 //! shows for a given view state). [`demo`] builds the traces the app ships with.
 //!
 //! Start with [`trace`] for the layout, then [`build`] for how a trace comes to be.
 
+pub mod analysis;
 pub mod base64;
 pub mod build;
 pub mod demo;

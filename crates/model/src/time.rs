@@ -24,7 +24,7 @@ impl TimestampNs {
     }
 
     /// `self + d`, saturating.
-    pub fn add(self, d: DurationNs) -> TimestampNs {
+    pub fn plus(self, d: DurationNs) -> TimestampNs {
         TimestampNs(self.0.saturating_add(d.0))
     }
 

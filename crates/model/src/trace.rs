@@ -7,9 +7,9 @@
 //! - strings are interned ([`crate::intern`]); attributes, events, links, resources and scopes live in a shared
 //!   [`Arena`] (one per imported file set, shared by its traces through an `Arc`).
 //!
-//! Bytes per span, excluding attribute contents: 8 (id) + 8 (parent id) + 4 (parent index) + 4 (subtree end)
-//! + 4 (depth) + 4 (name) + 4 (resource) + 4 (scope) + 1 (kind) + 1 (status) + 4 (status message)
-//! + 8 (start) + 8 (duration) + 3 × 8 (attribute, event and link ranges) + 4 (flags) + 4 (trace state) = 98,
+//! Bytes per span, excluding attribute contents: 8 (id), 8 (parent id), 4 (parent index), 4 (subtree end),
+//! 4 (depth), 4 (name), 4 (resource), 4 (scope), 1 (kind), 1 (status), 4 (status message), 8 (start),
+//! 8 (duration), 3 × 8 (attribute, event and link ranges), 4 (flags) and 4 (trace state): 98 in all,
 //! plus 16 per attribute and the interned text. `Trace::heap_bytes` reports the real figure.
 
 use crate::ids::{SpanId, TraceId};
@@ -472,7 +472,7 @@ impl Trace {
     }
 
     pub fn end_of(&self, s: SpanIdx) -> TimestampNs {
-        self.spans.start[s.ix()].add(self.spans.duration[s.ix()])
+        self.spans.start[s.ix()].plus(self.spans.duration[s.ix()])
     }
 
     /// Start relative to the trace start.

@@ -1,8 +1,1608 @@
-//! Placeholder: filled in by the importer work.
+//! Jaeger JSON: the query service's v1 "UI model", as `/api/traces/{id}` serves it and Jaeger UI's
+//! "Upload JSON" reads it. References: <https://www.jaegertracing.io/docs/latest/apis/> (the query API) and the
+//! jaeger-idl model (<https://github.com/jaegertracing/jaeger-idl/blob/main/proto/api_v2/model.proto>); the JSON
+//! shape itself is `internal/uimodel/model.go` in jaegertracing/jaeger (see `FORMATS.md` §1.4).
+//!
+//! # Documents read
+//! - the API envelope `{"data": [trace, …], "total", "limit", "offset", "errors"}`, and `{"data": trace}`;
+//! - a bare trace `{"traceID", "spans", "processes", "warnings"}`, or an array of them;
+//! - an array of spans that embed their `process` (`{"serviceName", "tags"}`) instead of a `processID`
+//!   (the anonymizer's and Elasticsearch's form), or a single span object.
+//!
+//! Keys may come in any order, unknown keys are ignored, and spans of one trace may be spread over several
+//! trace objects (they are merged by trace id). An envelope with no spans whose `errors` say why is reported
+//! as [`ImportError::Content`] with the server's messages.
+//!
+//! # Mapping
+//! - ids: `traceID`/`spanID` are hex of any width (a 31-digit id is a 128-bit id without its leading zero);
+//!   other text (`"trace-123"`) gets a stable hashed id and is kept for display.
+//! - parent: the first `CHILD_OF` or `FOLLOWS_FROM` reference (in file order, same trace) whose span exists in
+//!   the document, as Jaeger UI does; when none exists, the first such reference (the builder then flags the
+//!   span `MissingParent`). Every other reference becomes a link (`CHILD_OF` / `FOLLOWS_FROM`; an unknown
+//!   `refType` a plain link). The legacy `parentSpanID` is used when no reference names a span of the same
+//!   trace.
+//! - `startTime`/`duration` are µs (numbers, or numeric strings); a missing or zero `startTime` counts as
+//!   missing. `flags` are kept.
+//! - tags become span attributes with their types (`string`, `bool`, `int64`, `float64`, `binary`); an `int64`
+//!   beyond 2^53 written as a string is parsed, `binary` is base64-decoded to bytes, and a value that does not
+//!   match its type (or an unknown type) is kept as a string: a tag never fails a file.
+//! - OpenTelemetry conventions read from tags (the tags stay): `span.kind` → kind; `error` = `true` (bool or
+//!   string) or `otel.status_code` = `ERROR` → error status; `otel.status_code` = `OK` → ok;
+//!   `otel.status_description` → status message; `otel.scope.name`/`otel.scope.version` (or the older
+//!   `otel.library.name`/`otel.library.version`) → instrumentation scope; `w3c.tracestate` → trace state.
+//! - `logs` become events named after their `event` field (else `message`, else `"log"`), with every field as
+//!   an attribute; a log without timestamp is placed at the span start.
+//! - a process becomes a resource: its `serviceName` (also as attribute `service.name`) and its tags.
+//!   Identical processes share one resource, so a million embedded processes cost one resource.
+//! - span `warnings` become source warnings; trace-level `warnings` are attached to the trace object's first
+//!   span, prefixed `"trace: "`.
+//!
+//! # Streaming
+//! Spans go into the builder as they are read; nothing but the current span is materialized. Go writes
+//! `processes` and `warnings` after `spans`, so when a trace object's `spans` come before its `processes`,
+//! `warnings` or `traceID`, a first pass runs once over the whole document: a byte scanner that skips the
+//! spans unparsed (about 2 GB/s) and hands each trace object's `traceID`, `processes` and `warnings` to serde.
+//! Only spans whose references name two or more different spans of their trace wait for the end of the
+//! document, when it is known which of them exist. When the bytes are valid UTF-8 they are parsed as a `str`,
+//! so serde_json does not validate each string again.
 
-use crate::build::TraceSetBuilder;
-use crate::import::{Format, ImportError};
+use super::{shape_error, Format, ImportError};
+use crate::build::{LinkDraft, SpanDraft, TraceSetBuilder};
+use crate::ids::{SpanId, TraceId};
+use crate::intern::StrId;
+use crate::time::{DurationNs, TimestampNs};
+use crate::trace::{LinkKind, SpanKind, StatusCode};
+use crate::value::{Attribute, StoredValue};
+use hashbrown::HashMap;
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
+use std::borrow::Cow;
+use std::fmt::{self, Write as _};
 
-pub(crate) fn parse(_b: &mut TraceSetBuilder, _bytes: &[u8]) -> Result<(), ImportError> {
-    Err(ImportError::Content { format: Format::Jaeger, message: "not implemented yet".into() })
+/// Parses a Jaeger JSON document into `b`.
+pub(crate) fn parse(b: &mut TraceSetBuilder, bytes: &[u8]) -> Result<(), ImportError> {
+    let result = {
+        let mut st = State::new(b, bytes);
+        // Valid UTF-8 (checked once, fast) lets serde_json skip validating every string again; otherwise the
+        // byte reader reports the bad sequence with its line and column.
+        let r = match std::str::from_utf8(bytes) {
+            Ok(text) => parse_with(&mut st, serde_json::Deserializer::from_str(text)),
+            Err(_) => parse_with(&mut st, serde_json::Deserializer::from_slice(bytes)),
+        };
+        r.map(|()| st.finish())
+    };
+    match result {
+        Ok(done) => done,
+        Err(e) => Err(shape_error(Format::Jaeger, e, || reparse_with_path(bytes))),
+    }
 }
+
+fn parse_with<'de, R: serde_json::de::Read<'de>>(
+    st: &mut State<'_>,
+    mut de: serde_json::Deserializer<R>,
+) -> Result<(), serde_json::Error> {
+    Doc { st }.deserialize(&mut de)?;
+    de.end()
+}
+
+/// The same parse into a scratch builder, tracking the JSON path (run only after a failure).
+fn reparse_with_path(bytes: &[u8]) -> Result<(), serde_path_to_error::Error<serde_json::Error>> {
+    let mut scratch = TraceSetBuilder::new();
+    let mut st = State::new(&mut scratch, bytes);
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let mut track = serde_path_to_error::Track::new();
+    let r = Doc { st: &mut st }.deserialize(serde_path_to_error::Deserializer::new(&mut de, &mut track));
+    r.map_err(|e| serde_path_to_error::Error::new(track.path(), e))
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Small value types shared with the Zipkin importer.
+
+/// A string that borrows from the input when it has no escapes. Accepts only JSON strings.
+#[derive(Debug, Default, Clone)]
+pub(super) struct Text<'a>(pub Cow<'a, str>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Text<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Owned(v)))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+/// Text of an optional string field, `""` when absent.
+pub(super) fn text_of<'t>(t: &'t Option<Text<'_>>) -> &'t str {
+    t.as_ref().map(|t| t.0.as_ref()).unwrap_or("")
+}
+
+/// Any JSON value, as a tag value: scalars as they are, arrays and objects as their JSON text.
+#[derive(Debug, Default, Clone)]
+pub(super) enum TagVal<'a> {
+    Str(Cow<'a, str>),
+    Bool(bool),
+    I64(i64),
+    U64(u64),
+    F64(f64),
+    #[default]
+    Null,
+    /// An array or object, re-serialized.
+    Json(String),
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for TagVal<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = TagVal<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a tag value")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<TagVal<'de>, E> {
+                Ok(TagVal::Str(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<TagVal<'de>, E> {
+                Ok(TagVal::Str(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<TagVal<'de>, E> {
+                Ok(TagVal::Str(Cow::Owned(v)))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<TagVal<'de>, E> {
+                Ok(TagVal::Bool(v))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<TagVal<'de>, E> {
+                Ok(TagVal::I64(v))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<TagVal<'de>, E> {
+                Ok(TagVal::U64(v))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<TagVal<'de>, E> {
+                Ok(TagVal::F64(v))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<TagVal<'de>, E> {
+                Ok(TagVal::Null)
+            }
+            fn visit_none<E: de::Error>(self) -> Result<TagVal<'de>, E> {
+                Ok(TagVal::Null)
+            }
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<TagVal<'de>, D::Error> {
+                d.deserialize_any(self)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<TagVal<'de>, A::Error> {
+                let v = serde_json::Value::deserialize(de::value::SeqAccessDeserializer::new(seq))?;
+                Ok(TagVal::Json(v.to_string()))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<TagVal<'de>, A::Error> {
+                let v = serde_json::Value::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Ok(TagVal::Json(v.to_string()))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl TagVal<'_> {
+    /// The value as text (a string as it is, `null` as `""`).
+    pub(super) fn text(&self) -> Cow<'_, str> {
+        match self {
+            TagVal::Str(s) => Cow::Borrowed(s.as_ref()),
+            TagVal::Bool(b) => Cow::Borrowed(if *b { "true" } else { "false" }),
+            TagVal::I64(i) => Cow::Owned(i.to_string()),
+            TagVal::U64(u) => Cow::Owned(u.to_string()),
+            TagVal::F64(f) => Cow::Owned(f.to_string()),
+            TagVal::Null => Cow::Borrowed(""),
+            TagVal::Json(s) => Cow::Borrowed(s),
+        }
+    }
+
+    /// Whether the value says "true" (the boolean, or the string in any case).
+    pub(super) fn is_true(&self) -> bool {
+        match self {
+            TagVal::Bool(b) => *b,
+            TagVal::Str(s) => s.trim().eq_ignore_ascii_case("true"),
+            _ => false,
+        }
+    }
+
+    fn as_str(&self) -> Option<&str> {
+        match self {
+            TagVal::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+/// A count of microseconds (integer, float or numeric string) converted to nanoseconds; `null` is `None`.
+#[derive(Debug, Default, Clone, Copy)]
+pub(super) struct Micros(pub Option<i64>);
+
+impl Micros {
+    /// The value, with zero read as "not set" (both formats write 0 for an unknown time).
+    pub(super) fn nonzero(self) -> Option<i64> {
+        self.0.filter(|&ns| ns != 0)
+    }
+}
+
+fn us_to_ns_f64(us: f64) -> i64 {
+    // `as` saturates at the i64 range.
+    (us * 1_000.0).round() as i64
+}
+
+impl<'de> Deserialize<'de> for Micros {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Micros;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a number of microseconds")
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Micros, E> {
+                Ok(Micros(Some(v.saturating_mul(1_000))))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Micros, E> {
+                Ok(Micros(Some(i64::try_from(v).unwrap_or(i64::MAX).saturating_mul(1_000))))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Micros, E> {
+                if v.is_finite() {
+                    Ok(Micros(Some(us_to_ns_f64(v))))
+                } else {
+                    Err(E::invalid_value(de::Unexpected::Float(v), &self))
+                }
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Micros, E> {
+                let t = v.trim();
+                if let Ok(i) = t.parse::<i64>() {
+                    return self.visit_i64(i);
+                }
+                match t.parse::<f64>() {
+                    Ok(f) if f.is_finite() => Ok(Micros(Some(us_to_ns_f64(f)))),
+                    _ => Err(E::invalid_value(de::Unexpected::Str(v), &self)),
+                }
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Micros, E> {
+                Ok(Micros(None))
+            }
+            fn visit_none<E: de::Error>(self) -> Result<Micros, E> {
+                Ok(Micros(None))
+            }
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Micros, D::Error> {
+                d.deserialize_any(self)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// An integer (number, integral float or numeric string); `null` is `None`.
+#[derive(Debug, Default, Clone, Copy)]
+pub(super) struct Int(pub Option<i64>);
+
+impl<'de> Deserialize<'de> for Int {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Int;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an integer")
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Int, E> {
+                Ok(Int(Some(v)))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Int, E> {
+                Ok(Int(Some(i64::try_from(v).unwrap_or(i64::MAX))))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Int, E> {
+                if v.is_finite() && v.fract() == 0.0 {
+                    Ok(Int(Some(v as i64)))
+                } else {
+                    Err(E::invalid_value(de::Unexpected::Float(v), &self))
+                }
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Int, E> {
+                v.trim()
+                    .parse::<i64>()
+                    .map(|i| Int(Some(i)))
+                    .map_err(|_| E::invalid_value(de::Unexpected::Str(v), &self))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Int, E> {
+                Ok(Int(None))
+            }
+            fn visit_none<E: de::Error>(self) -> Result<Int, E> {
+                Ok(Int(None))
+            }
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Int, D::Error> {
+                d.deserialize_any(self)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Wire types (small ones; spans are visited field by field).
+
+/// Every key this module looks at, in traces, spans and envelopes.
+#[derive(Deserialize, Clone, Copy, PartialEq, Eq, Debug)]
+#[serde(field_identifier)]
+enum Field {
+    #[serde(rename = "traceID")]
+    TraceId,
+    #[serde(rename = "spanID")]
+    SpanId,
+    #[serde(rename = "parentSpanID")]
+    ParentSpanId,
+    #[serde(rename = "operationName")]
+    OperationName,
+    #[serde(rename = "references")]
+    References,
+    #[serde(rename = "flags")]
+    Flags,
+    #[serde(rename = "startTime")]
+    StartTime,
+    #[serde(rename = "duration")]
+    Duration,
+    #[serde(rename = "tags")]
+    Tags,
+    #[serde(rename = "logs")]
+    Logs,
+    #[serde(rename = "processID")]
+    ProcessId,
+    #[serde(rename = "process")]
+    Process,
+    #[serde(rename = "warnings")]
+    Warnings,
+    #[serde(rename = "spans")]
+    Spans,
+    #[serde(rename = "processes")]
+    Processes,
+    #[serde(rename = "data")]
+    Data,
+    #[serde(rename = "errors")]
+    Errors,
+    #[serde(other)]
+    Other,
+}
+
+impl Field {
+    /// Keys only a span has (`traceID` and `warnings` are shared with traces).
+    fn is_span_only(self) -> bool {
+        matches!(
+            self,
+            Field::SpanId
+                | Field::ParentSpanId
+                | Field::OperationName
+                | Field::References
+                | Field::Flags
+                | Field::StartTime
+                | Field::Duration
+                | Field::Tags
+                | Field::Logs
+                | Field::ProcessId
+                | Field::Process
+        )
+    }
+}
+
+#[derive(Deserialize)]
+struct KeyValue<'a> {
+    #[serde(borrow, default)]
+    key: Text<'a>,
+    #[serde(rename = "type", borrow, default)]
+    ty: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    value: TagVal<'a>,
+}
+
+#[derive(Deserialize)]
+struct ProcessJson<'a> {
+    #[serde(rename = "serviceName", borrow, default)]
+    service: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    tags: Option<Vec<KeyValue<'a>>>,
+}
+
+#[derive(Deserialize)]
+struct RefJson<'a> {
+    #[serde(rename = "refType", borrow, default)]
+    ref_type: Option<Text<'a>>,
+    #[serde(rename = "traceID", borrow, default)]
+    trace_id: Option<Text<'a>>,
+    #[serde(rename = "spanID", borrow, default)]
+    span_id: Option<Text<'a>>,
+}
+
+#[derive(Deserialize)]
+struct ServerError {
+    #[serde(default)]
+    msg: Option<String>,
+}
+
+/// A reference as read, before the parent is chosen.
+#[derive(Debug, Clone, Copy)]
+struct Ref {
+    kind: LinkKind,
+    /// `CHILD_OF` or `FOLLOWS_FROM`: may be the parent.
+    may_parent: bool,
+    trace: Option<TraceId>,
+    span: SpanId,
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// State.
+
+/// What the first pass learned about one trace object (by its position among all objects in the document).
+#[derive(Default)]
+struct Meta {
+    trace_id: Option<TraceId>,
+    processes: Option<HashMap<String, u32>>,
+    warnings: Option<Vec<String>>,
+}
+
+/// The trace object whose spans are being read.
+#[derive(Default)]
+struct TraceCtx {
+    trace_id: Option<TraceId>,
+    processes: HashMap<String, u32>,
+    /// `processes` has been read (here or by the first pass).
+    processes_known: bool,
+    processes_from_meta: bool,
+    warnings: Vec<String>,
+    warnings_known: bool,
+    warnings_from_meta: bool,
+    /// The trace-level warnings have been given to a span.
+    warnings_attached: bool,
+}
+
+/// One span being read.
+#[derive(Default)]
+struct SpanAcc {
+    draft: SpanDraft,
+    trace_id: Option<TraceId>,
+    /// `processID` (reused buffer; meaningful when `has_process_id`).
+    process_id: String,
+    has_process_id: bool,
+    /// From an embedded `process`.
+    resource: Option<u32>,
+    refs: Vec<Ref>,
+    parent_span_id: Option<SpanId>,
+    scope_name: Option<String>,
+    scope_name_is_new: bool,
+    scope_version: Option<String>,
+    error_tag: bool,
+    status_code: Option<StatusCode>,
+}
+
+impl SpanAcc {
+    fn reset(&mut self) {
+        self.trace_id = None;
+        self.process_id.clear();
+        self.has_process_id = false;
+        self.resource = None;
+        self.refs.clear();
+        self.parent_span_id = None;
+        self.scope_name = None;
+        self.scope_name_is_new = false;
+        self.scope_version = None;
+        self.error_tag = false;
+        self.status_code = None;
+    }
+}
+
+/// A span whose parent is decided when the whole document has been read.
+struct Deferred {
+    draft: SpanDraft,
+    refs: Vec<Ref>,
+}
+
+struct State<'a> {
+    b: &'a mut TraceSetBuilder,
+    bytes: &'a [u8],
+    spans_before: usize,
+    /// Reused for the spans of `spans` arrays.
+    acc: SpanAcc,
+    /// Content key → resource, so identical processes share one.
+    resources: HashMap<String, u32>,
+    scopes: HashMap<String, u32>,
+    key: String,
+    unknown_resource: Option<u32>,
+    /// Position of the next trace object (or other object) in the document.
+    next_object: usize,
+    /// The first pass's findings, once it ran.
+    pre: Option<Vec<Meta>>,
+    /// (trace, span) keys of every span read, for choosing among several references.
+    seen: Vec<u64>,
+    deferred: Vec<Deferred>,
+    server_errors: Vec<String>,
+}
+
+const UNKNOWN_SERVICE: &str = "unknown";
+const NO_TIME: TimestampNs = TimestampNs(i64::MIN);
+
+fn span_key(trace: Option<TraceId>, span: SpanId) -> u64 {
+    let t = trace.map(|t| t.value).unwrap_or(0);
+    let mut h = (t as u64) ^ ((t >> 64) as u64).rotate_left(29) ^ span.get().wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    // splitmix64 finalizer
+    h = (h ^ (h >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    h = (h ^ (h >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    h ^ (h >> 31)
+}
+
+impl<'a> State<'a> {
+    fn new(b: &'a mut TraceSetBuilder, bytes: &'a [u8]) -> Self {
+        State {
+            spans_before: b.span_count(),
+            b,
+            bytes,
+            acc: SpanAcc::default(),
+            resources: HashMap::new(),
+            scopes: HashMap::new(),
+            key: String::new(),
+            unknown_resource: None,
+            next_object: 0,
+            pre: None,
+            seen: Vec::new(),
+            deferred: Vec::new(),
+            server_errors: Vec::new(),
+        }
+    }
+
+    /// After the whole document: spans with several candidate parents, then the server's errors.
+    fn finish(mut self) -> Result<(), ImportError> {
+        if !self.deferred.is_empty() {
+            self.seen.sort_unstable();
+            for mut dfr in std::mem::take(&mut self.deferred) {
+                let trace = dfr.draft.trace_id;
+                let same =
+                    |r: &Ref| r.may_parent && (r.trace.is_none() || r.trace.map(|t| t.value) == trace.map(|t| t.value));
+                let exists = |r: &Ref| self.seen.binary_search(&span_key(trace, r.span)).is_ok();
+                let chosen =
+                    dfr.refs.iter().position(|r| same(r) && exists(r)).or_else(|| dfr.refs.iter().position(same));
+                set_parent_and_links(&mut dfr.draft, &dfr.refs, chosen);
+                self.b.add_span(&mut dfr.draft);
+            }
+        }
+        if self.b.span_count() == self.spans_before && !self.server_errors.is_empty() {
+            return Err(ImportError::Content {
+                format: Format::Jaeger,
+                message: format!("the server answered with errors: {}", self.server_errors.join("; ")),
+            });
+        }
+        Ok(())
+    }
+
+    /// Runs the first pass once: `traceID`, `processes` and `warnings` of every trace object.
+    fn ensure_first_pass(&mut self) {
+        if self.pre.is_some() {
+            return;
+        }
+        let mut metas = Vec::new();
+        let mut scan = Scan { b: self.bytes, i: 0 };
+        // A failure here is met again, with a proper message, by the main pass; keep what was read.
+        let _ = first_pass(self, &mut scan, &mut metas);
+        self.pre = Some(metas);
+    }
+
+    fn meta(&mut self, object: usize) -> Option<Meta> {
+        self.pre.as_mut().and_then(|m| m.get_mut(object)).map(std::mem::take)
+    }
+
+    fn trace_id(&mut self, text: &str) -> Option<TraceId> {
+        (!text.is_empty()).then(|| self.b.trace_id_from_text(text))
+    }
+
+    /// A tag value by its declared Jaeger type; anything that does not fit is kept as text.
+    fn value(&mut self, ty: &str, v: &TagVal<'_>) -> StoredValue {
+        let b = &mut *self.b;
+        if matches!(v, TagVal::Null) {
+            return StoredValue::empty();
+        }
+        let t = ty.as_bytes();
+        let is = |name: &str| t.eq_ignore_ascii_case(name.as_bytes());
+        let typed = if ty.is_empty() {
+            // No type: take the JSON type.
+            match v {
+                TagVal::Str(s) => Some(b.str_value(s)),
+                TagVal::Bool(x) => Some(StoredValue::bool(*x)),
+                TagVal::I64(i) => Some(StoredValue::int(*i)),
+                TagVal::U64(u) => i64::try_from(*u).ok().map(StoredValue::int),
+                TagVal::F64(f) => Some(StoredValue::double(*f)),
+                _ => None,
+            }
+        } else if is("string") {
+            match v {
+                TagVal::Str(s) => Some(b.str_value(s)),
+                _ => None,
+            }
+        } else if is("bool") {
+            match v {
+                TagVal::Bool(x) => Some(StoredValue::bool(*x)),
+                TagVal::Str(s) if s.trim().eq_ignore_ascii_case("true") => Some(StoredValue::bool(true)),
+                TagVal::Str(s) if s.trim().eq_ignore_ascii_case("false") => Some(StoredValue::bool(false)),
+                _ => None,
+            }
+        } else if is("int64") {
+            match v {
+                TagVal::I64(i) => Some(StoredValue::int(*i)),
+                TagVal::U64(u) => i64::try_from(*u).ok().map(StoredValue::int),
+                TagVal::F64(f) if f.fract() == 0.0 && f.abs() < 9.2e18 => Some(StoredValue::int(*f as i64)),
+                TagVal::Str(s) => s.trim().parse::<i64>().ok().map(StoredValue::int),
+                _ => None,
+            }
+        } else if is("float64") {
+            match v {
+                TagVal::F64(f) => Some(StoredValue::double(*f)),
+                TagVal::I64(i) => Some(StoredValue::double(*i as f64)),
+                TagVal::U64(u) => Some(StoredValue::double(*u as f64)),
+                TagVal::Str(s) => s.trim().parse::<f64>().ok().map(StoredValue::double),
+                _ => None,
+            }
+        } else if is("binary") {
+            match v {
+                TagVal::Str(s) => crate::base64::decode(s.trim()).map(|bytes| b.bytes_value(&bytes)),
+                _ => None,
+            }
+        } else {
+            None
+        };
+        match typed {
+            Some(x) => x,
+            None => {
+                let text = v.text();
+                b.str_value(&text)
+            }
+        }
+    }
+
+    fn attr(&mut self, kv: &KeyValue<'_>) -> Attribute {
+        let v = self.value(text_of(&kv.ty), &kv.value);
+        self.b.attr(&kv.key.0, v)
+    }
+
+    /// The resource of a process, shared with every identical process.
+    fn resource(&mut self, p: &ProcessJson<'_>) -> u32 {
+        let service = text_of(&p.service);
+        let service = if service.is_empty() { UNKNOWN_SERVICE } else { service };
+        let tags = p.tags.as_deref().unwrap_or(&[]);
+        let mut key = std::mem::take(&mut self.key);
+        key.clear();
+        key.push_str(service);
+        for kv in tags {
+            key.push('\u{1}');
+            key.push_str(&kv.key.0);
+            key.push('\u{2}');
+            key.push_str(text_of(&kv.ty));
+            key.push('\u{2}');
+            let tag = match &kv.value {
+                TagVal::Str(_) => 's',
+                TagVal::Bool(_) => 'b',
+                TagVal::I64(_) | TagVal::U64(_) => 'i',
+                TagVal::F64(_) => 'f',
+                TagVal::Null => 'n',
+                TagVal::Json(_) => 'j',
+            };
+            key.push(tag);
+            match &kv.value {
+                TagVal::Str(s) => key.push_str(s),
+                TagVal::F64(f) => {
+                    let _ = write!(key, "{}", f.to_bits());
+                }
+                other => key.push_str(&other.text()),
+            }
+        }
+        let found = self.resources.get(key.as_str()).copied();
+        let r = match found {
+            Some(r) => r,
+            None => {
+                let mut attrs = Vec::with_capacity(tags.len() + 1);
+                if !tags.iter().any(|kv| kv.key.0 == "service.name") {
+                    attrs.push(self.b.str_attr("service.name", service));
+                }
+                for kv in tags {
+                    let a = self.attr(kv);
+                    attrs.push(a);
+                }
+                let r = self.b.add_resource(service, &attrs);
+                self.resources.insert(key.clone(), r);
+                r
+            }
+        };
+        self.key = key;
+        r
+    }
+
+    fn unknown_resource(&mut self) -> u32 {
+        match self.unknown_resource {
+            Some(r) => r,
+            None => {
+                let r = self.b.add_resource(UNKNOWN_SERVICE, &[]);
+                self.unknown_resource = Some(r);
+                r
+            }
+        }
+    }
+
+    fn scope(&mut self, name: &str, version: &str) -> u32 {
+        let mut key = std::mem::take(&mut self.key);
+        key.clear();
+        key.push_str(name);
+        key.push('\u{0}');
+        key.push_str(version);
+        let r = match self.scopes.get(key.as_str()) {
+            Some(&s) => s,
+            None => {
+                let s = self.b.add_scope(name, version, &[]);
+                self.scopes.insert(key.clone(), s);
+                s
+            }
+        };
+        self.key = key;
+        r
+    }
+
+    /// Completes a span read into `acc` and hands it to the builder (or defers it).
+    fn finish_span(&mut self, acc: &mut SpanAcc, ctx: &mut TraceCtx) {
+        let trace = acc.trace_id.or(ctx.trace_id);
+        acc.draft.trace_id = trace;
+        let process_id = acc.has_process_id.then_some(acc.process_id.as_str());
+        acc.draft.resource = match (acc.resource, process_id) {
+            (Some(r), _) => r,
+            (None, Some(p)) => match ctx.processes.get(p) {
+                Some(&r) => r,
+                None => {
+                    acc.draft.source_warnings.push(format!("process {p:?} is not in the trace's processes"));
+                    self.unknown_resource()
+                }
+            },
+            (None, None) => self.unknown_resource(),
+        };
+        if let Some(name) = acc.scope_name.as_deref() {
+            let version = acc.scope_version.as_deref().unwrap_or("");
+            acc.draft.scope = self.scope(name, version);
+        }
+        acc.draft.status = if acc.error_tag { StatusCode::Error } else { acc.status_code.unwrap_or(StatusCode::Unset) };
+        let start = acc.draft.start.unwrap_or(TimestampNs(0));
+        for e in &mut acc.draft.events {
+            if e.time == NO_TIME {
+                e.time = start;
+            }
+        }
+        if !ctx.warnings_attached {
+            ctx.warnings_attached = true;
+            if !ctx.warnings.is_empty() {
+                let mut ws: Vec<String> = ctx.warnings.iter().map(|w| format!("trace: {w}")).collect();
+                ws.append(&mut acc.draft.source_warnings);
+                acc.draft.source_warnings = ws;
+            }
+        }
+        if let Some(id) = acc.draft.span_id {
+            self.seen.push(span_key(trace, id));
+        }
+
+        // Parent: the one same-trace candidate, or wait for the end when there are several.
+        let own = trace.map(|t| t.value);
+        let same = |r: &Ref| r.may_parent && (r.trace.is_none() || r.trace.map(|t| t.value) == own);
+        let mut first: Option<usize> = None;
+        let mut several = false;
+        for (i, r) in acc.refs.iter().enumerate() {
+            if same(r) {
+                match first {
+                    None => first = Some(i),
+                    Some(f) if acc.refs[f].span != r.span => several = true,
+                    Some(_) => {}
+                }
+            }
+        }
+        if several {
+            self.deferred.push(Deferred { draft: std::mem::take(&mut acc.draft), refs: acc.refs.clone() });
+            return;
+        }
+        set_parent_and_links(&mut acc.draft, &acc.refs, first);
+        if first.is_none() {
+            acc.draft.parent_id = acc.parent_span_id;
+        }
+        self.b.add_span(&mut acc.draft);
+    }
+}
+
+/// Sets the parent from `refs[chosen]` and turns every other reference into a link.
+fn set_parent_and_links(d: &mut SpanDraft, refs: &[Ref], chosen: Option<usize>) {
+    let trace = d.trace_id.unwrap_or(TraceId { value: 0, wide: true });
+    for (i, r) in refs.iter().enumerate() {
+        if Some(i) == chosen {
+            d.parent_id = Some(r.span);
+            continue;
+        }
+        d.links.push(LinkDraft {
+            kind: r.kind,
+            trace_id: r.trace.unwrap_or(trace),
+            span_id: r.span,
+            trace_state: StrId::EMPTY,
+            attr_count: 0,
+            dropped_attributes_count: 0,
+        });
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Main pass.
+
+/// The whole document: an object (envelope, trace or span) or an array (of traces or spans).
+struct Doc<'s, 'a> {
+    st: &'s mut State<'a>,
+}
+
+impl<'de> DeserializeSeed<'de> for Doc<'_, '_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Doc<'_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a Jaeger trace, an API response {\"data\": …}, or an array of traces or spans")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
+        ObjectVisitor { st: self.st }.visit_map(map)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let st = self.st;
+        while seq.next_element_seed(ObjectSeed { st: &mut *st })?.is_some() {}
+        Ok(())
+    }
+}
+
+/// `data`: traces, one trace, or `null`.
+struct DataSeed<'s, 'a> {
+    st: &'s mut State<'a>,
+}
+
+impl<'de> DeserializeSeed<'de> for DataSeed<'_, '_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for DataSeed<'_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an array of Jaeger traces, a trace, or null")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
+        ObjectVisitor { st: self.st }.visit_map(map)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let st = self.st;
+        while seq.next_element_seed(ObjectSeed { st: &mut *st })?.is_some() {}
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+}
+
+struct ObjectSeed<'s, 'a> {
+    st: &'s mut State<'a>,
+}
+
+impl<'de> DeserializeSeed<'de> for ObjectSeed<'_, '_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(ObjectVisitor { st: self.st })
+    }
+}
+
+/// An object that is an envelope, a trace or a single span; which one shows from its keys.
+struct ObjectVisitor<'s, 'a> {
+    st: &'s mut State<'a>,
+}
+
+impl<'de> Visitor<'de> for ObjectVisitor<'_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a Jaeger trace or span object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let st = self.st;
+        let object = st.next_object;
+        st.next_object += 1;
+        let mut ctx = TraceCtx::default();
+        // Span fields of the object itself (a single span object). Borrows the reusable accumulator; spans of
+        // a `spans` key in the same object would then get a fresh one.
+        let mut own: Option<SpanAcc> = None;
+        let mut has_spans = false;
+        while let Some(key) = map.next_key::<Field>()? {
+            match key {
+                Field::Data => map.next_value_seed(DataSeed { st: &mut *st })?,
+                Field::Errors => {
+                    let errors: Option<Vec<ServerError>> = map.next_value()?;
+                    st.server_errors.extend(errors.into_iter().flatten().filter_map(|e| e.msg));
+                }
+                Field::TraceId => {
+                    let t: Option<Text<'_>> = map.next_value()?;
+                    let id = st.trace_id(text_of(&t));
+                    ctx.trace_id = id.or(ctx.trace_id);
+                }
+                Field::Warnings => {
+                    if ctx.warnings_from_meta {
+                        map.next_value::<IgnoredAny>()?;
+                    } else {
+                        ctx.warnings = map.next_value_seed(WarningsSeed)?;
+                        ctx.warnings_known = true;
+                    }
+                }
+                Field::Processes => {
+                    if ctx.processes_from_meta {
+                        map.next_value::<IgnoredAny>()?;
+                    } else {
+                        ctx.processes = map.next_value_seed(ProcessesSeed { st: &mut *st })?;
+                        ctx.processes_known = true;
+                    }
+                }
+                Field::Spans => {
+                    has_spans = true;
+                    if !(ctx.processes_known && ctx.warnings_known && ctx.trace_id.is_some()) {
+                        st.ensure_first_pass();
+                        if let Some(meta) = st.meta(object) {
+                            ctx.trace_id = ctx.trace_id.or(meta.trace_id);
+                            if let (false, Some(p)) = (ctx.processes_known, meta.processes) {
+                                ctx.processes = p;
+                                ctx.processes_known = true;
+                                ctx.processes_from_meta = true;
+                            }
+                            if let (false, Some(w)) = (ctx.warnings_known, meta.warnings) {
+                                ctx.warnings = w;
+                                ctx.warnings_known = true;
+                                ctx.warnings_from_meta = true;
+                            }
+                        }
+                    }
+                    map.next_value_seed(SpansSeed { st: &mut *st, ctx: &mut ctx })?;
+                }
+                Field::Other => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+                k => {
+                    debug_assert!(k.is_span_only());
+                    let acc = own.get_or_insert_with(|| {
+                        let mut acc = std::mem::take(&mut st.acc);
+                        acc.reset();
+                        acc
+                    });
+                    span_field(st, acc, k, &mut map)?;
+                }
+            }
+        }
+        if let Some(mut acc) = own {
+            if has_spans {
+                // Span keys beside `spans`: not a span after all; drop what they left.
+                acc.draft = SpanDraft::default();
+            } else {
+                // A single span: `traceID` and `warnings` were its own.
+                acc.draft.source_warnings.append(&mut ctx.warnings);
+                ctx.warnings_attached = true;
+                st.finish_span(&mut acc, &mut ctx);
+            }
+            st.acc = acc;
+        }
+        Ok(())
+    }
+}
+
+/// Trace-level or span-level `warnings`: strings, or `null`.
+struct WarningsSeed;
+
+impl<'de> DeserializeSeed<'de> for WarningsSeed {
+    type Value = Vec<String>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Vec<String>, D::Error> {
+        let w: Option<Vec<Text<'de>>> = Deserialize::deserialize(d)?;
+        Ok(w.into_iter().flatten().map(|t| t.0.into_owned()).collect())
+    }
+}
+
+/// `processes`: processID → process, registered as resources.
+struct ProcessesSeed<'s, 'a> {
+    st: &'s mut State<'a>,
+}
+
+impl<'de> DeserializeSeed<'de> for ProcessesSeed<'_, '_> {
+    type Value = HashMap<String, u32>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ProcessesSeed<'_, '_> {
+    type Value = HashMap<String, u32>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object of processes by processID")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut out = HashMap::new();
+        while let Some((k, p)) = map.next_entry::<Text<'de>, ProcessJson<'de>>()? {
+            let r = self.st.resource(&p);
+            out.insert(k.0.into_owned(), r);
+        }
+        Ok(out)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(HashMap::new())
+    }
+}
+
+/// A trace's `spans`.
+struct SpansSeed<'s, 'a, 'c> {
+    st: &'s mut State<'a>,
+    ctx: &'c mut TraceCtx,
+}
+
+impl<'de> DeserializeSeed<'de> for SpansSeed<'_, '_, '_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for SpansSeed<'_, '_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an array of Jaeger spans")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let (st, ctx) = (self.st, self.ctx);
+        while seq.next_element_seed(SpanSeed { st: &mut *st, ctx: &mut *ctx })?.is_some() {}
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+}
+
+struct SpanSeed<'s, 'a, 'c> {
+    st: &'s mut State<'a>,
+    ctx: &'c mut TraceCtx,
+}
+
+impl<'de> DeserializeSeed<'de> for SpanSeed<'_, '_, '_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for SpanSeed<'_, '_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a Jaeger span object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let st = self.st;
+        let mut acc = std::mem::take(&mut st.acc);
+        acc.reset();
+        while let Some(key) = map.next_key::<Field>()? {
+            span_field(st, &mut acc, key, &mut map)?;
+        }
+        st.finish_span(&mut acc, self.ctx);
+        st.acc = acc;
+        Ok(())
+    }
+}
+
+/// Reads the value of one span key into `acc`.
+fn span_field<'de, A: MapAccess<'de>>(
+    st: &mut State<'_>,
+    acc: &mut SpanAcc,
+    key: Field,
+    map: &mut A,
+) -> Result<(), A::Error> {
+    match key {
+        Field::TraceId => {
+            let t: Option<Text<'de>> = map.next_value()?;
+            acc.trace_id = st.trace_id(text_of(&t));
+        }
+        Field::SpanId => {
+            let t: Option<Text<'de>> = map.next_value()?;
+            acc.draft.span_id = st.b.span_id_from_text(text_of(&t));
+        }
+        Field::ParentSpanId => {
+            let t: Option<Text<'de>> = map.next_value()?;
+            acc.parent_span_id = st.b.span_id_from_text(text_of(&t));
+        }
+        Field::OperationName => {
+            let t: Option<Text<'de>> = map.next_value()?;
+            acc.draft.name = st.b.intern(text_of(&t));
+        }
+        Field::References => map.next_value_seed(RefsSeed { st, acc })?,
+        Field::Flags => {
+            let f: Int = map.next_value()?;
+            acc.draft.flags = f.0.unwrap_or(0).clamp(0, u32::MAX as i64) as u32;
+        }
+        Field::StartTime => {
+            let t: Micros = map.next_value()?;
+            acc.draft.start = t.nonzero().map(TimestampNs);
+        }
+        Field::Duration => {
+            let t: Micros = map.next_value()?;
+            acc.draft.duration = t.0.map(DurationNs);
+        }
+        Field::Tags => map.next_value_seed(TagsSeed { st, acc })?,
+        Field::Logs => map.next_value_seed(LogsSeed { st, acc })?,
+        Field::ProcessId => {
+            let t: Option<Text<'de>> = map.next_value()?;
+            acc.process_id.clear();
+            acc.has_process_id = t.is_some();
+            acc.process_id.push_str(text_of(&t));
+        }
+        Field::Process => {
+            let p: Option<ProcessJson<'de>> = map.next_value()?;
+            acc.resource = p.map(|p| st.resource(&p));
+        }
+        Field::Warnings => {
+            let mut w = map.next_value_seed(WarningsSeed)?;
+            acc.draft.source_warnings.append(&mut w);
+        }
+        Field::Spans | Field::Processes | Field::Data | Field::Errors | Field::Other => {
+            map.next_value::<IgnoredAny>()?;
+        }
+    }
+    Ok(())
+}
+
+/// A span's `references`.
+struct RefsSeed<'s, 'a, 'c> {
+    st: &'s mut State<'a>,
+    acc: &'c mut SpanAcc,
+}
+
+impl<'de> DeserializeSeed<'de> for RefsSeed<'_, '_, '_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for RefsSeed<'_, '_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an array of references")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while let Some(r) = seq.next_element::<RefJson<'de>>()? {
+            let Some(span) = self.st.b.span_id_from_text(text_of(&r.span_id)) else {
+                continue;
+            };
+            let ty = text_of(&r.ref_type);
+            let (kind, may_parent) = if ty.is_empty() || ty.eq_ignore_ascii_case("CHILD_OF") {
+                (LinkKind::ChildOf, true) // CHILD_OF is the protobuf default (0)
+            } else if ty.eq_ignore_ascii_case("FOLLOWS_FROM") {
+                (LinkKind::FollowsFrom, true)
+            } else {
+                (LinkKind::Link, false)
+            };
+            let trace = self.st.trace_id(text_of(&r.trace_id));
+            self.acc.refs.push(Ref { kind, may_parent, trace, span });
+        }
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+}
+
+/// A span's `tags`, straight into its attributes, with the OpenTelemetry conventions read on the way.
+struct TagsSeed<'s, 'a, 'c> {
+    st: &'s mut State<'a>,
+    acc: &'c mut SpanAcc,
+}
+
+impl<'de> DeserializeSeed<'de> for TagsSeed<'_, '_, '_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for TagsSeed<'_, '_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an array of tags")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let (st, acc) = (self.st, self.acc);
+        while let Some(kv) = seq.next_element::<KeyValue<'de>>()? {
+            let a = st.attr(&kv);
+            acc.draft.attrs.push(a);
+            convention(st, acc, &kv);
+        }
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+}
+
+/// What a tag says about the span beyond being an attribute.
+fn convention(st: &mut State<'_>, acc: &mut SpanAcc, kv: &KeyValue<'_>) {
+    match kv.key.0.as_ref() {
+        "span.kind" => {
+            if let Some(k) = kv.value.as_str().and_then(SpanKind::from_name) {
+                acc.draft.kind = k;
+            }
+        }
+        "error" => acc.error_tag |= kv.value.is_true(),
+        "otel.status_code" => {
+            let v = kv.value.text();
+            let v = v.trim();
+            let v = v.strip_prefix("STATUS_CODE_").unwrap_or(v);
+            if v.eq_ignore_ascii_case("ERROR") {
+                acc.status_code = Some(StatusCode::Error);
+            } else if v.eq_ignore_ascii_case("OK") {
+                acc.status_code = Some(StatusCode::Ok);
+            }
+        }
+        "otel.status_description" => acc.draft.status_message = st.b.intern(&kv.value.text()),
+        "otel.scope.name" => {
+            acc.scope_name = Some(kv.value.text().into_owned());
+            acc.scope_name_is_new = true;
+        }
+        "otel.library.name" if !acc.scope_name_is_new => acc.scope_name = Some(kv.value.text().into_owned()),
+        "otel.scope.version" => acc.scope_version = Some(kv.value.text().into_owned()),
+        "otel.library.version" if acc.scope_version.is_none() => {
+            acc.scope_version = Some(kv.value.text().into_owned());
+        }
+        "w3c.tracestate" => acc.draft.trace_state = st.b.intern(&kv.value.text()),
+        _ => {}
+    }
+}
+
+/// A span's `logs`, as events.
+struct LogsSeed<'s, 'a, 'c> {
+    st: &'s mut State<'a>,
+    acc: &'c mut SpanAcc,
+}
+
+impl<'de> DeserializeSeed<'de> for LogsSeed<'_, '_, '_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for LogsSeed<'_, '_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an array of logs")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let (st, acc) = (self.st, self.acc);
+        while seq.next_element_seed(LogSeed { st: &mut *st, acc: &mut *acc })?.is_some() {}
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+}
+
+#[derive(Deserialize, Clone, Copy)]
+#[serde(field_identifier)]
+enum LogField {
+    #[serde(rename = "timestamp")]
+    Timestamp,
+    #[serde(rename = "fields")]
+    Fields,
+    #[serde(other)]
+    Other,
+}
+
+struct LogSeed<'s, 'a, 'c> {
+    st: &'s mut State<'a>,
+    acc: &'c mut SpanAcc,
+}
+
+impl<'de> DeserializeSeed<'de> for LogSeed<'_, '_, '_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for LogSeed<'_, '_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a log object {timestamp, fields}")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let (st, acc) = (self.st, self.acc);
+        let before = acc.draft.event_attrs.len();
+        let mut time = NO_TIME;
+        // (rank, name): an `event` field names the log, else a `message` field.
+        let mut name: (u8, StrId) = (0, StrId::EMPTY);
+        while let Some(key) = map.next_key::<LogField>()? {
+            match key {
+                LogField::Timestamp => {
+                    let t: Micros = map.next_value()?;
+                    time = t.nonzero().map(TimestampNs).unwrap_or(NO_TIME);
+                }
+                LogField::Fields => {
+                    map.next_value_seed(FieldsSeed { st: &mut *st, acc: &mut *acc, name: &mut name })?
+                }
+                LogField::Other => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        let name = if name.0 == 0 { st.b.intern("log") } else { name.1 };
+        let attr_count = (acc.draft.event_attrs.len() - before) as u32;
+        acc.draft.events.push(crate::build::EventDraft { time, name, attr_count, dropped_attributes_count: 0 });
+        Ok(())
+    }
+}
+
+/// A log's `fields`, into the span's event attributes.
+struct FieldsSeed<'s, 'a, 'c, 'n> {
+    st: &'s mut State<'a>,
+    acc: &'c mut SpanAcc,
+    name: &'n mut (u8, StrId),
+}
+
+impl<'de> DeserializeSeed<'de> for FieldsSeed<'_, '_, '_, '_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for FieldsSeed<'_, '_, '_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an array of log fields")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while let Some(kv) = seq.next_element::<KeyValue<'de>>()? {
+            let a = self.st.attr(&kv);
+            self.acc.draft.event_attrs.push(a);
+            let rank = match kv.key.0.as_ref() {
+                "event" => 2,
+                "message" => 1,
+                _ => 0,
+            };
+            if rank > self.name.0 {
+                if let Some(s) = kv.value.as_str() {
+                    *self.name = (rank, self.st.b.intern(s));
+                }
+            }
+        }
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// First pass: `traceID`, `processes` and `warnings` of every object, in the same order the main pass meets
+// them (every object the main pass reads as an envelope, trace or span gets the next position). A byte
+// scanner walks the document and skips everything else (the spans) without parsing it; the few values it
+// wants are handed to serde. On malformed input it stops; the main pass reports the error.
+
+fn first_pass(st: &mut State<'_>, s: &mut Scan<'_>, metas: &mut Vec<Meta>) -> Option<()> {
+    s.ws();
+    match s.peek()? {
+        b'{' => pre_object(st, s, metas),
+        b'[' => pre_objects(st, s, metas),
+        _ => None,
+    }
+}
+
+/// An array whose object elements the main pass reads as traces or spans (top level, `data`).
+fn pre_objects(st: &mut State<'_>, s: &mut Scan<'_>, metas: &mut Vec<Meta>) -> Option<()> {
+    s.i += 1; // '['
+    loop {
+        s.ws();
+        match s.peek()? {
+            b']' => {
+                s.i += 1;
+                return Some(());
+            }
+            b',' => s.i += 1,
+            b'{' => pre_object(st, s, metas)?,
+            _ => s.skip_value()?,
+        }
+    }
+}
+
+fn pre_object(st: &mut State<'_>, s: &mut Scan<'_>, metas: &mut Vec<Meta>) -> Option<()> {
+    let object = metas.len();
+    metas.push(Meta::default());
+    s.i += 1; // '{'
+    loop {
+        s.ws();
+        match s.peek()? {
+            b'}' => {
+                s.i += 1;
+                return Some(());
+            }
+            b',' => {
+                s.i += 1;
+                continue;
+            }
+            b'"' => {}
+            _ => return None,
+        }
+        let key = s.key()?;
+        s.ws();
+        if s.peek()? != b':' {
+            return None;
+        }
+        s.i += 1;
+        s.ws();
+        match key.as_ref() {
+            "data" => match s.peek()? {
+                b'{' => pre_object(st, s, metas)?,
+                b'[' => pre_objects(st, s, metas)?,
+                _ => s.skip_value()?,
+            },
+            "traceID" => {
+                let raw = s.value()?;
+                let t: Option<Text<'_>> = serde_json::from_slice(raw).ok()?;
+                let id = st.trace_id(text_of(&t));
+                metas.get_mut(object)?.trace_id = id;
+            }
+            "processes" => {
+                let raw = s.value()?;
+                let mut de = serde_json::Deserializer::from_slice(raw);
+                let p = ProcessesSeed { st: &mut *st }.deserialize(&mut de).ok()?;
+                metas.get_mut(object)?.processes = Some(p);
+            }
+            "warnings" => {
+                let raw = s.value()?;
+                let mut de = serde_json::Deserializer::from_slice(raw);
+                let w = WarningsSeed.deserialize(&mut de).ok()?;
+                metas.get_mut(object)?.warnings = Some(w);
+            }
+            _ => s.skip_value()?,
+        }
+    }
+}
+
+/// Walks JSON bytes without building anything. Knows just enough JSON to skip values correctly.
+struct Scan<'b> {
+    b: &'b [u8],
+    i: usize,
+}
+
+impl<'b> Scan<'b> {
+    fn peek(&self) -> Option<u8> {
+        self.b.get(self.i).copied()
+    }
+
+    fn ws(&mut self) {
+        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.peek() {
+            self.i += 1;
+        }
+    }
+
+    /// Skips a string (the cursor is on its opening quote), eight bytes at a time between escapes.
+    fn skip_string(&mut self) -> Option<()> {
+        const ONES: u64 = 0x0101_0101_0101_0101;
+        const HIGHS: u64 = 0x8080_8080_8080_8080;
+        let has_zero_byte = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
+        let b = self.b;
+        let mut i = self.i + 1;
+        loop {
+            while let Some(chunk) = b.get(i..i + 8) {
+                let w = u64::from_le_bytes(<[u8; 8]>::try_from(chunk).ok()?);
+                // The lowest flagged byte is exactly the first '"' or '\\' (false positives only above it).
+                let m = has_zero_byte(w ^ (ONES * b'"' as u64)) | has_zero_byte(w ^ (ONES * b'\\' as u64));
+                if m != 0 {
+                    i += (m.trailing_zeros() / 8) as usize;
+                    break;
+                }
+                i += 8;
+            }
+            match *b.get(i)? {
+                b'"' => {
+                    self.i = i + 1;
+                    return Some(());
+                }
+                b'\\' => i += 2,
+                _ => i += 1,
+            }
+        }
+    }
+
+    /// A key (the cursor is on its opening quote), unescaped only when it has escapes.
+    fn key(&mut self) -> Option<Cow<'b, str>> {
+        let start = self.i;
+        self.skip_string()?;
+        let raw = self.b.get(start..self.i)?;
+        let inner = raw.get(1..raw.len().checked_sub(1)?)?;
+        if inner.contains(&b'\\') {
+            serde_json::from_slice::<String>(raw).ok().map(Cow::Owned)
+        } else {
+            std::str::from_utf8(inner).ok().map(Cow::Borrowed)
+        }
+    }
+
+    /// The bytes of the value at the cursor.
+    fn value(&mut self) -> Option<&'b [u8]> {
+        let start = self.i;
+        self.skip_value()?;
+        self.b.get(start..self.i)
+    }
+
+    /// Skips one value of any depth.
+    fn skip_value(&mut self) -> Option<()> {
+        self.ws();
+        match self.peek()? {
+            b'"' => self.skip_string(),
+            b'{' | b'[' => self.skip_container(),
+            b',' | b':' | b'}' | b']' => None,
+            _ => {
+                // A number or a literal: up to the next delimiter.
+                while let Some(c) = self.peek() {
+                    if STRUCTURAL[c as usize] || matches!(c, b',' | b':' | b' ' | b'\n' | b'\r' | b'\t') {
+                        break;
+                    }
+                    self.i += 1;
+                }
+                Some(())
+            }
+        }
+    }
+
+    /// Skips an object or array (the cursor is on its opening bracket), iteratively: inside, only strings and
+    /// brackets matter.
+    fn skip_container(&mut self) -> Option<()> {
+        let mut depth = 0usize;
+        loop {
+            while let Some(&c) = self.b.get(self.i) {
+                if STRUCTURAL[c as usize] {
+                    break;
+                }
+                self.i += 1;
+            }
+            match self.peek()? {
+                b'"' => self.skip_string()?,
+                b'{' | b'[' => {
+                    depth += 1;
+                    self.i += 1;
+                }
+                _ => {
+                    // '}' or ']'
+                    depth = depth.checked_sub(1)?;
+                    self.i += 1;
+                    if depth == 0 {
+                        return Some(());
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The bytes that matter inside a container being skipped.
+static STRUCTURAL: [bool; 256] = {
+    let mut t = [false; 256];
+    t[b'"' as usize] = true;
+    t[b'{' as usize] = true;
+    t[b'[' as usize] = true;
+    t[b'}' as usize] = true;
+    t[b']' as usize] = true;
+    t
+};

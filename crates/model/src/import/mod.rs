@@ -57,6 +57,8 @@ pub enum ImportError {
 pub struct ImportSummary {
     pub format: Format,
     pub spans: usize,
+    /// Distinct traces the document's spans belong to.
+    pub traces: usize,
 }
 
 /// Detects the format and parses `bytes` into `b`. On error nothing of this document stays in `b`.
@@ -71,7 +73,7 @@ pub fn import_into(b: &mut TraceSetBuilder, bytes: &[u8]) -> Result<ImportSummar
         Format::Zipkin => zipkin::parse(b, body),
     };
     match result {
-        Ok(()) => Ok(ImportSummary { format, spans: b.span_count() - before }),
+        Ok(()) => Ok(ImportSummary { format, spans: b.span_count() - before, traces: b.traces_touched_since(before) }),
         Err(e) => {
             b.rollback(cp);
             Err(e)
@@ -99,7 +101,15 @@ pub fn detect(bytes: &[u8]) -> Result<Format, ImportError> {
         None => Err(ImportError::Empty),
         Some(b'{') => {
             let keys = s.object_keys(decisive_object_key)?;
-            classify_object(&keys).ok_or_else(|| ImportError::UnknownFormat { found: describe_keys("a JSON object", &keys) })
+            if keys.iter().any(|k| k == "summaries") {
+                return Err(ImportError::UnknownFormat {
+                    found: "a Jaeger api_v3 trace-summaries answer (`summaries`): it lists traces but holds no spans; \
+                            open each trace by id (/api/v3/traces/{id})"
+                        .into(),
+                });
+            }
+            classify_object(&keys)
+                .ok_or_else(|| ImportError::UnknownFormat { found: describe_keys("a JSON object", &keys) })
         }
         Some(b'[') => {
             s.i += 1;
@@ -122,16 +132,29 @@ pub fn detect(bytes: &[u8]) -> Result<Format, ImportError> {
 }
 
 fn decisive_object_key(k: &str) -> bool {
-    matches!(k, "resourceSpans" | "batches" | "result" | "trace" | "data" | "spans" | "traceID" | "spanID" | "id")
+    matches!(
+        k,
+        "resourceSpans"
+            | "resource_spans"
+            | "batches"
+            | "result"
+            | "trace"
+            | "data"
+            | "spans"
+            | "traceID"
+            | "spanID"
+            | "id"
+            | "summaries"
+    )
 }
 
 fn decisive_element_key(k: &str) -> bool {
-    matches!(k, "resourceSpans" | "spans" | "spanID" | "operationName" | "id" | "localEndpoint")
+    matches!(k, "resourceSpans" | "resource_spans" | "spans" | "spanID" | "operationName" | "id" | "localEndpoint")
 }
 
 fn classify_object(keys: &[String]) -> Option<Format> {
     let has = |k: &str| keys.iter().any(|x| x == k);
-    if has("resourceSpans") || has("batches") || has("result") || has("trace") {
+    if has("resourceSpans") || has("resource_spans") || has("batches") || has("result") || has("trace") {
         return Some(Format::Otlp);
     }
     if has("data") || has("spans") || has("traceID") || has("spanID") {
@@ -145,7 +168,7 @@ fn classify_object(keys: &[String]) -> Option<Format> {
 
 fn classify_element(keys: &[String]) -> Option<Format> {
     let has = |k: &str| keys.iter().any(|x| x == k);
-    if has("resourceSpans") {
+    if has("resourceSpans") || has("resource_spans") {
         return Some(Format::Otlp);
     }
     if has("spans") || has("spanID") || has("operationName") || has("traceID") {
@@ -203,7 +226,13 @@ pub(crate) fn shape_error(
         Some(k) => msg[..k].to_string(),
         None => msg,
     };
-    let path = if path == "." { "$".to_string() } else { format!("$.{path}") };
+    let path = if path == "." {
+        "$".to_string()
+    } else if path.starts_with('[') {
+        format!("${path}")
+    } else {
+        format!("$.{path}")
+    };
     ImportError::Shape { format, path, message, line: inner.line(), column: inner.column() }
 }
 

@@ -1,8 +1,465 @@
-//! Placeholder: filled in by the importer work.
+//! Zipkin v2 JSON, the span model of the Zipkin API (<https://zipkin.io/zipkin-api/>, `zipkin2-api.yaml`; see
+//! `FORMATS.md` §4).
+//!
+//! # Documents read
+//! A span array (`/api/v2/trace/{id}`, Zipkin Lens uploads), a single span object, a list of traces (an array
+//! of span arrays, as `/api/v2/traces` answers), or `[]`. Spans of several traces may be mixed; each span joins
+//! the trace its `traceId` names. Unknown keys are ignored. Zipkin v1 (`binaryAnnotations`) is not read.
+//!
+//! # Mapping
+//! - ids: `traceId` is 16 or 32 hex digits (any case is accepted though the spec says lower case); a 32-digit
+//!   id whose high half is zero is the 16-digit id, as Zipkin normalises it. `id` and `parentId` are span ids;
+//!   an empty or all-zero `parentId` means "no parent". Non-hex ids get a stable hashed id and are kept for
+//!   display.
+//! - `kind`: `CLIENT`/`SERVER`/`PRODUCER`/`CONSUMER`; no kind is a local span, [`SpanKind::Internal`].
+//! - `timestamp`/`duration` in µs; either may be absent (or 0, which Zipkin writes for "unknown"): the span
+//!   then has no start or duration and the builder repairs it with a warning.
+//! - `localEndpoint` → the span's resource: service `serviceName` (`"unknown"` when absent), attributes
+//!   `service.name`, `ipv4`, `ipv6` and `port` as the endpoint has them. Resources are shared by every span with
+//!   the same (serviceName, ipv4, ipv6, port).
+//! - `remoteEndpoint` → span attributes with the OpenTracing names Jaeger data uses too: `peer.service`,
+//!   `peer.ipv4`, `peer.ipv6`, `peer.port`.
+//! - `annotations` → events named by their `value`, at their `timestamp` (the span start when absent).
+//! - `tags` → string attributes (a non-string value is kept as its text). A tag `error` makes the status an
+//!   error, with its value as the status message; the tag stays.
+//! - `shared: true` marks the server half of a client/server pair that shares one span id; the builder puts it
+//!   under its client half. `debug: true` becomes the bool attribute `debug`.
 
-use crate::build::TraceSetBuilder;
-use crate::import::{Format, ImportError};
+use super::jaeger::{text_of, Int, Micros, TagVal, Text};
+use super::{shape_error, Format, ImportError};
+use crate::build::{EventDraft, SpanDraft, TraceSetBuilder};
+use crate::ids::TraceId;
+use crate::time::{DurationNs, TimestampNs};
+use crate::trace::{SpanKind, StatusCode};
+use crate::value::{Attribute, StoredValue};
+use hashbrown::HashMap;
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
+use std::fmt::{self, Write as _};
 
-pub(crate) fn parse(_b: &mut TraceSetBuilder, _bytes: &[u8]) -> Result<(), ImportError> {
-    Err(ImportError::Content { format: Format::Zipkin, message: "not implemented yet".into() })
+/// Parses a Zipkin v2 document into `b`.
+pub(crate) fn parse(b: &mut TraceSetBuilder, bytes: &[u8]) -> Result<(), ImportError> {
+    let mut st = State::new(b);
+    // Valid UTF-8 (checked once, fast) lets serde_json skip validating every string again; otherwise the byte
+    // reader reports the bad sequence with its line and column.
+    let result = match std::str::from_utf8(bytes) {
+        Ok(text) => parse_with(&mut st, serde_json::Deserializer::from_str(text)),
+        Err(_) => parse_with(&mut st, serde_json::Deserializer::from_slice(bytes)),
+    };
+    result.map_err(|e| shape_error(Format::Zipkin, e, || reparse_with_path(bytes)))
+}
+
+fn parse_with<'de, R: serde_json::de::Read<'de>>(
+    st: &mut State<'_>,
+    mut de: serde_json::Deserializer<R>,
+) -> Result<(), serde_json::Error> {
+    Doc { st }.deserialize(&mut de)?;
+    de.end()
+}
+
+/// The same parse into a scratch builder, tracking the JSON path (run only after a failure).
+fn reparse_with_path(bytes: &[u8]) -> Result<(), serde_path_to_error::Error<serde_json::Error>> {
+    let mut scratch = TraceSetBuilder::new();
+    let mut st = State::new(&mut scratch);
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let mut track = serde_path_to_error::Track::new();
+    let r = Doc { st: &mut st }.deserialize(serde_path_to_error::Deserializer::new(&mut de, &mut track));
+    r.map_err(|e| serde_path_to_error::Error::new(track.path(), e))
+}
+
+const UNKNOWN_SERVICE: &str = "unknown";
+const NO_TIME: TimestampNs = TimestampNs(i64::MIN);
+
+struct State<'a> {
+    b: &'a mut TraceSetBuilder,
+    draft: SpanDraft,
+    /// (serviceName, ipv4, ipv6, port) → resource.
+    resources: HashMap<String, u32>,
+    key: String,
+}
+
+impl<'a> State<'a> {
+    fn new(b: &'a mut TraceSetBuilder) -> Self {
+        State { b, draft: SpanDraft::default(), resources: HashMap::new(), key: String::new() }
+    }
+
+    /// A Zipkin trace id: a 32-digit id with a zero high half is the 16-digit one.
+    fn trace_id(&mut self, text: &str) -> Option<TraceId> {
+        if text.is_empty() {
+            return None;
+        }
+        let mut id = self.b.trace_id_from_text(text);
+        if text.len() <= 32 && text.bytes().all(|c| c.is_ascii_hexdigit()) && id.value >> 64 == 0 {
+            id.wide = false;
+        }
+        Some(id)
+    }
+
+    /// The resource of a local endpoint (or of none), shared by every span with the same endpoint.
+    fn resource(&mut self, e: Option<&Endpoint<'_>>) -> u32 {
+        let service = e.map(|e| text_of(&e.service)).unwrap_or("");
+        let ipv4 = e.map(|e| text_of(&e.ipv4)).unwrap_or("");
+        let ipv6 = e.map(|e| text_of(&e.ipv6)).unwrap_or("");
+        let port = e.and_then(|e| e.port.0);
+        let mut key = std::mem::take(&mut self.key);
+        key.clear();
+        for part in [service, ipv4, ipv6] {
+            key.push_str(part);
+            key.push('\u{0}');
+        }
+        if let Some(p) = port {
+            let _ = write!(key, "{p}");
+        }
+        let r = match self.resources.get(key.as_str()) {
+            Some(&r) => r,
+            None => {
+                let mut attrs: Vec<Attribute> = Vec::with_capacity(4);
+                if !service.is_empty() {
+                    attrs.push(self.b.str_attr("service.name", service));
+                }
+                if !ipv4.is_empty() {
+                    attrs.push(self.b.str_attr("ipv4", ipv4));
+                }
+                if !ipv6.is_empty() {
+                    attrs.push(self.b.str_attr("ipv6", ipv6));
+                }
+                if let Some(p) = port {
+                    attrs.push(self.b.attr("port", StoredValue::int(p)));
+                }
+                let name = if service.is_empty() { UNKNOWN_SERVICE } else { service };
+                let r = self.b.add_resource(name, &attrs);
+                self.resources.insert(key.clone(), r);
+                r
+            }
+        };
+        self.key = key;
+        r
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct Endpoint<'a> {
+    #[serde(rename = "serviceName", borrow, default)]
+    service: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    ipv4: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    ipv6: Option<Text<'a>>,
+    #[serde(default)]
+    port: Int,
+}
+
+#[derive(Deserialize)]
+struct Annotation<'a> {
+    #[serde(default)]
+    timestamp: Micros,
+    #[serde(borrow, default)]
+    value: Option<Text<'a>>,
+}
+
+/// `true`, `false`, `"true"`, `"false"` or `null`.
+#[derive(Default, Clone, Copy)]
+struct Flag(bool);
+
+impl<'de> Deserialize<'de> for Flag {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Flag;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("true or false")
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Flag, E> {
+                Ok(Flag(v))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Flag, E> {
+                match v.trim() {
+                    t if t.eq_ignore_ascii_case("true") => Ok(Flag(true)),
+                    t if t.eq_ignore_ascii_case("false") || t.is_empty() => Ok(Flag(false)),
+                    _ => Err(E::invalid_value(de::Unexpected::Str(v), &self)),
+                }
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Flag, E> {
+                Ok(Flag(false))
+            }
+            fn visit_none<E: de::Error>(self) -> Result<Flag, E> {
+                Ok(Flag(false))
+            }
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Flag, D::Error> {
+                d.deserialize_any(self)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+#[derive(Deserialize, Clone, Copy)]
+#[serde(field_identifier)]
+enum Field {
+    #[serde(rename = "traceId")]
+    TraceId,
+    #[serde(rename = "id")]
+    Id,
+    #[serde(rename = "parentId")]
+    ParentId,
+    #[serde(rename = "kind")]
+    Kind,
+    #[serde(rename = "name")]
+    Name,
+    #[serde(rename = "timestamp")]
+    Timestamp,
+    #[serde(rename = "duration")]
+    Duration,
+    #[serde(rename = "localEndpoint")]
+    LocalEndpoint,
+    #[serde(rename = "remoteEndpoint")]
+    RemoteEndpoint,
+    #[serde(rename = "annotations")]
+    Annotations,
+    #[serde(rename = "tags")]
+    Tags,
+    #[serde(rename = "debug")]
+    Debug,
+    #[serde(rename = "shared")]
+    Shared,
+    #[serde(other)]
+    Other,
+}
+
+/// The document: a span, an array of spans, or an array of span arrays.
+struct Doc<'s, 'a> {
+    st: &'s mut State<'a>,
+}
+
+impl<'de> DeserializeSeed<'de> for Doc<'_, '_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Doc<'_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a Zipkin v2 span, an array of spans or an array of traces")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
+        SpanSeed { st: self.st }.visit_map(map)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let st = self.st;
+        while seq.next_element_seed(ElementSeed { st: &mut *st })?.is_some() {}
+        Ok(())
+    }
+}
+
+/// An element of the top-level array: a span, or a trace (an array of spans).
+struct ElementSeed<'s, 'a> {
+    st: &'s mut State<'a>,
+}
+
+impl<'de> DeserializeSeed<'de> for ElementSeed<'_, '_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ElementSeed<'_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a Zipkin v2 span or an array of spans")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
+        SpanSeed { st: self.st }.visit_map(map)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let st = self.st;
+        while seq.next_element_seed(SpanSeed { st: &mut *st })?.is_some() {}
+        Ok(())
+    }
+}
+
+struct SpanSeed<'s, 'a> {
+    st: &'s mut State<'a>,
+}
+
+impl<'de> DeserializeSeed<'de> for SpanSeed<'_, '_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for SpanSeed<'_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a Zipkin v2 span object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let st = self.st;
+        let mut d = std::mem::take(&mut st.draft);
+        let mut kind = SpanKind::Internal; // no kind: a local span
+        let mut resource = None;
+        let mut error: Option<crate::intern::StrId> = None;
+        while let Some(key) = map.next_key::<Field>()? {
+            match key {
+                Field::TraceId => {
+                    let t: Option<Text<'de>> = map.next_value()?;
+                    d.trace_id = st.trace_id(text_of(&t));
+                }
+                Field::Id => {
+                    let t: Option<Text<'de>> = map.next_value()?;
+                    d.span_id = st.b.span_id_from_text(text_of(&t));
+                }
+                Field::ParentId => {
+                    let t: Option<Text<'de>> = map.next_value()?;
+                    d.parent_id = st.b.span_id_from_text(text_of(&t));
+                }
+                Field::Kind => {
+                    let t: Option<Text<'de>> = map.next_value()?;
+                    kind = match t {
+                        None => SpanKind::Internal,
+                        Some(t) if t.0.is_empty() => SpanKind::Internal,
+                        Some(t) => SpanKind::from_name(&t.0).unwrap_or(SpanKind::Unspecified),
+                    };
+                }
+                Field::Name => {
+                    let t: Option<Text<'de>> = map.next_value()?;
+                    d.name = st.b.intern(text_of(&t));
+                }
+                Field::Timestamp => {
+                    let t: Micros = map.next_value()?;
+                    d.start = t.nonzero().map(TimestampNs);
+                }
+                Field::Duration => {
+                    let t: Micros = map.next_value()?;
+                    d.duration = t.nonzero().map(DurationNs);
+                }
+                Field::LocalEndpoint => {
+                    let e: Option<Endpoint<'de>> = map.next_value()?;
+                    resource = Some(st.resource(e.as_ref()));
+                }
+                Field::RemoteEndpoint => {
+                    let e: Option<Endpoint<'de>> = map.next_value()?;
+                    if let Some(e) = e {
+                        for (k, v) in [("peer.service", &e.service), ("peer.ipv4", &e.ipv4), ("peer.ipv6", &e.ipv6)] {
+                            if let Some(v) = v.as_ref().filter(|v| !v.0.is_empty()) {
+                                let a = st.b.str_attr(k, &v.0);
+                                d.attrs.push(a);
+                            }
+                        }
+                        if let Some(p) = e.port.0 {
+                            let a = st.b.attr("peer.port", StoredValue::int(p));
+                            d.attrs.push(a);
+                        }
+                    }
+                }
+                Field::Annotations => map.next_value_seed(AnnotationsSeed { b: &mut *st.b, d: &mut d })?,
+                Field::Tags => map.next_value_seed(TagsSeed { b: &mut *st.b, d: &mut d, error: &mut error })?,
+                Field::Debug => {
+                    let f: Flag = map.next_value()?;
+                    if f.0 {
+                        let a = st.b.attr("debug", StoredValue::bool(true));
+                        d.attrs.push(a);
+                    }
+                }
+                Field::Shared => {
+                    let f: Flag = map.next_value()?;
+                    d.shared = f.0;
+                }
+                Field::Other => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        d.kind = kind;
+        d.resource = match resource {
+            Some(r) => r,
+            None => st.resource(None),
+        };
+        if let Some(message) = error {
+            d.status = StatusCode::Error;
+            d.status_message = message;
+        }
+        let start = d.start.unwrap_or(TimestampNs(0));
+        for e in &mut d.events {
+            if e.time == NO_TIME {
+                e.time = start;
+            }
+        }
+        st.b.add_span(&mut d);
+        st.draft = d;
+        Ok(())
+    }
+}
+
+/// A span's `annotations`, as events.
+struct AnnotationsSeed<'s, 'd> {
+    b: &'s mut TraceSetBuilder,
+    d: &'d mut SpanDraft,
+}
+
+impl<'de> DeserializeSeed<'de> for AnnotationsSeed<'_, '_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for AnnotationsSeed<'_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an array of annotations {timestamp, value}")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while let Some(a) = seq.next_element::<Annotation<'de>>()? {
+            let time = a.timestamp.nonzero().map(TimestampNs).unwrap_or(NO_TIME);
+            let name = self.b.intern(text_of(&a.value));
+            self.d.events.push(EventDraft { time, name, attr_count: 0, dropped_attributes_count: 0 });
+        }
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+}
+
+/// A span's `tags`: string attributes; `error` also sets the status.
+struct TagsSeed<'s, 'd, 'e> {
+    b: &'s mut TraceSetBuilder,
+    d: &'d mut SpanDraft,
+    error: &'e mut Option<crate::intern::StrId>,
+}
+
+impl<'de> DeserializeSeed<'de> for TagsSeed<'_, '_, '_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for TagsSeed<'_, '_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object of string tags")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(k) = map.next_key::<Text<'de>>()? {
+            let v: TagVal<'de> = map.next_value()?;
+            let value = match &v {
+                TagVal::Null => StoredValue::empty(),
+                v => self.b.str_value(&v.text()),
+            };
+            let a = self.b.attr(&k.0, value);
+            self.d.attrs.push(a);
+            if k.0 == "error" {
+                *self.error = Some(value.as_str_id().unwrap_or_default());
+            }
+        }
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
 }

@@ -1,0 +1,51 @@
+# spanscope — the commands. On a fresh machine: `make serve` to use it, `make test` to test everything.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+WASM_ENV := source scripts/wasm-env.sh
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+
+.PHONY: help setup serve build dist test test-native test-browser lint fmt bench clean
+
+help:
+	@echo "make serve   build and serve the app at http://127.0.0.1:8080 with live rebuild (setup included)"
+	@echo "make test    every test: native, lint, browser (setup included)"
+	@echo "make dist    release static site in dist/"
+	@echo "make bench   benchmarks"
+
+setup:
+	@scripts/setup
+
+serve: setup
+	$(WASM_ENV); trunk serve --address 127.0.0.1 --port 8080
+
+build: setup
+	$(WASM_ENV); trunk build
+
+dist: setup
+	$(WASM_ENV); trunk build --release
+	@scripts/sizes dist
+
+# Native unit and integration tests of the whole workspace, then the browser tests against the release build.
+test: setup dist lint test-native test-browser
+
+test-native:
+	cargo test --workspace --exclude spanscope
+	cargo test -p spanscope --bins
+
+test-browser:
+	SPANSCOPE_DIST=$(CURDIR)/dist cargo test -p spanscope --test browser
+
+lint:
+	cargo fmt --all --check
+	cargo clippy --workspace --all-targets -- -D warnings
+	$(WASM_ENV); cargo clippy -p spanscope --target wasm32-unknown-unknown -- -D warnings
+
+fmt:
+	cargo fmt --all
+
+bench: setup
+	cargo bench -p spanscope-model
+
+clean:
+	cargo clean
+	rm -rf dist

@@ -1,0 +1,461 @@
+//! Zipkin v2 importer, end to end: bytes → `import` (detection, parse, build) → traces.
+//!
+//! Expected numbers were counted from the fixture JSON itself (python3), not read back from the importer.
+//! Every file goes through `detect` with only its bytes: the file name is never used.
+
+use spanscope_model::{
+    detect, import, Format, ImportError, SpanId, SpanIdx, SpanKind, SpanWarning, StatusCode, Trace, Value,
+};
+use std::collections::BTreeSet;
+
+fn fixture(name: &str) -> Vec<u8> {
+    let path = format!("{}/tests/fixtures/zipkin/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+fn load(name: &str) -> Vec<Trace> {
+    let bytes = fixture(name);
+    assert_eq!(detect(&bytes), Ok(Format::Zipkin), "{name} is detected as Zipkin from its content");
+    import(&bytes).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+/// Trace count, span count, distinct services, roots and error spans over all traces of a file.
+fn check(name: &str, traces: &[Trace], n_traces: usize, spans: usize, services: &[&str], roots: usize, errors: usize) {
+    assert_eq!(traces.len(), n_traces, "{name}: traces");
+    assert_eq!(traces.iter().map(|t| t.len()).sum::<usize>(), spans, "{name}: spans");
+    let found: BTreeSet<String> =
+        traces.iter().flat_map(|t| t.services().iter().map(move |&s| t.service_name(s).to_string())).collect();
+    let want: BTreeSet<String> = services.iter().map(|s| s.to_string()).collect();
+    assert_eq!(found, want, "{name}: services");
+    assert_eq!(traces.iter().map(|t| t.roots().len()).sum::<usize>(), roots, "{name}: roots");
+    assert_eq!(traces.iter().map(|t| t.error_count() as usize).sum::<usize>(), errors, "{name}: error spans");
+    let by_status: usize = traces.iter().map(|t| t.spans().filter(|&s| t.status(s) == StatusCode::Error).count()).sum();
+    assert_eq!(by_status, errors, "{name}: spans with StatusCode::Error");
+}
+
+fn by_name(t: &Trace, name: &str) -> SpanIdx {
+    t.spans().find(|&s| t.name(s) == name).unwrap_or_else(|| panic!("no span named {name:?}"))
+}
+
+fn warnings(t: &Trace, s: SpanIdx) -> Vec<SpanWarning> {
+    t.span_warnings(s).cloned().collect()
+}
+
+fn count_warnings(traces: &[Trace], pred: impl Fn(&SpanWarning) -> bool) -> usize {
+    traces.iter().flat_map(|t| t.warnings().iter()).filter(|(_, w)| pred(w)).count()
+}
+
+fn count_kind(t: &Trace, k: SpanKind) -> usize {
+    t.spans().filter(|&s| t.kind(s) == k).count()
+}
+
+fn resource_attr<'t>(t: &'t Trace, s: SpanIdx, key: &str) -> Option<Value<'t>> {
+    let r = t.resource(s);
+    t.attrs_at(r.attrs).iter().find(|a| t.key(a) == key).map(|a| t.value(a))
+}
+
+fn id(hex: &str) -> SpanId {
+    SpanId::from_hex(hex).unwrap()
+}
+
+/// Every shared span whose client half is in the trace hangs under that client half.
+fn assert_shared_under_client(t: &Trace) -> usize {
+    let mut n = 0;
+    for s in t.spans() {
+        let Some(p) = t.parent(s) else { continue };
+        if t.span_id(p) == t.span_id(s) {
+            assert_eq!(t.kind(p), SpanKind::Client, "the client half is the parent");
+            assert_eq!(t.kind(s), SpanKind::Server, "the shared half is the server");
+            n += 1;
+        }
+    }
+    n
+}
+
+// ---- real fixtures ----------------------------------------------------------------------------------------
+
+#[test]
+fn chinese_single_span_object_with_ipv6() {
+    let name = "zipkin-benchmarks_zipkin2-chinese.json";
+    let traces = load(name);
+    check(name, &traces, 1, 1, &["订单维护服务"], 1, 1);
+    let t = &traces[0];
+    let s = SpanIdx(0);
+    assert_eq!(t.id_text(), "4d1e00c0db9010db86154a4ba6e91385");
+    assert_eq!(t.name(s), "个人信息查询");
+    assert_eq!(t.kind(s), SpanKind::Client);
+    assert_eq!(t.status_message(s), "此用户没有操作权限");
+    assert_eq!(t.attribute(s, "error"), Some(Value::Str("此用户没有操作权限")), "the error tag stays");
+    assert_eq!(t.attribute(s, "peer.service"), Some(Value::Str("个人信息服务")));
+    assert_eq!(t.attribute(s, "peer.ipv4"), Some(Value::Str("192.168.99.101")));
+    assert_eq!(t.attribute(s, "peer.port"), Some(Value::Int(9000)));
+    assert_eq!(resource_attr(t, s, "ipv6"), Some(Value::Str("2001:db8::c001")));
+    assert_eq!(resource_attr(t, s, "service.name"), Some(Value::Str("订单维护服务")));
+    assert_eq!(warnings(t, s), vec![SpanWarning::MissingParent(id("86154a4ba6e91385"))]);
+    assert_eq!((t.start_of(s).0, t.duration_of(s).0), (1_472_470_996_199_000_000, 207_000_000));
+}
+
+#[test]
+fn malformed_kong_spans() {
+    let name = "zipkin-lens-2019_malformed.json";
+    let traces = load(name);
+    // 6 of 7 spans have no localEndpoint: service "unknown".
+    check(name, &traces, 1, 7, &["rewards", "unknown"], 1, 0);
+    let t = &traces[0];
+    assert_eq!(t.spans().filter(|&s| t.service(s) == "unknown").count(), 6);
+    assert_eq!(count_warnings(&traces, |w| *w == SpanWarning::MissingDuration), 4);
+    assert_eq!(count_warnings(&traces, |w| *w == SpanWarning::MissingStart), 0);
+    assert_eq!(count_kind(t, SpanKind::Internal), 5);
+    let proxy = by_name(t, "kong.proxy");
+    assert_eq!(t.attribute(proxy, "peer.port"), Some(Value::Int(80)));
+    assert_eq!(t.attribute(proxy, "peer.service"), None);
+    assert_eq!(t.attribute(proxy, "peer.hostname"), Some(Value::Str("")), "empty tag values are kept");
+    assert_eq!(t.name(t.roots()[0]), "kong.request");
+}
+
+#[test]
+fn ascend_two_shared_pairs() {
+    let name = "zipkin-lens_ascend.json";
+    let traces = load(name);
+    check(name, &traces, 1, 8, &["auth-service", "content-service", "mobile-gateway"], 1, 0);
+    let t = &traces[0];
+    assert_eq!(assert_shared_under_client(t), 2);
+    assert_eq!(count_warnings(&traces, |w| *w == SpanWarning::DuplicateId), 0);
+    // A child of a shared id goes under the server half.
+    let hystrix = by_name(t, "hystrix");
+    let p = t.parent(hystrix).unwrap();
+    assert_eq!((t.span_id(p), t.kind(p)), (id("ecc00062ceef4bf0"), SpanKind::Server));
+    assert_eq!(count_kind(t, SpanKind::Internal), 2);
+}
+
+#[test]
+fn envoy_shared_root_without_service_name() {
+    let name = "zipkin-lens_envoy.json";
+    let traces = load(name);
+    check(name, &traces, 1, 1, &["unknown"], 1, 0);
+    let t = &traces[0];
+    let s = SpanIdx(0);
+    assert_eq!(t.kind(s), SpanKind::Server);
+    assert!(warnings(t, s).is_empty());
+    assert_eq!(resource_attr(t, s, "ipv4"), Some(Value::Str("169.254.65.45")));
+    assert_eq!(resource_attr(t, s, "service.name"), None);
+    assert_eq!(t.attributes(s).len(), 12);
+}
+
+#[test]
+fn kafka_producers_consumers_and_errors() {
+    let name = "zipkin-lens_messaging-kafka.json";
+    let traces = load(name);
+    check(name, &traces, 1, 28, &["servicea", "serviceb"], 1, 3);
+    let t = &traces[0];
+    assert_eq!(count_kind(t, SpanKind::Internal), 12);
+    assert_eq!(count_kind(t, SpanKind::Producer), 9);
+    assert_eq!(count_kind(t, SpanKind::Consumer), 7);
+    let mut messages: Vec<&str> = t.spans().filter(|&s| t.is_error(s)).map(|s| t.status_message(s)).collect();
+    messages.sort();
+    assert_eq!(messages, ["", "some error", "some error"], "an empty error tag is still an error");
+}
+
+#[test]
+fn messaging_128_bit_trace_id() {
+    let name = "zipkin-lens_messaging.json";
+    let traces = load(name);
+    check(name, &traces, 1, 4, &["backend", "frontend"], 1, 0);
+    let t = &traces[0];
+    assert_eq!(t.id_text(), "5aab74dbb904746bb33447baae403ed6");
+    assert!(t.id().wide);
+    assert_eq!(t.depth(), 4, "producer → consumer → local chain");
+}
+
+#[test]
+fn messaging2_six_orphans() {
+    let name = "zipkin-lens_messaging2.json";
+    let traces = load(name);
+    let services = ["auth-service", "mobile-gateway", "notification-service", "transfer-service"];
+    check(name, &traces, 1, 11, &services, 7, 0);
+    assert_eq!(count_warnings(&traces, |w| matches!(w, SpanWarning::MissingParent(_))), 6);
+    // Its one shared span has no client half in the file: it hangs under the parent it names.
+    let t = &traces[0];
+    assert_eq!(assert_shared_under_client(t), 0);
+    let shared = t.spans().find(|&s| t.span_id(s) == id("dca1d27152851c1c")).unwrap();
+    assert_eq!(t.span_id(t.parent(shared).unwrap()), id("0d1a94ebc9256244"));
+}
+
+#[test]
+fn skew_shared_server_half_under_client_half() {
+    let name = "zipkin-lens_skew.json";
+    let traces = load(name);
+    check(name, &traces, 1, 4, &["servicea", "serviceb"], 1, 0);
+    let t = &traces[0];
+    assert_eq!(assert_shared_under_client(t), 1);
+    assert_eq!(count_warnings(&traces, |w| *w == SpanWarning::DuplicateId), 0);
+    let client = t.spans().find(|&s| t.kind(s) == SpanKind::Client).unwrap();
+    let server = t.spans().find(|&s| t.parent(s) == Some(client)).unwrap();
+    assert_eq!(t.span_id(server), id("74280ae0c10d8062"));
+    // The server half started 62 ms before its client (other host): shifted into it, with its child.
+    assert!(warnings(t, server).iter().any(|w| matches!(w, SpanWarning::SkewAdjusted(_))));
+    assert!(t.start_of(server) >= t.start_of(client));
+    let async_span = by_name(t, "async");
+    assert_eq!(t.parent(async_span), Some(server));
+    assert_eq!(t.kind(async_span), SpanKind::Internal);
+    assert!(warnings(t, async_span).iter().any(|w| matches!(w, SpanWarning::SkewAdjusted(_))));
+}
+
+#[test]
+fn smartthings_mobile_web_install_large_with_missing_times() {
+    let name = "zipkin-lens_smartthings-mobile-web-install.json";
+    let traces = load(name);
+    let services = [
+        "account",
+        "alice",
+        "auth",
+        "bookie",
+        "bouncer",
+        "coreSrv",
+        "dove",
+        "execution",
+        "gizmo",
+        "guardian",
+        "oreck",
+        "paperboy",
+        "platformapi",
+        "pusher",
+        "stLogin",
+        "strongman",
+    ];
+    check(name, &traces, 1, 1041, &services, 1, 2);
+    let t = &traces[0];
+    assert_eq!(count_warnings(&traces, |w| *w == SpanWarning::MissingStart), 84);
+    assert_eq!(count_warnings(&traces, |w| *w == SpanWarning::MissingDuration), 175);
+    // Spans with the same id and the same `shared` flag (different hosts report the same call): flagged.
+    assert_eq!(count_warnings(&traces, |w| *w == SpanWarning::DuplicateId), 173);
+    assert_eq!(t.spans().map(|s| t.events(s).len()).sum::<usize>(), 92);
+    // 136 distinct local endpoints, one resource each.
+    assert_eq!(t.arena().resources.len(), 136);
+    assert_eq!(count_kind(t, SpanKind::Client), 628);
+    assert_eq!(count_kind(t, SpanKind::Server), 326);
+    assert_eq!(count_kind(t, SpanKind::Internal), 87);
+}
+
+#[test]
+fn smartthings_oauth_175_spans() {
+    let name = "zipkin-lens_smartthings-oauth-authorization.json";
+    let traces = load(name);
+    let services = ["account", "auth", "bouncer", "datamgmt", "dove", "paperboy", "pusher", "stlogin"];
+    check(name, &traces, 1, 175, &services, 1, 2);
+    assert_eq!(count_warnings(&traces, |w| *w == SpanWarning::MissingDuration), 19);
+    assert_eq!(count_warnings(&traces, |w| *w == SpanWarning::MissingStart), 0);
+    assert_eq!(count_warnings(&traces, |w| *w == SpanWarning::DuplicateId), 5);
+    assert_eq!(traces[0].spans().filter(|&s| traces[0].status_message(s) == "401").count(), 2);
+    assert_eq!(traces[0].spans().map(|s| traces[0].events(s).len()).sum::<usize>(), 9);
+}
+
+#[test]
+fn yelp_shared_servers_and_annotation() {
+    let name = "zipkin-lens_yelp.json";
+    let traces = load(name);
+    let services = ["mobile_api", "routing", "spectre", "unknown", "yelp-main", "yelp_main/api_proxy"];
+    check(name, &traces, 1, 16, &services, 1, 0);
+    let t = &traces[0];
+    // 4 shared spans: 3 under their client halves, and the root, whose client half is not in the file.
+    assert_eq!(assert_shared_under_client(t), 3);
+    assert_eq!(t.span_id(t.roots()[0]), id("2e8cfb154b59a41f"));
+    let with_events: Vec<SpanIdx> = t.spans().filter(|&s| !t.events(s).is_empty()).collect();
+    assert_eq!(with_events.len(), 1);
+    let ev = t.events(with_events[0])[0];
+    assert_eq!(t.str(ev.name), "py_zipkin.logging_end");
+    assert_eq!(t.span_id(with_events[0]), id("668ed78ad94b35a1"));
+    // The builder may shift a span for clock skew; the annotation moves with it.
+    let shift = warnings(t, with_events[0])
+        .iter()
+        .find_map(|w| if let SpanWarning::SkewAdjusted(d) = w { Some(d.0) } else { None })
+        .unwrap_or(0);
+    assert_eq!(ev.time.0 - shift, 1_571_896_375_355_436_000);
+}
+
+// ---- synthetic fixtures -----------------------------------------------------------------------------------
+
+#[test]
+fn list_of_traces() {
+    let traces = load("synthetic_list_of_traces.json");
+    check("list", &traces, 2, 3, &["frontend", "worker"], 2, 0);
+    assert_eq!(traces[0].id_text(), "463ac35c9f6413ad");
+    assert_eq!(traces[1].id_text(), "48485a3953bb61246b221d5bc9e6496c");
+    let t = &traces[0];
+    assert_eq!(t.parent(by_name(t, "select")), Some(by_name(t, "get /")));
+}
+
+#[test]
+fn empty_list_is_zero_traces() {
+    assert!(load("synthetic_empty.json").is_empty());
+    assert!(import(b"[[]]").unwrap().is_empty());
+    assert!(import(b" [ ] ").unwrap().is_empty());
+}
+
+#[test]
+fn wrong_type_timestamp_names_the_path() {
+    let bytes = fixture("synthetic_wrong_type_timestamp.json");
+    match import(&bytes) {
+        Err(ImportError::Shape { format, path, message, line, .. }) => {
+            assert_eq!(format, Format::Zipkin);
+            // `import::shape_error` writes a top-level index as `$.[1]`; read it as `$[1]`.
+            assert_eq!(path.replace("$.[", "$["), "$[1].timestamp");
+            assert!(message.contains("abc") && message.contains("microseconds"), "{message}");
+            assert!(line > 1);
+        }
+        other => panic!("{other:?}"),
+    }
+    let cases: [(&[u8], &str); 6] = [
+        (br#"{"traceId":"1","id":"1","tags":["error"]}"#, "$.tags"),
+        (br#"{"traceId":"1","id":"1","localEndpoint":{"port":"http"}}"#, "$.localEndpoint.port"),
+        (br#"[{"traceId":"1","id":2}]"#, "$[0].id"),
+        (br#"[[{"traceId":"1","id":"2","annotations":[{"timestamp":1,"value":3}]}]]"#, "$[0][0].annotations[0].value"),
+        (br#"[{"traceId":"1","id":"2","shared":"maybe"}]"#, "$[0].shared"),
+        (br#"[[{"traceId":"1","id":"2"}, 7]]"#, "$[0][1]"),
+    ];
+    for (doc, want) in cases {
+        match import(doc) {
+            Err(ImportError::Shape { path, .. }) => {
+                assert_eq!(path.replace("$.[", "$["), want, "{}", String::from_utf8_lossy(doc))
+            }
+            other => panic!("{}: {other:?}", String::from_utf8_lossy(doc)),
+        }
+    }
+}
+
+#[test]
+fn truncated_json_gives_line_and_column() {
+    let bytes = fixture("synthetic_truncated.json");
+    let want_line = bytes.iter().filter(|&&c| c == b'\n').count() + 1;
+    match import(&bytes) {
+        Err(ImportError::Syntax { line, column, message }) => {
+            assert_eq!(line, want_line, "{message}");
+            assert!(column > 0);
+        }
+        other => panic!("{other:?}"),
+    }
+    match import(b"[{\"traceId\":\"1\",\n\"id\":\"2\" \"name\":\"x\"}]") {
+        Err(ImportError::Syntax { line: 2, .. }) => {}
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn mixed_traces_ids_and_optional_fields() {
+    let traces = load("synthetic_mixed_traces_and_fields.json");
+    check("mixed", &traces, 2, 6, &["gateway", "unknown"], 3, 1);
+    // The 32-digit id with a zero high half and the upper-case id are the same 16-digit trace.
+    let a = &traces[0];
+    assert_eq!(a.id_text(), "463ac35c9f6413ad");
+    assert!(!a.id().wide);
+    assert_eq!(a.len(), 4);
+    let b = &traces[1];
+    assert_eq!(b.id_text(), "48485a3953bb61246b221d5bc9e6496c");
+
+    let root = by_name(a, "root");
+    assert_eq!(a.kind(root), SpanKind::Server);
+    assert_eq!(resource_attr(a, root, "ipv4"), Some(Value::Str("10.0.0.1")));
+    assert_eq!(resource_attr(a, root, "port"), Some(Value::Int(8080)));
+    assert_eq!(a.attribute(root, "peer.service"), Some(Value::Str("browser")));
+    assert_eq!(a.attribute(root, "peer.ipv6"), Some(Value::Str("2001:db8::1")));
+    assert_eq!(a.attribute(root, "peer.port"), Some(Value::Int(51000)));
+    assert_eq!(a.attribute(root, "debug"), Some(Value::Bool(true)));
+    // Tag values that are not strings are kept as their text.
+    assert_eq!(a.attribute(root, "http.status_code"), Some(Value::Str("200")));
+    assert_eq!(a.attribute(root, "retry"), Some(Value::Str("true")));
+    assert_eq!(a.attribute(root, "nothing"), Some(Value::Empty));
+    let ev: Vec<(&str, i64)> = a.events(root).iter().map(|e| (a.str(e.name), e.time.0)).collect();
+    assert_eq!(ev, [("wr", 1_700_000_000_000_100_000), ("no time", 1_700_000_000_000_000_000)]);
+
+    let call = by_name(a, "call");
+    assert_eq!(a.parent(call), Some(root));
+    assert_eq!((a.status(call), a.status_message(call)), (StatusCode::Error, ""));
+    let local = by_name(a, "local work");
+    assert_eq!(a.parent(local), Some(root));
+    assert_eq!(a.kind(local), SpanKind::Internal);
+    assert_eq!(warnings(a, local), vec![SpanWarning::MissingStart, SpanWarning::MissingDuration]);
+    assert_eq!(a.start_of(local), a.start_of(root), "placed at its parent's start");
+    // An all-zero parentId is no parent; an unknown kind is unspecified; duration 0 means unknown.
+    let np = by_name(a, "no parent");
+    assert!(a.roots().contains(&np));
+    assert_eq!(a.parent_id(np), None);
+    assert_eq!(a.kind(np), SpanKind::Unspecified);
+    assert_eq!(warnings(a, np), vec![SpanWarning::MissingDuration]);
+
+    // The same endpoint is one resource, however many spans use it.
+    assert_eq!(a.arena().resources.len(), 3, "10.0.0.1, 10.0.0.2 and no endpoint");
+    assert_eq!(a.resource(root), a.resource(call));
+    assert_eq!(b.service(by_name(b, "send")), "gateway");
+
+    let send = by_name(b, "send");
+    let receive = by_name(b, "receive");
+    assert_eq!(b.parent(receive), Some(send));
+    assert_eq!((b.kind(send), b.kind(receive)), (SpanKind::Producer, SpanKind::Consumer));
+    assert_eq!(b.service(receive), "unknown");
+    assert_eq!(b.span_id_text(send), "00000000000000b1", "upper-case span ids read as hex");
+}
+
+#[test]
+fn non_hex_ids_are_kept_for_display() {
+    let doc = br#"[{"traceId":"trace-abc","id":"root-span","name":"a","timestamp":1,"duration":1},
+                   {"traceId":"trace-abc","id":"child-span","parentId":"root-span","name":"b","timestamp":1,"duration":1}]"#;
+    let traces = import(doc).unwrap();
+    check("non-hex", &traces, 1, 2, &["unknown"], 1, 0);
+    let t = &traces[0];
+    assert_eq!(t.id_text(), "trace-abc");
+    assert_eq!(t.span_id_text(t.roots()[0]), "root-span");
+    assert_eq!(t.span_id_text(by_name(t, "b")), "child-span");
+    assert_eq!(t.parent(by_name(t, "b")), Some(t.roots()[0]));
+}
+
+#[test]
+fn odd_inputs_never_panic() {
+    let docs: [&[u8]; 7] = [
+        br#"[{"traceId":""}]"#,
+        br#"{"traceId":null,"id":null,"parentId":null,"kind":null,"name":null,"timestamp":null,"duration":null,"localEndpoint":null,"remoteEndpoint":null,"annotations":null,"tags":null,"debug":null,"shared":null}"#,
+        br#"[{"traceId":"1","id":"1","timestamp":"1700000000000000","duration":12.7}]"#,
+        br#"[{"traceId":"1","id":"1","timestamp":-1,"duration":-5}]"#,
+        br#"[{"traceId":"1","id":"1","parentId":"1"}]"#,
+        br#"[{"traceId":"","id":"","tags":{"":""},"annotations":[{}]}]"#,
+        br#"[{"traceId":"ffffffffffffffffffffffffffffffffff","id":"ffffffffffffffffff"}]"#,
+    ];
+    for doc in docs {
+        let traces = import(doc).unwrap_or_else(|e| panic!("{}: {e}", String::from_utf8_lossy(doc)));
+        assert_eq!(traces.iter().map(|t| t.len()).sum::<usize>(), 1, "{}", String::from_utf8_lossy(doc));
+    }
+    let t = &import(docs[2]).unwrap()[0];
+    assert_eq!((t.start_of(SpanIdx(0)).0, t.duration_of(SpanIdx(0)).0), (1_700_000_000_000_000_000, 12_700));
+    let t = &import(docs[4]).unwrap()[0];
+    assert!(warnings(t, SpanIdx(0)).contains(&SpanWarning::SelfParent));
+}
+
+#[test]
+fn invalid_utf8_is_a_syntax_error_with_its_line() {
+    let doc = b"[{\"traceId\":\"1\",\n\"id\":\"1\",\"name\":\"\xc3\x28\"}]";
+    match import(doc) {
+        Err(ImportError::Syntax { line: 2, .. }) => {}
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn truncated_or_corrupted_fixtures_never_panic() {
+    for name in [
+        "zipkin-lens_skew.json",
+        "zipkin-lens_yelp.json",
+        "zipkin-benchmarks_zipkin2-chinese.json",
+        "synthetic_mixed_traces_and_fields.json",
+        "synthetic_list_of_traces.json",
+    ] {
+        let bytes = fixture(name);
+        let step = (bytes.len() / 300).max(1);
+        for cut in (0..bytes.len()).step_by(step) {
+            let _ = import(&bytes[..cut]);
+        }
+        for (k, at) in (0..bytes.len()).step_by(step).enumerate() {
+            let mut b = bytes.clone();
+            b[at] = [b'"', b'{', b']', b'\\', b'0', b',', 0xff][k % 7];
+            let _ = import(&b);
+        }
+    }
+}

@@ -1,0 +1,5 @@
+//! Parts of the trace page.
+
+pub mod detail;
+pub mod header;
+pub mod waterfall;

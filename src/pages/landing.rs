@@ -1,0 +1,208 @@
+//! The landing page: drop zone, file picker, pasted JSON, the built-in demos, and what the last load brought.
+
+use crate::loader::{self, Input};
+use crate::route::{Params, Route};
+use crate::state::AppState;
+use leptos::prelude::*;
+use spanscope_model::demo::DEMOS;
+
+/// The start page.
+#[component]
+pub fn Landing() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let file_input = NodeRef::<leptos::html::Input>::new();
+    let paste = RwSignal::new(String::new());
+
+    let on_pick = move |_| {
+        if let Some(input) = file_input.get() {
+            let files = loader::files_of(input.files());
+            loader::load_files(state, files);
+            input.set_value("");
+        }
+    };
+    let on_paste_open = move |_| {
+        let text = paste.get_untracked();
+        if text.trim().is_empty() {
+            return;
+        }
+        loader::load_inputs(state, vec![Input { name: "pasted text".into(), bytes: text.into_bytes() }], Vec::new());
+    };
+
+    view! {
+        <section class="landing" data-testid="landing">
+            <div class="hero">
+                <h1>"See where the time goes."</h1>
+                <p class="lede">
+                    "spanscope opens distributed traces right in your browser — Jaeger, OTLP (incl. Tempo) and "
+                    "Zipkin JSON — and shows them as a waterfall that stays fast at a million spans. Nothing is uploaded."
+                </p>
+            </div>
+            <div class="open-grid">
+                <div class="drop-zone" data-testid="drop-zone">
+                    <div class="drop-icon" aria-hidden="true">"⇣"</div>
+                    <p><strong>"Drop trace files anywhere on this page"</strong></p>
+                    <p class="muted">"JSON from Jaeger, OpenTelemetry (OTLP, Collector file exporter), Grafana Tempo or Zipkin. Several at once is fine."</p>
+                    <label class="button primary">
+                        "Choose files…"
+                        <input
+                            type="file"
+                            multiple
+                            accept=".json,.jsonl,.txt,application/json"
+                            class="visually-hidden"
+                            data-testid="file-input"
+                            node_ref=file_input
+                            on:change=on_pick
+                        />
+                    </label>
+                    <details class="paste">
+                        <summary>"…or paste JSON"</summary>
+                        <textarea
+                            data-testid="paste-input"
+                            rows="6"
+                            placeholder="{\"resourceSpans\": [ … ]}"
+                            prop:value=move || paste.get()
+                            on:input=move |ev| paste.set(event_target_value(&ev))
+                        ></textarea>
+                        <button class="button" data-testid="paste-open" on:click=on_paste_open>"Open pasted JSON"</button>
+                    </details>
+                </div>
+                <div class="demos">
+                    <h2>"Open a demo trace"</h2>
+                    <ul class="demo-list">
+                        {DEMOS
+                            .iter()
+                            .map(|d| {
+                                let href = Route::Demo { key: d.key.to_string(), params: Params::default() }.to_hash();
+                                view! {
+                                    <li>
+                                        <a class="demo" data-testid="demo-trace" data-demo=d.key href=href>
+                                            <span class="demo-title">{d.title}</span>
+                                            <span class="demo-desc">{d.description}</span>
+                                        </a>
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
+                    </ul>
+                </div>
+            </div>
+            <Progress/>
+            <Outcomes/>
+            <TraceList/>
+        </section>
+    }
+}
+
+/// The progress bar of a load in flight.
+#[component]
+fn Progress() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    move || {
+        state.progress.get().map(|p| {
+            let pct = if p.bytes_total == 0 { 100.0 } else { p.bytes_read as f64 * 100.0 / p.bytes_total as f64 };
+            view! {
+                <div class="load-progress" data-testid="load-progress" role="progressbar"
+                    aria-valuenow=format!("{pct:.0}") aria-valuemin="0" aria-valuemax="100">
+                    <div class="bar" style:width=format!("{pct:.1}%")></div>
+                    <span>{format!("{} — {} of {}", p.name, human_bytes(p.bytes_read), human_bytes(p.bytes_total))}</span>
+                </div>
+            }
+        })
+    }
+}
+
+/// What each input of the last load gave.
+#[component]
+fn Outcomes() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    move || {
+        let outcomes = state.outcomes.get();
+        (!outcomes.is_empty()).then(|| {
+            view! {
+                <section class="outcomes">
+                    <h2>"Last load"</h2>
+                    <ul>
+                        {outcomes
+                            .into_iter()
+                            .map(|o| match o.result {
+                                Ok(n) => view! {
+                                    <li class="file-outcome ok" data-testid="file-outcome" data-status="ok">
+                                        <span class="file-name">{o.name}</span>
+                                        {format!(" — {} trace{} ({})", n, if n == 1 { "" } else { "s" }, human_bytes(o.bytes))}
+                                    </li>
+                                }
+                                .into_any(),
+                                Err(e) => view! {
+                                    <li class="file-outcome error" data-testid="file-outcome" data-status="error">
+                                        <div class="load-error" data-testid="load-error" role="alert">
+                                            <span class="file-name">{o.name}</span>": "{e}
+                                        </div>
+                                    </li>
+                                }
+                                .into_any(),
+                            })
+                            .collect_view()}
+                    </ul>
+                </section>
+            }
+        })
+    }
+}
+
+/// Every loaded trace, to pick from.
+#[component]
+fn TraceList() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    move || {
+        let traces = state.traces.get();
+        (!traces.is_empty()).then(|| {
+            view! {
+                <section class="trace-list">
+                    <h2>"Loaded traces"</h2>
+                    <table>
+                        <thead>
+                            <tr><th>"Trace"</th><th>"Spans"</th><th>"Services"</th><th>"Errors"</th><th>"Duration"</th><th>"Source"</th></tr>
+                        </thead>
+                        <tbody>
+                            {traces
+                                .into_iter()
+                                .rev()
+                                .map(|lt| {
+                                    let t = &lt.trace;
+                                    let id = t.id_text();
+                                    let id_shown = id.clone();
+                                    let href = Route::Trace { id: id.clone(), params: Params::default() }.to_hash();
+                                    view! {
+                                        <tr class="trace-list-item" data-testid="trace-list-item" data-trace-id=id
+                                            data-span-count=t.len() data-service-count=t.services().len()
+                                            data-error-count=t.error_count()>
+                                            <td><a href=href>{t.title()}</a><div class="mono muted">{id_shown}</div></td>
+                                            <td class="num">{t.len()}</td>
+                                            <td class="num">{t.services().len()}</td>
+                                            <td class="num">{t.error_count()}</td>
+                                            <td class="num">{t.duration().to_string()}</td>
+                                            <td class="muted">{lt.source.clone()}</td>
+                                        </tr>
+                                    }
+                                })
+                                .collect_view()}
+                        </tbody>
+                    </table>
+                </section>
+            }
+        })
+    }
+}
+
+fn human_bytes(n: usize) -> String {
+    let n = n as f64;
+    if n < 1024.0 {
+        format!("{n} B")
+    } else if n < 1024.0 * 1024.0 {
+        format!("{:.1} KB", n / 1024.0)
+    } else if n < 1024.0 * 1024.0 * 1024.0 {
+        format!("{:.1} MB", n / 1024.0 / 1024.0)
+    } else {
+        format!("{:.2} GB", n / 1024.0 / 1024.0 / 1024.0)
+    }
+}

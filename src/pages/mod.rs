@@ -1,0 +1,4 @@
+//! The screens: one file per page.
+
+pub mod landing;
+pub mod trace;

@@ -1,0 +1,86 @@
+//! App state in one place, provided by context. Each signal says what it holds.
+
+use crate::route::Route;
+use leptos::prelude::*;
+use spanscope_model::Trace;
+use std::sync::Arc;
+
+/// A trace the user has opened, with where it came from.
+#[derive(Clone, Debug)]
+pub struct LoadedTrace {
+    pub trace: Arc<Trace>,
+    /// File name, demo title or address, shown to the user.
+    pub source: String,
+}
+
+/// What happened to one input (file or pasted text).
+#[derive(Clone, Debug, PartialEq)]
+pub struct FileOutcome {
+    pub name: String,
+    pub bytes: usize,
+    /// Number of traces found, or the error message.
+    pub result: Result<usize, String>,
+}
+
+/// Progress of a load in flight.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LoadProgress {
+    pub name: String,
+    pub bytes_read: usize,
+    pub bytes_total: usize,
+}
+
+/// Shared app state. Cheap to copy (signals only).
+#[derive(Clone, Copy)]
+pub struct AppState {
+    /// The current hash route.
+    pub route: RwSignal<Route>,
+    /// Every trace loaded from files, newest load last.
+    pub traces: RwSignal<Vec<LoadedTrace>>,
+    /// Outcome of each input of the latest load.
+    pub outcomes: RwSignal<Vec<FileOutcome>>,
+    /// The load in flight, if any.
+    pub progress: RwSignal<Option<LoadProgress>>,
+    /// True while a file is dragged over the page.
+    pub dragging: RwSignal<bool>,
+    /// Dark theme on?
+    pub dark: RwSignal<bool>,
+}
+
+impl AppState {
+    pub fn new(route: Route, dark: bool) -> Self {
+        AppState {
+            route: RwSignal::new(route),
+            traces: RwSignal::new(Vec::new()),
+            outcomes: RwSignal::new(Vec::new()),
+            progress: RwSignal::new(None),
+            dragging: RwSignal::new(false),
+            dark: RwSignal::new(dark),
+        }
+    }
+
+    /// Navigates by setting `location.hash` (the `hashchange` listener updates `route`).
+    pub fn navigate(&self, route: &Route) {
+        let hash = route.to_hash();
+        if let Some(w) = web_sys::window() {
+            let _ = w.location().set_hash(&hash);
+        }
+        self.route.set(route.clone());
+    }
+
+    /// Replaces the current history entry's hash without adding a new entry (view-state changes).
+    pub fn replace(&self, route: &Route) {
+        let hash = route.to_hash();
+        if let Some(w) = web_sys::window() {
+            if let Ok(h) = w.history() {
+                let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&hash));
+            }
+        }
+        self.route.set(route.clone());
+    }
+
+    /// The loaded trace with this id (lower-case hex or source text).
+    pub fn find_trace(&self, id: &str) -> Option<LoadedTrace> {
+        self.traces.with(|ts| ts.iter().find(|t| t.trace.id_text().eq_ignore_ascii_case(id)).cloned())
+    }
+}
