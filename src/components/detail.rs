@@ -47,6 +47,15 @@ fn attr_rows(t: &Trace, attrs: &[Attribute]) -> Vec<AttrRow> {
     rows
 }
 
+/// A link or reference as shown.
+struct LinkRow {
+    kind: &'static str,
+    trace_id: String,
+    span_id: String,
+    target: Option<SpanIdx>,
+    attrs: Vec<AttrRow>,
+}
+
 /// A table of attributes with a filter box.
 #[component]
 fn AttrTable(rows: Vec<AttrRow>, #[prop(optional)] filterable: bool, testid: &'static str) -> impl IntoView {
@@ -124,18 +133,16 @@ pub fn SpanDetail(
         .iter()
         .map(|e| (e.time.since(t.start_of(s)), t.str(e.name).to_string(), attr_rows(&t, t.attrs_at(e.attrs))))
         .collect();
-    let links: Vec<(String, String, String, Option<SpanIdx>, Vec<AttrRow>)> = t
+    let links: Vec<LinkRow> = t
         .links(s)
         .iter()
-        .map(|l| {
-            let target = (l.trace_id == t.id()).then(|| t.find_span(l.span_id)).flatten();
-            (
-                l.kind.as_str().to_string(),
-                l.trace_id.to_hex(),
-                l.span_id.to_hex(),
-                target,
-                attr_rows(&t, t.attrs_at(l.attrs)),
-            )
+        .map(|l| LinkRow {
+            kind: l.kind.as_str(),
+            trace_id: l.trace_id.to_hex(),
+            span_id: l.span_id.to_hex(),
+            // Followed only when the target is in this trace.
+            target: (l.trace_id == t.id()).then(|| t.find_span(l.span_id)).flatten(),
+            attrs: attr_rows(&t, t.attrs_at(l.attrs)),
         })
         .collect();
     let warnings: Vec<String> = t.span_warnings(s).map(|w| w.message()).collect();
@@ -196,7 +203,7 @@ pub fn SpanDetail(
                 <section class="detail-section">
                     <h3>{format!("Links and references ({})", links.len())}</h3>
                     <ul class="links" data-testid="span-links">
-                        {links.into_iter().map(|(kind, trace_id, span_id, target, rows)| view! {
+                        {links.into_iter().map(|LinkRow { kind, trace_id, span_id, target, attrs: rows }| view! {
                             <li>
                                 <span class="badge">{kind}</span>" "
                                 {match target {

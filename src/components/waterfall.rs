@@ -147,7 +147,7 @@ pub fn Waterfall(trace: Arc<Trace>, state: WaterfallState, self_times: Arc<Vec<D
                 class:selected=move || selected.get() == Some(s)
                 class:error=is_error
                 role="row"
-                attr:aria-level={depth + 1}
+                prop:ariaLevel=(depth + 1).to_string()
                 aria-expanded=move || (descendants > 0).then(|| if is_collapsed() { "false" } else { "true" })
                 aria-selected=move || if selected.get() == Some(s) { "true" } else { "false" }
                 data-testid="span-row"

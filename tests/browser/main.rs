@@ -30,11 +30,6 @@ impl Ctx {
         Ok(self.browser.find_all(css)?.len())
     }
 
-    fn attr_of(&self, css: &str, name: &str) -> Result<String> {
-        let e = self.browser.wait(css)?;
-        self.browser.attr(&e, name)?.ok_or(format!("`{css}` has no attribute {name}"))
-    }
-
     fn fixture(&self, rel: &str) -> String {
         self.fixtures.join(rel).display().to_string()
     }
