@@ -98,7 +98,7 @@ fn AttrTable(rows: Vec<AttrRow>, #[prop(optional)] filterable: bool, testid: &'s
                                 })}
                             </td>
                             <td class="attr-type muted">{r.type_name}</td>
-                            <td><button class="icon" title="Copy value" on:click=move |_| copy_to_clipboard(copy.clone())>"⧉"</button></td>
+                            <td><button class="icon" title="Copy value" aria-label="Copy value" on:click=move |_| copy_to_clipboard(copy.clone())>"copy"</button></td>
                         </tr>
                     }
                 }).collect_view()}
@@ -169,7 +169,7 @@ pub fn SpanDetail(
                 <dt>"Duration"</dt><dd>{t.duration_of(s).to_string()}</dd>
                 <dt>"Self time"</dt><dd>{self_time.to_string()}</dd>
                 <dt>"Span id"</dt>
-                <dd class="mono">{span_id}<button class="icon" title="Copy span id" on:click=move |_| copy_to_clipboard(copy_id.clone())>"⧉"</button></dd>
+                <dd class="mono">{span_id}<button class="icon" title="Copy span id" aria-label="Copy span id" on:click=move |_| copy_to_clipboard(copy_id.clone())>"copy"</button></dd>
                 <dt>"Parent id"</dt><dd class="mono">{parent_text.unwrap_or_else(|| "— (root)".into())}</dd>
                 <dt>"Trace id"</dt><dd class="mono">{t.id_text()}</dd>
                 {(t.flags(s) != 0).then(|| view! { <dt>"Flags"</dt><dd class="mono">{format!("{:#04x}", t.flags(s))}</dd> })}

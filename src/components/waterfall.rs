@@ -136,7 +136,14 @@ pub fn Waterfall(trace: Arc<Trace>, state: WaterfallState, self_times: Arc<Vec<D
         let is_error = t.is_error(s);
         let ticks: Vec<f64> =
             t.events(s).iter().map(|e| ((e.time.0 - trace_start) as f64 / total * 100.0).clamp(0.0, 100.0)).collect();
-        let label_left = left + width > 70.0;
+        // Duration label: after the bar when there is room, else before it, else inside its right end.
+        let label = if left + width <= 75.0 {
+            ("after", format!("calc({:.4}% + 4px)", left + width), String::new())
+        } else if left >= 12.0 {
+            ("before", String::new(), format!("calc({:.4}% + 4px)", 100.0 - left))
+        } else {
+            ("inside", String::new(), format!("calc({:.4}% + 4px)", (100.0 - left - width).max(0.0)))
+        };
         let span_id = t.span_id_text(s);
         let collapsed = state.collapsed;
         let selected = state.selected;
@@ -184,9 +191,7 @@ pub fn Waterfall(trace: Arc<Trace>, state: WaterfallState, self_times: Arc<Vec<D
                 <div class="cell timeline" role="gridcell">
                     <div class="bar" style:left=format!("{left:.4}%") style:width=format!("max(1px, {width:.4}%)") style:background=color></div>
                     {ticks.into_iter().map(|x| view! { <div class="tick" style:left=format!("{x:.4}%")></div> }).collect_view()}
-                    <span class="dur-label"
-                        style:left=if label_left { String::new() } else { format!("calc({:.4}% + 4px)", left + width) }
-                        style:right=if label_left { format!("calc({:.4}% + 4px)", 100.0 - left) } else { String::new() }>
+                    <span class=format!("dur-label {}", label.0) style:left=label.1 style:right=label.2>
                         {dur.to_string()}
                     </span>
                 </div>
