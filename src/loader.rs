@@ -36,6 +36,7 @@ pub fn load_inputs(state: AppState, inputs: Vec<Input>, unreadable: Vec<FileOutc
     let all_ok = outcomes.iter().all(|o| o.result.is_ok());
     let open = if loaded.len() == 1 && all_ok { Some(loaded[0].trace.id_text()) } else { None };
     state.outcomes.set(outcomes);
+    state.last_load.set(loaded.iter().map(|t| t.trace.id_text()).collect());
     state.traces.update(|ts| {
         // A trace loaded again replaces the older copy.
         ts.retain(|old| !loaded.iter().any(|new| new.trace.id() == old.trace.id()));

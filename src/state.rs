@@ -37,6 +37,8 @@ pub struct AppState {
     pub route: RwSignal<Route>,
     /// Every trace loaded from files, newest load last.
     pub traces: RwSignal<Vec<LoadedTrace>>,
+    /// Ids of the traces the latest load brought (the trace list shows these first).
+    pub last_load: RwSignal<Vec<String>>,
     /// Outcome of each input of the latest load.
     pub outcomes: RwSignal<Vec<FileOutcome>>,
     /// The load in flight, if any.
@@ -52,6 +54,7 @@ impl AppState {
         AppState {
             route: RwSignal::new(route),
             traces: RwSignal::new(Vec::new()),
+            last_load: RwSignal::new(Vec::new()),
             outcomes: RwSignal::new(Vec::new()),
             progress: RwSignal::new(None),
             dragging: RwSignal::new(false),

@@ -149,48 +149,63 @@ fn Outcomes() -> impl IntoView {
     }
 }
 
-/// Every loaded trace, to pick from.
+/// The traces of the latest load, to pick from, then those opened earlier in this tab.
 #[component]
 fn TraceList() -> impl IntoView {
     let state = expect_context::<AppState>();
     move || {
+        let last = state.last_load.get();
         let traces = state.traces.get();
-        (!traces.is_empty()).then(|| {
-            view! {
+        let (latest, earlier): (Vec<_>, Vec<_>) = traces.into_iter().partition(|t| last.contains(&t.trace.id_text()));
+        view! {
+            {(!latest.is_empty()).then(|| view! {
                 <section class="trace-list">
-                    <h2>"Loaded traces"</h2>
-                    <table>
-                        <thead>
-                            <tr><th>"Trace"</th><th>"Spans"</th><th>"Services"</th><th>"Errors"</th><th>"Duration"</th><th>"Source"</th></tr>
-                        </thead>
-                        <tbody>
-                            {traces
-                                .into_iter()
-                                .rev()
-                                .map(|lt| {
-                                    let t = &lt.trace;
-                                    let id = t.id_text();
-                                    let id_shown = id.clone();
-                                    let href = Route::Trace { id: id.clone(), params: Params::default() }.to_hash();
-                                    view! {
-                                        <tr class="trace-list-item" data-testid="trace-list-item" data-trace-id=id
-                                            data-span-count=t.len() data-service-count=t.services().len()
-                                            data-error-count=t.error_count()>
-                                            <td><a href=href>{t.title()}</a><div class="mono muted">{id_shown}</div></td>
-                                            <td class="num">{t.len()}</td>
-                                            <td class="num">{t.services().len()}</td>
-                                            <td class="num">{t.error_count()}</td>
-                                            <td class="num">{t.duration().to_string()}</td>
-                                            <td class="muted">{lt.source.clone()}</td>
-                                        </tr>
-                                    }
-                                })
-                                .collect_view()}
-                        </tbody>
-                    </table>
+                    <h2>{format!("Traces in this load ({})", latest.len())}</h2>
+                    <TraceTable traces=latest testid="trace-list-item" />
                 </section>
-            }
-        })
+            })}
+            {(!earlier.is_empty()).then(|| view! {
+                <section class="trace-list">
+                    <h2>"Opened earlier"</h2>
+                    <TraceTable traces=earlier testid="trace-history-item" />
+                </section>
+            })}
+        }
+    }
+}
+
+/// A table of traces, one row each with its counts as data attributes.
+#[component]
+fn TraceTable(traces: Vec<crate::state::LoadedTrace>, testid: &'static str) -> impl IntoView {
+    view! {
+        <table>
+            <thead>
+                <tr><th>"Trace"</th><th>"Spans"</th><th>"Services"</th><th>"Errors"</th><th>"Duration"</th><th>"Source"</th></tr>
+            </thead>
+            <tbody>
+                {traces
+                    .into_iter()
+                    .map(|lt| {
+                        let t = &lt.trace;
+                        let id = t.id_text();
+                        let id_shown = id.clone();
+                        let href = Route::Trace { id: id.clone(), params: Params::default() }.to_hash();
+                        view! {
+                            <tr class="trace-list-item" data-testid=testid data-trace-id=id
+                                data-span-count=t.len() data-service-count=t.services().len()
+                                data-error-count=t.error_count()>
+                                <td><a href=href>{t.title()}</a><div class="mono muted">{id_shown}</div></td>
+                                <td class="num">{t.len()}</td>
+                                <td class="num">{t.services().len()}</td>
+                                <td class="num">{t.error_count()}</td>
+                                <td class="num">{t.duration().to_string()}</td>
+                                <td class="muted">{lt.source.clone()}</td>
+                            </tr>
+                        }
+                    })
+                    .collect_view()}
+            </tbody>
+        </table>
     }
 }
 

@@ -211,6 +211,25 @@ fn a_dropped_file_opens_and_a_bad_one_explains_itself(c: &Ctx) -> Result<()> {
     Ok(())
 }
 
+fn a_file_with_several_traces_lists_them_all(c: &Ctx) -> Result<()> {
+    c.open("#/")?;
+    c.upload(&[c.fixture("otlp/jaeger_memory_otel_traces_01.json")])?;
+    c.browser.wait("[data-testid=file-outcome][data-status=ok]")?;
+    let ids: Value = c.browser.js(
+        "return [...document.querySelectorAll('[data-testid=trace-list-item]')].map(e => [e.dataset.traceId, e.dataset.spanCount]).sort()",
+        vec![],
+    )?;
+    eq(
+        ids,
+        json!([["00000000000000010000000000000000", "2"], ["00000000000000020000000000000000", "2"]]),
+        "both traces listed with their span counts",
+    )?;
+    // Picking one opens it.
+    c.browser.click(&c.browser.wait("[data-testid=trace-list-item] a")?)?;
+    c.browser.wait("[data-testid=trace-header]")?;
+    Ok(())
+}
+
 fn no_console_errors(c: &Ctx) -> Result<()> {
     let logs = c.browser.severe_logs();
     let real: Vec<&String> = logs.iter().filter(|l| !l.contains("favicon")).collect();
@@ -229,6 +248,7 @@ const SCENARIOS: &[Scenario] = &[
     ("a copied URL restores the selection", a_copied_url_restores_the_selection),
     ("only rows in view exist in the DOM", only_rows_in_view_exist),
     ("a dropped file opens; a bad one explains itself", a_dropped_file_opens_and_a_bad_one_explains_itself),
+    ("a file with several traces lists them all", a_file_with_several_traces_lists_them_all),
     ("no console errors", no_console_errors),
 ];
 
@@ -273,7 +293,6 @@ fn main() {
             }
         }
     }
-    let _ = json!(null);
     println!("browser: {passed} passed, {failed} failed");
     drop(ctx);
     if failed > 0 {
