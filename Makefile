@@ -4,7 +4,7 @@ SHELL := /bin/bash
 WASM_ENV := source scripts/wasm-env.sh
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: help setup serve build dist test test-native test-browser lint fmt bench clean
+.PHONY: help setup serve build dist test test-native test-wasm test-browser lint fmt bench clean
 
 help:
 	@echo "make serve   build and serve the app at http://127.0.0.1:8080 with live rebuild (setup included)"
@@ -26,11 +26,16 @@ dist: setup
 	@scripts/sizes dist
 
 # Native unit and integration tests of the whole workspace, then the browser tests against the release build.
-test: setup dist lint test-native test-browser
+test: setup dist lint test-native test-wasm test-browser
 
 test-native:
 	cargo test --workspace --exclude spanscope
 	cargo test -p spanscope --bins
+
+# The model compiled to wasm32, run in Node by wasm-bindgen-test-runner.
+test-wasm:
+	$(WASM_ENV); CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+	  cargo test -p spanscope --target wasm32-unknown-unknown --test wasm
 
 test-browser:
 	SPANSCOPE_DIST=$(CURDIR)/dist cargo test -p spanscope --test browser

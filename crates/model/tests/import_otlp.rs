@@ -9,15 +9,10 @@ use spanscope_model::{
     SpanWarning, StatusCode, TimestampNs, Trace, TraceSetBuilder, Value,
 };
 use std::collections::BTreeSet;
-use std::path::PathBuf;
 
-fn fixtures_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
-}
+mod common;
 
-fn fixture(rel: &str) -> Vec<u8> {
-    std::fs::read(fixtures_dir().join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
-}
+use common::{by_name as span, fixture, fixtures_dir, resource_attr};
 
 fn load(rel: &str) -> Vec<Trace> {
     import(&fixture(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
@@ -32,17 +27,9 @@ fn only(traces: &[Trace]) -> &Trace {
     &traces[0]
 }
 
-fn span(t: &Trace, name: &str) -> SpanIdx {
-    t.spans().find(|&s| t.name(s) == name).unwrap_or_else(|| panic!("no span named {name:?}"))
-}
-
 fn attr_text(t: &Trace, s: SpanIdx, key: &str) -> String {
     let v = t.attribute(s, key).unwrap_or_else(|| panic!("no attribute {key:?} on {:?}", t.name(s)));
     t.value_text(v)
-}
-
-fn resource_attr<'t>(t: &'t Trace, s: SpanIdx, key: &str) -> Option<Value<'t>> {
-    t.attrs_at(t.resource(s).attrs).iter().find(|a| t.key(a) == key).map(|a| t.value(a))
 }
 
 fn services(traces: &[Trace]) -> Vec<String> {

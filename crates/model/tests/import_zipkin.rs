@@ -3,55 +3,22 @@
 //! Expected numbers were counted from the fixture JSON itself (python3), not read back from the importer.
 //! Every file goes through `detect` with only its bytes: the file name is never used.
 
-use spanscope_model::{
-    detect, import, Format, ImportError, SpanId, SpanIdx, SpanKind, SpanWarning, StatusCode, Trace, Value,
-};
-use std::collections::BTreeSet;
+use spanscope_model::{import, Format, ImportError, SpanId, SpanIdx, SpanKind, SpanWarning, StatusCode, Trace, Value};
+
+mod common;
+
+use common::{by_name, check, count_warnings, resource_attr, warnings};
 
 fn fixture(name: &str) -> Vec<u8> {
-    let path = format!("{}/tests/fixtures/zipkin/{name}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+    common::fixture(&format!("zipkin/{name}"))
 }
 
 fn load(name: &str) -> Vec<Trace> {
-    let bytes = fixture(name);
-    assert_eq!(detect(&bytes), Ok(Format::Zipkin), "{name} is detected as Zipkin from its content");
-    import(&bytes).unwrap_or_else(|e| panic!("{name}: {e}"))
-}
-
-/// Trace count, span count, distinct services, roots and error spans over all traces of a file.
-fn check(name: &str, traces: &[Trace], n_traces: usize, spans: usize, services: &[&str], roots: usize, errors: usize) {
-    assert_eq!(traces.len(), n_traces, "{name}: traces");
-    assert_eq!(traces.iter().map(|t| t.len()).sum::<usize>(), spans, "{name}: spans");
-    let found: BTreeSet<String> =
-        traces.iter().flat_map(|t| t.services().iter().map(move |&s| t.service_name(s).to_string())).collect();
-    let want: BTreeSet<String> = services.iter().map(|s| s.to_string()).collect();
-    assert_eq!(found, want, "{name}: services");
-    assert_eq!(traces.iter().map(|t| t.roots().len()).sum::<usize>(), roots, "{name}: roots");
-    assert_eq!(traces.iter().map(|t| t.error_count() as usize).sum::<usize>(), errors, "{name}: error spans");
-    let by_status: usize = traces.iter().map(|t| t.spans().filter(|&s| t.status(s) == StatusCode::Error).count()).sum();
-    assert_eq!(by_status, errors, "{name}: spans with StatusCode::Error");
-}
-
-fn by_name(t: &Trace, name: &str) -> SpanIdx {
-    t.spans().find(|&s| t.name(s) == name).unwrap_or_else(|| panic!("no span named {name:?}"))
-}
-
-fn warnings(t: &Trace, s: SpanIdx) -> Vec<SpanWarning> {
-    t.span_warnings(s).cloned().collect()
-}
-
-fn count_warnings(traces: &[Trace], pred: impl Fn(&SpanWarning) -> bool) -> usize {
-    traces.iter().flat_map(|t| t.warnings().iter()).filter(|(_, w)| pred(w)).count()
+    common::load_detected(Format::Zipkin, "zipkin", name)
 }
 
 fn count_kind(t: &Trace, k: SpanKind) -> usize {
     t.spans().filter(|&s| t.kind(s) == k).count()
-}
-
-fn resource_attr<'t>(t: &'t Trace, s: SpanIdx, key: &str) -> Option<Value<'t>> {
-    let r = t.resource(s);
-    t.attrs_at(r.attrs).iter().find(|a| t.key(a) == key).map(|a| t.value(a))
 }
 
 fn id(hex: &str) -> SpanId {
@@ -313,27 +280,12 @@ fn wrong_type_timestamp_names_the_path() {
         (br#"[{"traceId":"1","id":"2","shared":"maybe"}]"#, "$[0].shared"),
         (br#"[[{"traceId":"1","id":"2"}, 7]]"#, "$[0][1]"),
     ];
-    for (doc, want) in cases {
-        match import(doc) {
-            Err(ImportError::Shape { path, .. }) => {
-                assert_eq!(path.replace("$.[", "$["), want, "{}", String::from_utf8_lossy(doc))
-            }
-            other => panic!("{}: {other:?}", String::from_utf8_lossy(doc)),
-        }
-    }
+    common::assert_shape_paths(&cases);
 }
 
 #[test]
 fn truncated_json_gives_line_and_column() {
-    let bytes = fixture("synthetic_truncated.json");
-    let want_line = bytes.iter().filter(|&&c| c == b'\n').count() + 1;
-    match import(&bytes) {
-        Err(ImportError::Syntax { line, column, message }) => {
-            assert_eq!(line, want_line, "{message}");
-            assert!(column > 0);
-        }
-        other => panic!("{other:?}"),
-    }
+    common::assert_syntax_error_on_last_line(&fixture("synthetic_truncated.json"));
     match import(b"[{\"traceId\":\"1\",\n\"id\":\"2\" \"name\":\"x\"}]") {
         Err(ImportError::Syntax { line: 2, .. }) => {}
         other => panic!("{other:?}"),
@@ -447,15 +399,6 @@ fn truncated_or_corrupted_fixtures_never_panic() {
         "synthetic_mixed_traces_and_fields.json",
         "synthetic_list_of_traces.json",
     ] {
-        let bytes = fixture(name);
-        let step = (bytes.len() / 300).max(1);
-        for cut in (0..bytes.len()).step_by(step) {
-            let _ = import(&bytes[..cut]);
-        }
-        for (k, at) in (0..bytes.len()).step_by(step).enumerate() {
-            let mut b = bytes.clone();
-            b[at] = [b'"', b'{', b']', b'\\', b'0', b',', 0xff][k % 7];
-            let _ = import(&b);
-        }
+        common::import_truncated_and_corrupted(&fixture(name));
     }
 }

@@ -46,6 +46,10 @@
 //! document, when it is known which of them exist. When the bytes are valid UTF-8 they are parsed as a `str`,
 //! so serde_json does not validate each string again.
 
+use super::common::{
+    parse_document, place_untimed_events, reparse_with_path, seed_is_visitor, text_of, Int, Micros, TagVal, Text,
+    NO_TIME,
+};
 use super::{shape_error, Format, ImportError};
 use crate::build::{LinkDraft, SpanDraft, TraceSetBuilder};
 use crate::ids::{SpanId, TraceId};
@@ -63,271 +67,15 @@ use std::fmt::{self, Write as _};
 pub(crate) fn parse(b: &mut TraceSetBuilder, bytes: &[u8]) -> Result<(), ImportError> {
     let result = {
         let mut st = State::new(b, bytes);
-        // Valid UTF-8 (checked once, fast) lets serde_json skip validating every string again; otherwise the
-        // byte reader reports the bad sequence with its line and column.
-        let r = match std::str::from_utf8(bytes) {
-            Ok(text) => parse_with(&mut st, serde_json::Deserializer::from_str(text)),
-            Err(_) => parse_with(&mut st, serde_json::Deserializer::from_slice(bytes)),
-        };
-        r.map(|()| st.finish())
+        parse_document(bytes, Doc { st: &mut st, data: false }).map(|()| st.finish())
     };
     match result {
         Ok(done) => done,
-        Err(e) => Err(shape_error(Format::Jaeger, e, || reparse_with_path(bytes))),
-    }
-}
-
-fn parse_with<'de, R: serde_json::de::Read<'de>>(
-    st: &mut State<'_>,
-    mut de: serde_json::Deserializer<R>,
-) -> Result<(), serde_json::Error> {
-    Doc { st }.deserialize(&mut de)?;
-    de.end()
-}
-
-/// The same parse into a scratch builder, tracking the JSON path (run only after a failure).
-fn reparse_with_path(bytes: &[u8]) -> Result<(), serde_path_to_error::Error<serde_json::Error>> {
-    let mut scratch = TraceSetBuilder::new();
-    let mut st = State::new(&mut scratch, bytes);
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    let mut track = serde_path_to_error::Track::new();
-    let r = Doc { st: &mut st }.deserialize(serde_path_to_error::Deserializer::new(&mut de, &mut track));
-    r.map_err(|e| serde_path_to_error::Error::new(track.path(), e))
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// Small value types shared with the Zipkin importer.
-
-/// A string that borrows from the input when it has no escapes. Accepts only JSON strings.
-#[derive(Debug, Default, Clone)]
-pub(super) struct Text<'a>(pub Cow<'a, str>);
-
-impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Text<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a string")
-            }
-            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Text<'de>, E> {
-                Ok(Text(Cow::Borrowed(v)))
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Text<'de>, E> {
-                Ok(Text(Cow::Owned(v.to_owned())))
-            }
-            fn visit_string<E: de::Error>(self, v: String) -> Result<Text<'de>, E> {
-                Ok(Text(Cow::Owned(v)))
-            }
-        }
-        d.deserialize_str(V)
-    }
-}
-
-/// Text of an optional string field, `""` when absent.
-pub(super) fn text_of<'t>(t: &'t Option<Text<'_>>) -> &'t str {
-    t.as_ref().map(|t| t.0.as_ref()).unwrap_or("")
-}
-
-/// Any JSON value, as a tag value: scalars as they are, arrays and objects as their JSON text.
-#[derive(Debug, Default, Clone)]
-pub(super) enum TagVal<'a> {
-    Str(Cow<'a, str>),
-    Bool(bool),
-    I64(i64),
-    U64(u64),
-    F64(f64),
-    #[default]
-    Null,
-    /// An array or object, re-serialized.
-    Json(String),
-}
-
-impl<'de: 'a, 'a> Deserialize<'de> for TagVal<'a> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = TagVal<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a tag value")
-            }
-            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<TagVal<'de>, E> {
-                Ok(TagVal::Str(Cow::Borrowed(v)))
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<TagVal<'de>, E> {
-                Ok(TagVal::Str(Cow::Owned(v.to_owned())))
-            }
-            fn visit_string<E: de::Error>(self, v: String) -> Result<TagVal<'de>, E> {
-                Ok(TagVal::Str(Cow::Owned(v)))
-            }
-            fn visit_bool<E: de::Error>(self, v: bool) -> Result<TagVal<'de>, E> {
-                Ok(TagVal::Bool(v))
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<TagVal<'de>, E> {
-                Ok(TagVal::I64(v))
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<TagVal<'de>, E> {
-                Ok(TagVal::U64(v))
-            }
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<TagVal<'de>, E> {
-                Ok(TagVal::F64(v))
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<TagVal<'de>, E> {
-                Ok(TagVal::Null)
-            }
-            fn visit_none<E: de::Error>(self) -> Result<TagVal<'de>, E> {
-                Ok(TagVal::Null)
-            }
-            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<TagVal<'de>, D::Error> {
-                d.deserialize_any(self)
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<TagVal<'de>, A::Error> {
-                let v = serde_json::Value::deserialize(de::value::SeqAccessDeserializer::new(seq))?;
-                Ok(TagVal::Json(v.to_string()))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<TagVal<'de>, A::Error> {
-                let v = serde_json::Value::deserialize(de::value::MapAccessDeserializer::new(map))?;
-                Ok(TagVal::Json(v.to_string()))
-            }
-        }
-        d.deserialize_any(V)
-    }
-}
-
-impl TagVal<'_> {
-    /// The value as text (a string as it is, `null` as `""`).
-    pub(super) fn text(&self) -> Cow<'_, str> {
-        match self {
-            TagVal::Str(s) => Cow::Borrowed(s.as_ref()),
-            TagVal::Bool(b) => Cow::Borrowed(if *b { "true" } else { "false" }),
-            TagVal::I64(i) => Cow::Owned(i.to_string()),
-            TagVal::U64(u) => Cow::Owned(u.to_string()),
-            TagVal::F64(f) => Cow::Owned(f.to_string()),
-            TagVal::Null => Cow::Borrowed(""),
-            TagVal::Json(s) => Cow::Borrowed(s),
-        }
-    }
-
-    /// Whether the value says "true" (the boolean, or the string in any case).
-    pub(super) fn is_true(&self) -> bool {
-        match self {
-            TagVal::Bool(b) => *b,
-            TagVal::Str(s) => s.trim().eq_ignore_ascii_case("true"),
-            _ => false,
-        }
-    }
-
-    fn as_str(&self) -> Option<&str> {
-        match self {
-            TagVal::Str(s) => Some(s),
-            _ => None,
-        }
-    }
-}
-
-/// A count of microseconds (integer, float or numeric string) converted to nanoseconds; `null` is `None`.
-#[derive(Debug, Default, Clone, Copy)]
-pub(super) struct Micros(pub Option<i64>);
-
-impl Micros {
-    /// The value, with zero read as "not set" (both formats write 0 for an unknown time).
-    pub(super) fn nonzero(self) -> Option<i64> {
-        self.0.filter(|&ns| ns != 0)
-    }
-}
-
-fn us_to_ns_f64(us: f64) -> i64 {
-    // `as` saturates at the i64 range.
-    (us * 1_000.0).round() as i64
-}
-
-impl<'de> Deserialize<'de> for Micros {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Micros;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a number of microseconds")
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Micros, E> {
-                Ok(Micros(Some(v.saturating_mul(1_000))))
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Micros, E> {
-                Ok(Micros(Some(i64::try_from(v).unwrap_or(i64::MAX).saturating_mul(1_000))))
-            }
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Micros, E> {
-                if v.is_finite() {
-                    Ok(Micros(Some(us_to_ns_f64(v))))
-                } else {
-                    Err(E::invalid_value(de::Unexpected::Float(v), &self))
-                }
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Micros, E> {
-                let t = v.trim();
-                if let Ok(i) = t.parse::<i64>() {
-                    return self.visit_i64(i);
-                }
-                match t.parse::<f64>() {
-                    Ok(f) if f.is_finite() => Ok(Micros(Some(us_to_ns_f64(f)))),
-                    _ => Err(E::invalid_value(de::Unexpected::Str(v), &self)),
-                }
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<Micros, E> {
-                Ok(Micros(None))
-            }
-            fn visit_none<E: de::Error>(self) -> Result<Micros, E> {
-                Ok(Micros(None))
-            }
-            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Micros, D::Error> {
-                d.deserialize_any(self)
-            }
-        }
-        d.deserialize_any(V)
-    }
-}
-
-/// An integer (number, integral float or numeric string); `null` is `None`.
-#[derive(Debug, Default, Clone, Copy)]
-pub(super) struct Int(pub Option<i64>);
-
-impl<'de> Deserialize<'de> for Int {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Int;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an integer")
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Int, E> {
-                Ok(Int(Some(v)))
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Int, E> {
-                Ok(Int(Some(i64::try_from(v).unwrap_or(i64::MAX))))
-            }
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Int, E> {
-                if v.is_finite() && v.fract() == 0.0 {
-                    Ok(Int(Some(v as i64)))
-                } else {
-                    Err(E::invalid_value(de::Unexpected::Float(v), &self))
-                }
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Int, E> {
-                v.trim()
-                    .parse::<i64>()
-                    .map(|i| Int(Some(i)))
-                    .map_err(|_| E::invalid_value(de::Unexpected::Str(v), &self))
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<Int, E> {
-                Ok(Int(None))
-            }
-            fn visit_none<E: de::Error>(self) -> Result<Int, E> {
-                Ok(Int(None))
-            }
-            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Int, D::Error> {
-                d.deserialize_any(self)
-            }
-        }
-        d.deserialize_any(V)
+        Err(e) => Err(shape_error(Format::Jaeger, e, || {
+            let mut scratch = TraceSetBuilder::new();
+            let mut st = State::new(&mut scratch, bytes);
+            reparse_with_path(bytes, Doc { st: &mut st, data: false })
+        })),
     }
 }
 
@@ -529,7 +277,6 @@ struct State<'a> {
 }
 
 const UNKNOWN_SERVICE: &str = "unknown";
-const NO_TIME: TimestampNs = TimestampNs(i64::MIN);
 
 fn span_key(trace: Option<TraceId>, span: SpanId) -> u64 {
     let t = trace.map(|t| t.value).unwrap_or(0);
@@ -724,14 +471,7 @@ impl<'a> State<'a> {
     }
 
     fn unknown_resource(&mut self) -> u32 {
-        match self.unknown_resource {
-            Some(r) => r,
-            None => {
-                let r = self.b.add_resource(UNKNOWN_SERVICE, &[]);
-                self.unknown_resource = Some(r);
-                r
-            }
-        }
+        *self.unknown_resource.get_or_insert_with(|| self.b.add_resource(UNKNOWN_SERVICE, &[]))
     }
 
     fn scope(&mut self, name: &str, version: &str) -> u32 {
@@ -773,12 +513,7 @@ impl<'a> State<'a> {
             acc.draft.scope = self.scope(name, version);
         }
         acc.draft.status = if acc.error_tag { StatusCode::Error } else { acc.status_code.unwrap_or(StatusCode::Unset) };
-        let start = acc.draft.start.unwrap_or(TimestampNs(0));
-        for e in &mut acc.draft.events {
-            if e.time == NO_TIME {
-                e.time = start;
-            }
-        }
+        place_untimed_events(&mut acc.draft);
         if !ctx.warnings_attached {
             ctx.warnings_attached = true;
             if !ctx.warnings.is_empty() {
@@ -839,49 +574,23 @@ fn set_parent_and_links(d: &mut SpanDraft, refs: &[Ref], chosen: Option<usize>) 
 // ---------------------------------------------------------------------------------------------------------
 // Main pass.
 
-/// The whole document: an object (envelope, trace or span) or an array (of traces or spans).
+/// The whole document (an object: envelope, trace or span; or an array of traces or spans) or, with `data`, the
+/// value of an envelope's `data` (traces, one trace, or `null`).
 struct Doc<'s, 'a> {
     st: &'s mut State<'a>,
+    data: bool,
 }
 
-impl<'de> DeserializeSeed<'de> for Doc<'_, '_> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_any(self)
-    }
-}
+seed_is_visitor!(deserialize_any: Doc<'_, '_>);
 
 impl<'de> Visitor<'de> for Doc<'_, '_> {
     type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a Jaeger trace, an API response {\"data\": …}, or an array of traces or spans")
-    }
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
-        ObjectVisitor { st: self.st }.visit_map(map)
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        let st = self.st;
-        while seq.next_element_seed(ObjectSeed { st: &mut *st })?.is_some() {}
-        Ok(())
-    }
-}
-
-/// `data`: traces, one trace, or `null`.
-struct DataSeed<'s, 'a> {
-    st: &'s mut State<'a>,
-}
-
-impl<'de> DeserializeSeed<'de> for DataSeed<'_, '_> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for DataSeed<'_, '_> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an array of Jaeger traces, a trace, or null")
+        f.write_str(if self.data {
+            "an array of Jaeger traces, a trace, or null"
+        } else {
+            "a Jaeger trace, an API response {\"data\": …}, or an array of traces or spans"
+        })
     }
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
         ObjectVisitor { st: self.st }.visit_map(map)
@@ -892,7 +601,11 @@ impl<'de> Visitor<'de> for DataSeed<'_, '_> {
         Ok(())
     }
     fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-        Ok(())
+        if self.data {
+            Ok(())
+        } else {
+            Err(E::invalid_type(de::Unexpected::Unit, &self))
+        }
     }
 }
 
@@ -928,7 +641,7 @@ impl<'de> Visitor<'de> for ObjectVisitor<'_, '_> {
         let mut has_spans = false;
         while let Some(key) = map.next_key::<Field>()? {
             match key {
-                Field::Data => map.next_value_seed(DataSeed { st: &mut *st })?,
+                Field::Data => map.next_value_seed(Doc { st: &mut *st, data: true })?,
                 Field::Errors => {
                     let errors: Option<Vec<ServerError>> = map.next_value()?;
                     st.server_errors.extend(errors.into_iter().flatten().filter_map(|e| e.msg));
@@ -1020,12 +733,7 @@ struct ProcessesSeed<'s, 'a> {
     st: &'s mut State<'a>,
 }
 
-impl<'de> DeserializeSeed<'de> for ProcessesSeed<'_, '_> {
-    type Value = HashMap<String, u32>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_any(self)
-    }
-}
+seed_is_visitor!(deserialize_any: ProcessesSeed<'_, '_>);
 
 impl<'de> Visitor<'de> for ProcessesSeed<'_, '_> {
     type Value = HashMap<String, u32>;
@@ -1051,12 +759,7 @@ struct SpansSeed<'s, 'a, 'c> {
     ctx: &'c mut TraceCtx,
 }
 
-impl<'de> DeserializeSeed<'de> for SpansSeed<'_, '_, '_> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_any(self)
-    }
-}
+seed_is_visitor!(deserialize_any: SpansSeed<'_, '_, '_>);
 
 impl<'de> Visitor<'de> for SpansSeed<'_, '_, '_> {
     type Value = ();
@@ -1078,12 +781,7 @@ struct SpanSeed<'s, 'a, 'c> {
     ctx: &'c mut TraceCtx,
 }
 
-impl<'de> DeserializeSeed<'de> for SpanSeed<'_, '_, '_> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_map(self)
-    }
-}
+seed_is_visitor!(deserialize_map: SpanSeed<'_, '_, '_>);
 
 impl<'de> Visitor<'de> for SpanSeed<'_, '_, '_> {
     type Value = ();
@@ -1169,12 +867,7 @@ struct RefsSeed<'s, 'a, 'c> {
     acc: &'c mut SpanAcc,
 }
 
-impl<'de> DeserializeSeed<'de> for RefsSeed<'_, '_, '_> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_any(self)
-    }
-}
+seed_is_visitor!(deserialize_any: RefsSeed<'_, '_, '_>);
 
 impl<'de> Visitor<'de> for RefsSeed<'_, '_, '_> {
     type Value = ();
@@ -1210,12 +903,7 @@ struct TagsSeed<'s, 'a, 'c> {
     acc: &'c mut SpanAcc,
 }
 
-impl<'de> DeserializeSeed<'de> for TagsSeed<'_, '_, '_> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_any(self)
-    }
-}
+seed_is_visitor!(deserialize_any: TagsSeed<'_, '_, '_>);
 
 impl<'de> Visitor<'de> for TagsSeed<'_, '_, '_> {
     type Value = ();
@@ -1276,12 +964,7 @@ struct LogsSeed<'s, 'a, 'c> {
     acc: &'c mut SpanAcc,
 }
 
-impl<'de> DeserializeSeed<'de> for LogsSeed<'_, '_, '_> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_any(self)
-    }
-}
+seed_is_visitor!(deserialize_any: LogsSeed<'_, '_, '_>);
 
 impl<'de> Visitor<'de> for LogsSeed<'_, '_, '_> {
     type Value = ();
@@ -1314,12 +997,7 @@ struct LogSeed<'s, 'a, 'c> {
     acc: &'c mut SpanAcc,
 }
 
-impl<'de> DeserializeSeed<'de> for LogSeed<'_, '_, '_> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_map(self)
-    }
-}
+seed_is_visitor!(deserialize_map: LogSeed<'_, '_, '_>);
 
 impl<'de> Visitor<'de> for LogSeed<'_, '_, '_> {
     type Value = ();
@@ -1360,12 +1038,7 @@ struct FieldsSeed<'s, 'a, 'c, 'n> {
     name: &'n mut (u8, StrId),
 }
 
-impl<'de> DeserializeSeed<'de> for FieldsSeed<'_, '_, '_, '_> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_any(self)
-    }
-}
+seed_is_visitor!(deserialize_any: FieldsSeed<'_, '_, '_, '_>);
 
 impl<'de> Visitor<'de> for FieldsSeed<'_, '_, '_, '_> {
     type Value = ();

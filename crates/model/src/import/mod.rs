@@ -11,6 +11,7 @@
 //! Errors name the problem: an unknown format says what was looked for; malformed JSON gives line and column;
 //! a value of the wrong shape gives its JSON path and what was expected.
 
+mod common;
 pub mod jaeger;
 pub mod otlp;
 pub mod zipkin;

@@ -79,6 +79,7 @@
 use crate::base64;
 use crate::build::{EventDraft, LinkDraft, SpanDraft, TraceSetBuilder};
 use crate::ids::{SpanId, TraceId};
+use crate::import::common::{place_untimed_events, seed_is_visitor, CowVisitor, NO_TIME};
 use crate::import::{shape_error, Format, ImportError};
 use crate::intern::StrId;
 use crate::time::{DurationNs, TimestampNs};
@@ -131,8 +132,8 @@ fn run(b: &mut TraceSetBuilder, bytes: &[u8], tracked: bool) -> Result<(), Failu
 
 /// One pass over every document in `bytes` (one, JSON Lines, or concatenated).
 fn pass(ctx: &mut Ctx<'_>, bytes: &[u8], tracked: bool) -> Result<(), Failure> {
-    ctx.res_pos = 0;
-    ctx.scope_pos = 0;
+    ctx.res_order.pos = 0;
+    ctx.scope_order.pos = 0;
     let mut de = serde_json::Deserializer::from_slice(bytes);
     loop {
         if tracked {
@@ -174,10 +175,8 @@ struct Ctx<'b> {
     last_resource: Option<(String, Vec<Attribute>, u32)>,
     last_scope: Option<(String, String, Vec<Attribute>, u32)>,
     /// Collect/Replay: the resource (scope) of each ResourceSpans (ScopeSpans) object, in document order.
-    res_list: Vec<Option<u32>>,
-    scope_list: Vec<Option<u32>>,
-    res_pos: usize,
-    scope_pos: usize,
+    res_order: Order,
+    scope_order: Order,
 }
 
 /// Strings compared against while reading links.
@@ -204,22 +203,13 @@ impl<'b> Ctx<'b> {
             unknown_resource: None,
             last_resource: None,
             last_scope: None,
-            res_list: Vec::new(),
-            scope_list: Vec::new(),
-            res_pos: 0,
-            scope_pos: 0,
+            res_order: Order::default(),
+            scope_order: Order::default(),
         }
     }
 
     fn unknown_resource(&mut self) -> u32 {
-        match self.unknown_resource {
-            Some(r) => r,
-            None => {
-                let r = self.b.add_resource(UNKNOWN_SERVICE, &[]);
-                self.unknown_resource = Some(r);
-                r
-            }
-        }
+        *self.unknown_resource.get_or_insert_with(|| self.b.add_resource(UNKNOWN_SERVICE, &[]))
     }
 
     fn resource(&mut self, service: Option<String>, attrs: Vec<Attribute>) -> u32 {
@@ -269,6 +259,48 @@ impl Slot {
         }
         self.idx = Some(idx);
         Ok(())
+    }
+}
+
+/// Collect/Replay: the resource (or scope) of each ResourceSpans (ScopeSpans) object, in document order.
+#[derive(Default)]
+struct Order {
+    list: Vec<Option<u32>>,
+    /// Replay: the position of the next object in `list`.
+    pos: usize,
+}
+
+impl Order {
+    /// Enters the next ResourceSpans (ScopeSpans) object, or a null one: its slot (known from pass 1 in
+    /// Replay) and its position in `list` (Collect).
+    fn enter(&mut self, mode: Mode) -> (Slot, usize) {
+        let mut slot = Slot::default();
+        let mut at = 0;
+        match mode {
+            Mode::Stream => {}
+            Mode::Collect => {
+                at = self.list.len();
+                self.list.push(None);
+            }
+            Mode::Replay => {
+                slot.idx = self.list.get(self.pos).copied().flatten();
+                self.pos += 1;
+            }
+        }
+        (slot, at)
+    }
+
+    /// A `resource`/`scope` value just read (not in Replay, which skips it): kept at `at` in Collect, set into
+    /// `slot` in Stream; `Err` when spans already went out without it.
+    fn record(&mut self, mode: Mode, at: usize, slot: &mut Slot, idx: u32, default: Option<u32>) -> Result<(), ()> {
+        if mode == Mode::Collect {
+            if let Some(x) = self.list.get_mut(at) {
+                *x = Some(idx);
+            }
+            Ok(())
+        } else {
+            slot.set(idx, default)
+        }
     }
 }
 
@@ -440,12 +472,7 @@ struct DocSeed<'c, 'b> {
     ctx: &'c mut Ctx<'b>,
 }
 
-impl<'de> DeserializeSeed<'de> for DocSeed<'_, '_> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_any(self)
-    }
-}
+seed_is_visitor!(deserialize_any: DocSeed<'_, '_>);
 
 impl<'de> Visitor<'de> for DocSeed<'_, '_> {
     type Value = ();
@@ -477,12 +504,7 @@ struct ResourceSpansListSeed<'c, 'b> {
     ctx: &'c mut Ctx<'b>,
 }
 
-impl<'de> DeserializeSeed<'de> for ResourceSpansListSeed<'_, '_> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_any(self)
-    }
-}
+seed_is_visitor!(deserialize_any: ResourceSpansListSeed<'_, '_>);
 
 impl<'de> Visitor<'de> for ResourceSpansListSeed<'_, '_> {
     type Value = ();
@@ -502,12 +524,7 @@ struct ResourceSpansSeed<'c, 'b> {
     ctx: &'c mut Ctx<'b>,
 }
 
-impl<'de> DeserializeSeed<'de> for ResourceSpansSeed<'_, '_> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_any(self)
-    }
-}
+seed_is_visitor!(deserialize_any: ResourceSpansSeed<'_, '_>);
 
 impl<'de> Visitor<'de> for ResourceSpansSeed<'_, '_> {
     type Value = ();
@@ -517,19 +534,7 @@ impl<'de> Visitor<'de> for ResourceSpansSeed<'_, '_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let ctx = self.ctx;
         let mode = ctx.mode;
-        let mut slot = Slot::default();
-        let mut collected = 0;
-        match mode {
-            Mode::Stream => {}
-            Mode::Collect => {
-                collected = ctx.res_list.len();
-                ctx.res_list.push(None);
-            }
-            Mode::Replay => {
-                slot.idx = ctx.res_list.get(ctx.res_pos).copied().flatten();
-                ctx.res_pos += 1;
-            }
-        }
+        let (mut slot, at) = ctx.res_order.enter(mode);
         while let Some(k) = map.next_key::<ResourceSpansKey>()? {
             match k {
                 ResourceSpansKey::Resource if mode == Mode::Replay => {
@@ -537,11 +542,8 @@ impl<'de> Visitor<'de> for ResourceSpansSeed<'_, '_> {
                 }
                 ResourceSpansKey::Resource => {
                     let r = map.next_value_seed(ResourceSeed { ctx: &mut *ctx })?;
-                    if mode == Mode::Collect {
-                        if let Some(x) = ctx.res_list.get_mut(collected) {
-                            *x = Some(r);
-                        }
-                    } else if slot.set(r, ctx.unknown_resource).is_err() {
+                    let default = ctx.unknown_resource;
+                    if ctx.res_order.record(mode, at, &mut slot, r, default).is_err() {
                         ctx.reordered = true;
                         return Err(de::Error::custom("`resource` after its spans (retried in two passes)"));
                     }
@@ -558,11 +560,7 @@ impl<'de> Visitor<'de> for ResourceSpansSeed<'_, '_> {
     }
     fn visit_unit<E: de::Error>(self) -> Result<(), E> {
         // A null entry still takes its place in the fallback's lists, so both passes count alike.
-        match self.ctx.mode {
-            Mode::Stream => {}
-            Mode::Collect => self.ctx.res_list.push(None),
-            Mode::Replay => self.ctx.res_pos += 1,
-        }
+        self.ctx.res_order.enter(self.ctx.mode);
         Ok(())
     }
 }
@@ -571,12 +569,7 @@ struct ResourceSeed<'c, 'b> {
     ctx: &'c mut Ctx<'b>,
 }
 
-impl<'de> DeserializeSeed<'de> for ResourceSeed<'_, '_> {
-    type Value = u32;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<u32, D::Error> {
-        d.deserialize_any(self)
-    }
-}
+seed_is_visitor!(deserialize_any: ResourceSeed<'_, '_>);
 
 impl<'de> Visitor<'de> for ResourceSeed<'_, '_> {
     type Value = u32;
@@ -610,12 +603,7 @@ struct ScopeSpansListSeed<'c, 'b, 's> {
     res: &'s mut Slot,
 }
 
-impl<'de> DeserializeSeed<'de> for ScopeSpansListSeed<'_, '_, '_> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_any(self)
-    }
-}
+seed_is_visitor!(deserialize_any: ScopeSpansListSeed<'_, '_, '_>);
 
 impl<'de> Visitor<'de> for ScopeSpansListSeed<'_, '_, '_> {
     type Value = ();
@@ -636,12 +624,7 @@ struct ScopeSpansSeed<'c, 'b, 's> {
     res: &'s mut Slot,
 }
 
-impl<'de> DeserializeSeed<'de> for ScopeSpansSeed<'_, '_, '_> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_any(self)
-    }
-}
+seed_is_visitor!(deserialize_any: ScopeSpansSeed<'_, '_, '_>);
 
 impl<'de> Visitor<'de> for ScopeSpansSeed<'_, '_, '_> {
     type Value = ();
@@ -651,19 +634,7 @@ impl<'de> Visitor<'de> for ScopeSpansSeed<'_, '_, '_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let ctx = self.ctx;
         let mode = ctx.mode;
-        let mut slot = Slot::default();
-        let mut collected = 0;
-        match mode {
-            Mode::Stream => {}
-            Mode::Collect => {
-                collected = ctx.scope_list.len();
-                ctx.scope_list.push(None);
-            }
-            Mode::Replay => {
-                slot.idx = ctx.scope_list.get(ctx.scope_pos).copied().flatten();
-                ctx.scope_pos += 1;
-            }
-        }
+        let (mut slot, at) = ctx.scope_order.enter(mode);
         while let Some(k) = map.next_key::<ScopeSpansKey>()? {
             match k {
                 ScopeSpansKey::Scope if mode == Mode::Replay => {
@@ -671,11 +642,7 @@ impl<'de> Visitor<'de> for ScopeSpansSeed<'_, '_, '_> {
                 }
                 ScopeSpansKey::Scope => {
                     let s = map.next_value_seed(ScopeSeed { ctx: &mut *ctx })?;
-                    if mode == Mode::Collect {
-                        if let Some(x) = ctx.scope_list.get_mut(collected) {
-                            *x = Some(s);
-                        }
-                    } else if slot.set(s, Some(0)).is_err() {
+                    if ctx.scope_order.record(mode, at, &mut slot, s, Some(0)).is_err() {
                         ctx.reordered = true;
                         return Err(de::Error::custom("`scope` after its spans (retried in two passes)"));
                     }
@@ -694,11 +661,7 @@ impl<'de> Visitor<'de> for ScopeSpansSeed<'_, '_, '_> {
         Ok(())
     }
     fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-        match self.ctx.mode {
-            Mode::Stream => {}
-            Mode::Collect => self.ctx.scope_list.push(None),
-            Mode::Replay => self.ctx.scope_pos += 1,
-        }
+        self.ctx.scope_order.enter(self.ctx.mode);
         Ok(())
     }
 }
@@ -707,12 +670,7 @@ struct ScopeSeed<'c, 'b> {
     ctx: &'c mut Ctx<'b>,
 }
 
-impl<'de> DeserializeSeed<'de> for ScopeSeed<'_, '_> {
-    type Value = u32;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<u32, D::Error> {
-        d.deserialize_any(self)
-    }
-}
+seed_is_visitor!(deserialize_any: ScopeSeed<'_, '_>);
 
 impl<'de> Visitor<'de> for ScopeSeed<'_, '_> {
     type Value = u32;
@@ -749,12 +707,7 @@ struct SpansSeed<'c, 'b, 's> {
     scope: &'s mut Slot,
 }
 
-impl<'de> DeserializeSeed<'de> for SpansSeed<'_, '_, '_> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_any(self)
-    }
-}
+seed_is_visitor!(deserialize_any: SpansSeed<'_, '_, '_>);
 
 impl<'de> Visitor<'de> for SpansSeed<'_, '_, '_> {
     type Value = ();
@@ -789,12 +742,7 @@ struct SpanSeed<'c, 'b> {
     ctx: &'c mut Ctx<'b>,
 }
 
-impl<'de> DeserializeSeed<'de> for SpanSeed<'_, '_> {
-    type Value = bool;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
-        d.deserialize_any(self)
-    }
-}
+seed_is_visitor!(deserialize_any: SpanSeed<'_, '_>);
 
 impl<'de> Visitor<'de> for SpanSeed<'_, '_> {
     type Value = bool;
@@ -842,12 +790,7 @@ impl<'de> Visitor<'de> for SpanSeed<'_, '_> {
             _ => None,
         };
         // Events without a time sit at the span's start; links without a trace id point into this trace.
-        let at = start.unwrap_or(0);
-        for e in &mut d.events {
-            if e.time.0 == NO_TIME {
-                e.time = TimestampNs(at);
-            }
-        }
+        place_untimed_events(d);
         if let Some(t) = d.trace_id {
             for l in &mut d.links {
                 if l.trace_id.value == 0 {
@@ -862,20 +805,12 @@ impl<'de> Visitor<'de> for SpanSeed<'_, '_> {
     }
 }
 
-/// Marks an event whose time is not known until the span's start is.
-const NO_TIME: i64 = i64::MIN;
-
 struct EventsSeed<'c> {
     b: &'c mut TraceSetBuilder,
     d: &'c mut SpanDraft,
 }
 
-impl<'de> DeserializeSeed<'de> for EventsSeed<'_> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_any(self)
-    }
-}
+seed_is_visitor!(deserialize_any: EventsSeed<'_>);
 
 impl<'de> Visitor<'de> for EventsSeed<'_> {
     type Value = ();
@@ -896,12 +831,7 @@ struct EventSeed<'c> {
     d: &'c mut SpanDraft,
 }
 
-impl<'de> DeserializeSeed<'de> for EventSeed<'_> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_any(self)
-    }
-}
+seed_is_visitor!(deserialize_any: EventSeed<'_>);
 
 impl<'de> Visitor<'de> for EventSeed<'_> {
     type Value = ();
@@ -927,7 +857,7 @@ impl<'de> Visitor<'de> for EventSeed<'_> {
             }
         }
         let attr_count = (self.d.event_attrs.len() - before) as u32;
-        let time = TimestampNs(time.unwrap_or(NO_TIME));
+        let time = time.map(TimestampNs).unwrap_or(NO_TIME);
         self.d.events.push(EventDraft { time, name, attr_count, dropped_attributes_count: dropped });
         Ok(())
     }
@@ -942,12 +872,7 @@ struct LinksSeed<'c> {
     keys: Keys,
 }
 
-impl<'de> DeserializeSeed<'de> for LinksSeed<'_> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_any(self)
-    }
-}
+seed_is_visitor!(deserialize_any: LinksSeed<'_>);
 
 impl<'de> Visitor<'de> for LinksSeed<'_> {
     type Value = ();
@@ -969,12 +894,7 @@ struct LinkSeed<'c> {
     keys: Keys,
 }
 
-impl<'de> DeserializeSeed<'de> for LinkSeed<'_> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_any(self)
-    }
-}
+seed_is_visitor!(deserialize_any: LinkSeed<'_>);
 
 impl<'de> Visitor<'de> for LinkSeed<'_> {
     type Value = ();
@@ -1049,12 +969,7 @@ struct AttrsSeed<'c> {
     service: Option<&'c mut Option<String>>,
 }
 
-impl<'de> DeserializeSeed<'de> for AttrsSeed<'_> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_any(self)
-    }
-}
+seed_is_visitor!(deserialize_any: AttrsSeed<'_>);
 
 impl<'de> Visitor<'de> for AttrsSeed<'_> {
     type Value = ();
@@ -1085,12 +1000,7 @@ struct KeyValueSeed<'c> {
 
 type KeyValueOut<'de> = Option<(Attribute, Option<Cow<'de, str>>)>;
 
-impl<'de> DeserializeSeed<'de> for KeyValueSeed<'_> {
-    type Value = KeyValueOut<'de>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_any(self)
-    }
-}
+seed_is_visitor!(deserialize_any: KeyValueSeed<'_>);
 
 impl<'de> Visitor<'de> for KeyValueSeed<'_> {
     type Value = KeyValueOut<'de>;
@@ -1132,12 +1042,7 @@ struct AnyValueSeed<'c> {
 
 type AnyValueOut<'de> = (StoredValue, Option<Cow<'de, str>>);
 
-impl<'de> DeserializeSeed<'de> for AnyValueSeed<'_> {
-    type Value = AnyValueOut<'de>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_any(self)
-    }
-}
+seed_is_visitor!(deserialize_any: AnyValueSeed<'_>);
 
 impl<'de> Visitor<'de> for AnyValueSeed<'_> {
     type Value = AnyValueOut<'de>;
@@ -1192,12 +1097,7 @@ struct ArrayValueSeed<'c> {
     b: &'c mut TraceSetBuilder,
 }
 
-impl<'de> DeserializeSeed<'de> for ArrayValueSeed<'_> {
-    type Value = StoredValue;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<StoredValue, D::Error> {
-        d.deserialize_any(self)
-    }
-}
+seed_is_visitor!(deserialize_any: ArrayValueSeed<'_>);
 
 impl<'de> Visitor<'de> for ArrayValueSeed<'_> {
     type Value = StoredValue;
@@ -1226,12 +1126,7 @@ struct ValueListSeed<'c> {
     out: &'c mut Vec<StoredValue>,
 }
 
-impl<'de> DeserializeSeed<'de> for ValueListSeed<'_> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_any(self)
-    }
-}
+seed_is_visitor!(deserialize_any: ValueListSeed<'_>);
 
 impl<'de> Visitor<'de> for ValueListSeed<'_> {
     type Value = ();
@@ -1254,12 +1149,7 @@ struct KvlistValueSeed<'c> {
     b: &'c mut TraceSetBuilder,
 }
 
-impl<'de> DeserializeSeed<'de> for KvlistValueSeed<'_> {
-    type Value = StoredValue;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<StoredValue, D::Error> {
-        d.deserialize_any(self)
-    }
-}
+seed_is_visitor!(deserialize_any: KvlistValueSeed<'_>);
 
 impl<'de> Visitor<'de> for KvlistValueSeed<'_> {
     type Value = StoredValue;
@@ -1291,12 +1181,7 @@ impl<'de> Visitor<'de> for KvlistValueSeed<'_> {
 /// A string interned straight from the input (no allocation when it has no escapes).
 struct InternSeed<'c>(&'c mut TraceSetBuilder);
 
-impl<'de> DeserializeSeed<'de> for InternSeed<'_> {
-    type Value = StrId;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<StrId, D::Error> {
-        d.deserialize_any(self)
-    }
-}
+seed_is_visitor!(deserialize_any: InternSeed<'_>);
 
 impl<'de> Visitor<'de> for InternSeed<'_> {
     type Value = StrId;
@@ -1311,32 +1196,13 @@ impl<'de> Visitor<'de> for InternSeed<'_> {
     }
 }
 
-/// A string borrowed from the input when it has no escapes.
+/// A string borrowed from the input when it has no escapes; `null` is the empty string.
 #[derive(Default)]
 struct CowStr<'a>(Cow<'a, str>);
 
 impl<'de: 'a, 'a> Deserialize<'de> for CowStr<'a> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V<'a>(std::marker::PhantomData<&'a ()>);
-        impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
-            type Value = CowStr<'a>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a string")
-            }
-            fn visit_borrowed_str<E: de::Error>(self, s: &'de str) -> Result<Self::Value, E> {
-                Ok(CowStr(Cow::Borrowed(s)))
-            }
-            fn visit_str<E: de::Error>(self, s: &str) -> Result<Self::Value, E> {
-                Ok(CowStr(Cow::Owned(s.to_string())))
-            }
-            fn visit_string<E: de::Error>(self, s: String) -> Result<Self::Value, E> {
-                Ok(CowStr(Cow::Owned(s)))
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-                Ok(CowStr::default())
-            }
-        }
-        d.deserialize_any(V(std::marker::PhantomData))
+        d.deserialize_any(CowVisitor::<true>).map(CowStr)
     }
 }
 

@@ -25,7 +25,10 @@
 //! - `shared: true` marks the server half of a client/server pair that shares one span id; the builder puts it
 //!   under its client half. `debug: true` becomes the bool attribute `debug`.
 
-use super::jaeger::{text_of, Int, Micros, TagVal, Text};
+use super::common::{
+    parse_document, place_untimed_events, reparse_with_path, seed_is_visitor, text_of, Int, Micros, TagVal, Text,
+    NO_TIME,
+};
 use super::{shape_error, Format, ImportError};
 use crate::build::{EventDraft, SpanDraft, TraceSetBuilder};
 use crate::ids::TraceId;
@@ -33,42 +36,24 @@ use crate::time::{DurationNs, TimestampNs};
 use crate::trace::{SpanKind, StatusCode};
 use crate::value::{Attribute, StoredValue};
 use hashbrown::HashMap;
-use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 use std::fmt::{self, Write as _};
 
 /// Parses a Zipkin v2 document into `b`.
 pub(crate) fn parse(b: &mut TraceSetBuilder, bytes: &[u8]) -> Result<(), ImportError> {
     let mut st = State::new(b);
-    // Valid UTF-8 (checked once, fast) lets serde_json skip validating every string again; otherwise the byte
-    // reader reports the bad sequence with its line and column.
-    let result = match std::str::from_utf8(bytes) {
-        Ok(text) => parse_with(&mut st, serde_json::Deserializer::from_str(text)),
-        Err(_) => parse_with(&mut st, serde_json::Deserializer::from_slice(bytes)),
-    };
-    result.map_err(|e| shape_error(Format::Zipkin, e, || reparse_with_path(bytes)))
-}
-
-fn parse_with<'de, R: serde_json::de::Read<'de>>(
-    st: &mut State<'_>,
-    mut de: serde_json::Deserializer<R>,
-) -> Result<(), serde_json::Error> {
-    Doc { st }.deserialize(&mut de)?;
-    de.end()
-}
-
-/// The same parse into a scratch builder, tracking the JSON path (run only after a failure).
-fn reparse_with_path(bytes: &[u8]) -> Result<(), serde_path_to_error::Error<serde_json::Error>> {
-    let mut scratch = TraceSetBuilder::new();
-    let mut st = State::new(&mut scratch);
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    let mut track = serde_path_to_error::Track::new();
-    let r = Doc { st: &mut st }.deserialize(serde_path_to_error::Deserializer::new(&mut de, &mut track));
-    r.map_err(|e| serde_path_to_error::Error::new(track.path(), e))
+    let result = parse_document(bytes, Doc { st: &mut st, traces: true });
+    result.map_err(|e| {
+        shape_error(Format::Zipkin, e, || {
+            let mut scratch = TraceSetBuilder::new();
+            let mut st = State::new(&mut scratch);
+            reparse_with_path(bytes, Doc { st: &mut st, traces: true })
+        })
+    })
 }
 
 const UNKNOWN_SERVICE: &str = "unknown";
-const NO_TIME: TimestampNs = TimestampNs(i64::MIN);
 
 struct State<'a> {
     b: &'a mut TraceSetBuilder,
@@ -226,56 +211,34 @@ enum Field {
     Other,
 }
 
-/// The document: a span, an array of spans, or an array of span arrays.
+/// The document (a span, an array of spans, or with `traces` an array of span arrays) or, without `traces`, an
+/// element of the top-level array (a span, or a trace: an array of spans).
 struct Doc<'s, 'a> {
     st: &'s mut State<'a>,
+    traces: bool,
 }
 
-impl<'de> DeserializeSeed<'de> for Doc<'_, '_> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_any(self)
-    }
-}
+seed_is_visitor!(deserialize_any: Doc<'_, '_>);
 
 impl<'de> Visitor<'de> for Doc<'_, '_> {
     type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a Zipkin v2 span, an array of spans or an array of traces")
+        f.write_str(if self.traces {
+            "a Zipkin v2 span, an array of spans or an array of traces"
+        } else {
+            "a Zipkin v2 span or an array of spans"
+        })
     }
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
         SpanSeed { st: self.st }.visit_map(map)
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         let st = self.st;
-        while seq.next_element_seed(ElementSeed { st: &mut *st })?.is_some() {}
-        Ok(())
-    }
-}
-
-/// An element of the top-level array: a span, or a trace (an array of spans).
-struct ElementSeed<'s, 'a> {
-    st: &'s mut State<'a>,
-}
-
-impl<'de> DeserializeSeed<'de> for ElementSeed<'_, '_> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for ElementSeed<'_, '_> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a Zipkin v2 span or an array of spans")
-    }
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
-        SpanSeed { st: self.st }.visit_map(map)
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        let st = self.st;
-        while seq.next_element_seed(SpanSeed { st: &mut *st })?.is_some() {}
+        if self.traces {
+            while seq.next_element_seed(Doc { st: &mut *st, traces: false })?.is_some() {}
+        } else {
+            while seq.next_element_seed(SpanSeed { st: &mut *st })?.is_some() {}
+        }
         Ok(())
     }
 }
@@ -284,12 +247,7 @@ struct SpanSeed<'s, 'a> {
     st: &'s mut State<'a>,
 }
 
-impl<'de> DeserializeSeed<'de> for SpanSeed<'_, '_> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_map(self)
-    }
-}
+seed_is_visitor!(deserialize_map: SpanSeed<'_, '_>);
 
 impl<'de> Visitor<'de> for SpanSeed<'_, '_> {
     type Value = ();
@@ -382,12 +340,7 @@ impl<'de> Visitor<'de> for SpanSeed<'_, '_> {
             d.status = StatusCode::Error;
             d.status_message = message;
         }
-        let start = d.start.unwrap_or(TimestampNs(0));
-        for e in &mut d.events {
-            if e.time == NO_TIME {
-                e.time = start;
-            }
-        }
+        place_untimed_events(&mut d);
         st.b.add_span(&mut d);
         st.draft = d;
         Ok(())
@@ -400,12 +353,7 @@ struct AnnotationsSeed<'s, 'd> {
     d: &'d mut SpanDraft,
 }
 
-impl<'de> DeserializeSeed<'de> for AnnotationsSeed<'_, '_> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_any(self)
-    }
-}
+seed_is_visitor!(deserialize_any: AnnotationsSeed<'_, '_>);
 
 impl<'de> Visitor<'de> for AnnotationsSeed<'_, '_> {
     type Value = ();
@@ -432,12 +380,7 @@ struct TagsSeed<'s, 'd, 'e> {
     error: &'e mut Option<crate::intern::StrId>,
 }
 
-impl<'de> DeserializeSeed<'de> for TagsSeed<'_, '_, '_> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_any(self)
-    }
-}
+seed_is_visitor!(deserialize_any: TagsSeed<'_, '_, '_>);
 
 impl<'de> Visitor<'de> for TagsSeed<'_, '_, '_> {
     type Value = ();
