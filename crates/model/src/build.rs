@@ -887,3 +887,97 @@ fn mark_reached(stack: &mut Vec<u32>, reached: &mut [bool], at: &[u32], kids: &[
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Adds spans given as (id, parent, start) to trace 1 of a fresh builder.
+    fn builder(spans: &[(u64, u64, i64)]) -> TraceSetBuilder {
+        let mut b = TraceSetBuilder::new();
+        let r = b.add_resource("svc", &[]);
+        let mut d = SpanDraft::default();
+        for &(id, parent, start) in spans {
+            d.trace_id = TraceId::from_hex("1");
+            d.span_id = SpanId::from_hex(&format!("{id:x}"));
+            d.parent_id = SpanId::from_hex(&format!("{parent:x}"));
+            d.resource = r;
+            d.start = Some(TimestampNs(start));
+            d.duration = Some(DurationNs(5));
+            b.add_span(&mut d);
+        }
+        b
+    }
+
+    fn build(spans: &[(u64, u64, i64)]) -> Trace {
+        builder(spans).finish(&BuildOptions::default()).remove(0)
+    }
+
+    // 1 → 2 → 3 → 1 (no root at all), and 4 hanging under 2.
+    #[test]
+    fn a_cycle_without_roots_is_cut_once_and_keeps_every_span() {
+        let t = build(&[(1, 3, 0), (2, 1, 1), (3, 2, 2), (4, 2, 3)]);
+        assert_eq!(t.len(), 4);
+        assert_eq!(t.roots().len(), 1);
+        let cut = t.warnings().iter().filter(|(_, w)| matches!(w, SpanWarning::CycleBroken(_))).count();
+        assert_eq!(cut, 1);
+        assert_eq!(t.descendant_count(t.roots()[0]), 3);
+    }
+
+    // 1 ← 2 ← … ← 200,000: as deep as it gets, with no recursion anywhere.
+    #[test]
+    fn a_very_deep_chain_builds_iteratively() {
+        let n = 200_000u64;
+        let spans: Vec<(u64, u64, i64)> = (1..=n).map(|i| (i, i - 1, i as i64)).collect();
+        let t = build(&spans);
+        assert_eq!(t.depth(), n as u32);
+        assert_eq!(t.subtree_end(t.roots()[0]).0, n as u32);
+    }
+
+    #[test]
+    fn rollback_forgets_a_failed_file_and_keeps_the_rest() {
+        let mut b = builder(&[(1, 0, 0), (2, 1, 1)]);
+        let cp = b.checkpoint();
+        let r = b.add_resource("other", &[]);
+        let mut d = SpanDraft {
+            trace_id: TraceId::from_hex("2"),
+            span_id: SpanId::from_hex("9"),
+            resource: r,
+            ..SpanDraft::default()
+        };
+        b.add_span(&mut d);
+        assert_eq!(b.span_count(), 3);
+        b.rollback(cp);
+        let traces = b.finish(&BuildOptions::default());
+        assert_eq!(traces.len(), 1);
+        assert_eq!(traces[0].len(), 2);
+        assert_eq!(traces[0].services().len(), 1);
+    }
+
+    // A missing start takes the parent's; a negative duration becomes zero; both are flagged.
+    #[test]
+    fn missing_and_negative_times_are_repaired_and_flagged() {
+        let mut b = builder(&[(1, 0, 100)]);
+        let mut d = SpanDraft {
+            trace_id: TraceId::from_hex("1"),
+            span_id: SpanId::from_hex("2"),
+            parent_id: SpanId::from_hex("1"),
+            duration: Some(DurationNs(-7)),
+            ..SpanDraft::default()
+        };
+        b.add_span(&mut d);
+        let t = b.finish(&BuildOptions::default()).remove(0);
+        let child = SpanIdx(1);
+        assert_eq!(t.start_of(child), TimestampNs(100));
+        assert_eq!(t.duration_of(child), DurationNs(0));
+        let ws: Vec<&SpanWarning> = t.span_warnings(child).collect();
+        assert!(ws.contains(&&SpanWarning::MissingStart) && ws.contains(&&SpanWarning::NegativeDuration), "{ws:?}");
+    }
+
+    #[test]
+    fn skew_centres_a_child_that_does_not_fit() {
+        assert_eq!(skew(100, 50, 120, 10), 0); // fits
+        assert_eq!(skew(100, 50, 0, 10), 120); // early: centred at 100 + (50 - 10) / 2
+        assert_eq!(skew(100, 10, 0, 50), 100); // longer than its parent: aligned to the start
+    }
+}
