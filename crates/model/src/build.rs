@@ -527,6 +527,14 @@ impl TraceSetBuilder {
                 e.time = TimestampNs(e.time.0.saturating_add(delta));
             }
         }
+        // The arenas grew by doubling; a built trace keeps only what it uses (up to half the model otherwise).
+        let (mut attrs, mut blobs, mut links, mut resources, mut scopes) = (attrs, blobs, links, resources, scopes);
+        attrs.shrink_to_fit();
+        blobs.shrink_to_fit();
+        events.shrink_to_fit();
+        links.shrink_to_fit();
+        resources.shrink_to_fit();
+        scopes.shrink_to_fit();
         let arena = Arc::new(Arena { strings, attrs, blobs, events, links, resources, scopes });
         let services = Arc::new(services);
         let service_of_resource = Arc::new(service_of_resource);

@@ -14,6 +14,7 @@ pub mod ids;
 pub mod import;
 pub mod intern;
 pub mod rows;
+pub mod synth;
 pub mod time;
 pub mod trace;
 pub mod value;

@@ -1,0 +1,132 @@
+//! Native benchmarks of the model on synthetic traces (`spanscope_model::synth`, seed 1) of 10k, 100k and 1M spans:
+//!
+//! - `import/<format>/<spans>`: parse + build of the whole document (`spanscope_model::import`), with the
+//!   document's size as throughput, so criterion reports the JSON read per second (criterion prints binary
+//!   units: 1 MiB/s = 1.048576 MB/s);
+//! - `visible_rows/<spans>` (nothing collapsed) and `self_times/<spans>`, on the trace imported from Jaeger;
+//! - once per size and format, a `memory:` line: the built model's heap bytes (span columns of every trace plus
+//!   the shared arena, counted once) against the JSON size.
+//!
+//! ```sh
+//! cargo bench -p spanscope-model --bench model
+//! SPANSCOPE_BENCH_SIZES=10000,100000 cargo bench -p spanscope-model --bench model
+//! SPANSCOPE_BENCH_SIZES=1000000 cargo bench -p spanscope-model --bench model -- import
+//! ```
+//!
+//! Targets (the benchmark issue): ≥ 250 MB/s for Jaeger and OTLP at 100k spans; model ≤ 35% of the JSON size.
+//! Large sizes use few samples (flat sampling) so a full run stays under ~10 minutes on two cores.
+
+use criterion::measurement::Measurement;
+use criterion::{
+    black_box, criterion_group, criterion_main, BenchmarkGroup, BenchmarkId, Criterion, SamplingMode, Throughput,
+};
+use spanscope_model::rows::{visible_rows, Collapsed};
+use spanscope_model::synth::{generate, SynthOptions};
+use spanscope_model::trace::Arena;
+use spanscope_model::{analysis, import, Format, Trace};
+use std::time::Duration;
+
+const DEFAULT_SIZES: [usize; 3] = [10_000, 100_000, 1_000_000];
+
+/// `SPANSCOPE_BENCH_SIZES=10000,100000` (underscores allowed); all three sizes when unset.
+fn sizes() -> Vec<usize> {
+    match std::env::var("SPANSCOPE_BENCH_SIZES") {
+        Ok(v) if !v.trim().is_empty() => v
+            .split(',')
+            .map(|s| {
+                s.trim().replace('_', "").parse().unwrap_or_else(|_| panic!("SPANSCOPE_BENCH_SIZES: not a size: {s:?}"))
+            })
+            .collect(),
+        _ => DEFAULT_SIZES.to_vec(),
+    }
+}
+
+fn format_name(f: Format) -> &'static str {
+    match f {
+        Format::Jaeger => "jaeger",
+        Format::Otlp => "otlp",
+        Format::Zipkin => "zipkin",
+    }
+}
+
+/// Heap bytes of an import's traces: every trace's own columns, plus each distinct arena once.
+fn model_bytes(traces: &[Trace]) -> usize {
+    let mut arenas: Vec<&Arena> = Vec::new();
+    let mut total = 0;
+    for t in traces {
+        total += t.span_heap_bytes();
+        if !arenas.iter().any(|a| std::ptr::eq(*a, t.arena())) {
+            arenas.push(t.arena());
+            total += t.arena().heap_bytes();
+        }
+    }
+    total
+}
+
+/// Sampling suited to one iteration's cost: plenty of samples for cheap runs, ten flat samples for imports of
+/// 100k spans and more (one 1M-span import takes seconds).
+fn configure<M: Measurement>(g: &mut BenchmarkGroup<'_, M>, spans: usize, import: bool) {
+    if !import || spans <= 20_000 {
+        g.sample_size(30).warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(4));
+    } else if spans < 1_000_000 {
+        g.sampling_mode(SamplingMode::Flat).sample_size(10);
+        g.warm_up_time(Duration::from_secs(2)).measurement_time(Duration::from_secs(8));
+    } else {
+        g.sampling_mode(SamplingMode::Flat).sample_size(10);
+        g.warm_up_time(Duration::from_secs(3)).measurement_time(Duration::from_secs(35));
+    }
+}
+
+fn bench_model(c: &mut Criterion) {
+    for spans in sizes() {
+        let synth = generate(&SynthOptions { spans, seed: 1, ..SynthOptions::default() });
+        let mut for_analysis: Option<Trace> = None;
+        for format in [Format::Jaeger, Format::Otlp, Format::Zipkin] {
+            let json = synth.to_json(format);
+            let traces = import(&json).expect("synthetic trace imports");
+            assert_eq!(traces.iter().map(Trace::len).sum::<usize>(), spans);
+            let model = model_bytes(&traces);
+            println!(
+                "memory: {} {spans} spans: JSON {:.1} MB, model {:.1} MB ({:.1}% of JSON), {:.0} B/span",
+                format_name(format),
+                json.len() as f64 / 1e6,
+                model as f64 / 1e6,
+                100.0 * model as f64 / json.len() as f64,
+                model as f64 / spans as f64
+            );
+            if for_analysis.is_none() {
+                for_analysis = traces.into_iter().next();
+            } else {
+                drop(traces);
+            }
+
+            let mut g = c.benchmark_group(format!("import/{}", format_name(format)));
+            configure(&mut g, spans, true);
+            g.throughput(Throughput::Bytes(json.len() as u64));
+            g.bench_with_input(BenchmarkId::from_parameter(spans), &json, |b, json| {
+                b.iter(|| import(black_box(json)).expect("imports"))
+            });
+            g.finish();
+        }
+        drop(synth);
+
+        let trace = for_analysis.expect("one trace");
+        let expanded = Collapsed::none(&trace);
+        let mut g = c.benchmark_group("visible_rows");
+        configure(&mut g, spans, false);
+        g.throughput(Throughput::Elements(spans as u64));
+        g.bench_function(BenchmarkId::from_parameter(spans), |b| {
+            b.iter(|| visible_rows(black_box(&trace), black_box(&expanded)))
+        });
+        g.finish();
+
+        let mut g = c.benchmark_group("self_times");
+        configure(&mut g, spans, false);
+        g.throughput(Throughput::Elements(spans as u64));
+        g.bench_function(BenchmarkId::from_parameter(spans), |b| b.iter(|| analysis::self_times(black_box(&trace))));
+        g.finish();
+    }
+}
+
+criterion_group!(benches, bench_model);
+criterion_main!(benches);
