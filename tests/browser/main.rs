@@ -230,6 +230,35 @@ fn a_file_with_several_traces_lists_them_all(c: &Ctx) -> Result<()> {
     Ok(())
 }
 
+fn a_large_trace_opens_with_only_a_window_of_rows(c: &Ctx) -> Result<()> {
+    let spans = 50_000;
+    let trace = spanscope_model::synth::generate(&spanscope_model::synth::SynthOptions {
+        spans,
+        seed: 7,
+        ..Default::default()
+    });
+    let path = std::env::temp_dir().join(format!("spanscope-large-{}.json", std::process::id()));
+    std::fs::write(&path, trace.to_json(spanscope_model::Format::Jaeger)).map_err(|e| e.to_string())?;
+    c.open("#/")?;
+    let t = std::time::Instant::now();
+    c.upload(&[path.display().to_string()])?;
+    let header = c.browser.wait("[data-testid=trace-header]")?;
+    println!("browser:       {spans} spans (Jaeger, {} MB) opened in {:.2}s", std::fs::metadata(&path).map(|m| m.len() / 1_000_000).unwrap_or(0), t.elapsed().as_secs_f64());
+    eq(c.browser.attr(&header, "data-span-count")?, Some(spans.to_string()), "span count")?;
+    let rows = c.count("[data-testid=span-row]")?;
+    check(rows > 10 && rows < 120, format!("{rows} rows in the DOM for {spans} spans"))?;
+    c.browser.click(&c.browser.wait("[data-testid=collapse-all]")?)?;
+    c.browser.wait_js("document.querySelectorAll('[data-testid=span-row]').length === 1", "collapse all")?;
+    c.browser.click(&c.browser.wait("[data-testid=expand-all]")?)?;
+    c.browser.js("const v = document.querySelector('.rows-viewport'); v.scrollTop = v.scrollHeight;", vec![])?;
+    c.browser.wait_js(
+        "document.querySelectorAll('[data-testid=span-row]').length > 10 && document.querySelectorAll('[data-testid=span-row]').length < 120",
+        "a window of rows at the bottom",
+    )?;
+    let _ = std::fs::remove_file(path);
+    Ok(())
+}
+
 fn no_console_errors(c: &Ctx) -> Result<()> {
     let logs = c.browser.severe_logs();
     let real: Vec<&String> = logs.iter().filter(|l| !l.contains("favicon")).collect();
@@ -249,6 +278,7 @@ const SCENARIOS: &[Scenario] = &[
     ("only rows in view exist in the DOM", only_rows_in_view_exist),
     ("a dropped file opens; a bad one explains itself", a_dropped_file_opens_and_a_bad_one_explains_itself),
     ("a file with several traces lists them all", a_file_with_several_traces_lists_them_all),
+    ("a large trace opens with only a window of rows", a_large_trace_opens_with_only_a_window_of_rows),
     ("no console errors", no_console_errors),
 ];
 
