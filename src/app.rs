@@ -102,7 +102,7 @@ fn demo_trace(state: AppState, key: &str) -> Option<LoadedTrace> {
     if let Some(t) = state.find_trace(&id) {
         return Some(t);
     }
-    let loaded = LoadedTrace { trace: Arc::new(trace), source: format!("demo: {}", info.title) };
+    let loaded = LoadedTrace { trace: Arc::new(trace), source: format!("demo: {}", info.title), skew_adjusted: true };
     state.traces.update_untracked(|ts| ts.push(loaded.clone()));
     Some(loaded)
 }

@@ -30,8 +30,10 @@ pub fn load_inputs(state: AppState, inputs: Vec<Input>, unreadable: Vec<FileOutc
         [one] => one.name.clone(),
         _ => format!("{} files", inputs.len()),
     };
-    let loaded: Vec<LoadedTrace> =
-        traces.into_iter().map(|t| LoadedTrace { trace: Arc::new(t), source: source.clone() }).collect();
+    let loaded: Vec<LoadedTrace> = traces
+        .into_iter()
+        .map(|t| LoadedTrace { trace: Arc::new(t), source: source.clone(), skew_adjusted: true })
+        .collect();
     // Open the trace directly only when the load was unambiguous: one trace and no failed input to report.
     let all_ok = outcomes.iter().all(|o| o.result.is_ok());
     let open = if loaded.len() == 1 && all_ok { Some(loaded[0].trace.id_text()) } else { None };

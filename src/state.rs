@@ -11,6 +11,8 @@ pub struct LoadedTrace {
     pub trace: Arc<Trace>,
     /// File name, demo title or address, shown to the user.
     pub source: String,
+    /// Whether clock-skew adjustment is applied (the default).
+    pub skew_adjusted: bool,
 }
 
 /// What happened to one input (file or pasted text).
@@ -80,6 +82,19 @@ impl AppState {
             }
         }
         self.route.set(route.clone());
+    }
+
+    /// Builds a loaded trace again with clock-skew adjustment on or off, replacing it in place.
+    pub fn set_skew_adjustment(&self, id: &str, on: bool) {
+        self.traces.update(|ts| {
+            if let Some(lt) = ts.iter_mut().find(|t| t.trace.id_text().eq_ignore_ascii_case(id)) {
+                if lt.skew_adjusted != on {
+                    let opts = spanscope_model::BuildOptions { adjust_clock_skew: on };
+                    lt.trace = Arc::new(spanscope_model::rebuild::rebuild(&lt.trace, &opts));
+                    lt.skew_adjusted = on;
+                }
+            }
+        });
     }
 
     /// The loaded trace with this id (lower-case hex or source text).

@@ -98,6 +98,7 @@ pub fn TracePage(loaded: LoadedTrace) -> impl IntoView {
         }
     };
 
+    let skew_id = trace.id_text();
     let t_tools = trace.clone();
     let t_tools2 = trace.clone();
     let t_depth = trace.clone();
@@ -143,6 +144,11 @@ pub fn TracePage(loaded: LoadedTrace) -> impl IntoView {
                         <option value="all">"all"</option>
                         {(1..max_depth.min(30)).map(|d| view! { <option value=d.to_string()>{d.to_string()}</option> }).collect_view()}
                     </select>
+                </label>
+                <label class="skew-pick" title="Shift server spans that started outside their client parent on another host (as Jaeger does). Off shows the times as recorded.">
+                    <input type="checkbox" data-testid="skew-toggle" prop:checked=loaded.skew_adjusted
+                        on:change=move |ev| app.set_skew_adjustment(&skew_id, event_target_checked(&ev)) />
+                    " Adjust clock skew"
                 </label>
                 <span class="muted source">{format!("from {}", loaded.source)}</span>
             </div>

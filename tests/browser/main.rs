@@ -30,6 +30,11 @@ impl Ctx {
         Ok(self.browser.find_all(css)?.len())
     }
 
+    fn attr_count(&self, css: &str, name: &str) -> Result<String> {
+        let e = self.browser.wait(css)?;
+        self.browser.attr(&e, name)?.ok_or(format!("`{css}` has no attribute {name}"))
+    }
+
     fn fixture(&self, rel: &str) -> String {
         self.fixtures.join(rel).display().to_string()
     }
@@ -243,7 +248,11 @@ fn a_large_trace_opens_with_only_a_window_of_rows(c: &Ctx) -> Result<()> {
     let t = std::time::Instant::now();
     c.upload(&[path.display().to_string()])?;
     let header = c.browser.wait("[data-testid=trace-header]")?;
-    println!("browser:       {spans} spans (Jaeger, {} MB) opened in {:.2}s", std::fs::metadata(&path).map(|m| m.len() / 1_000_000).unwrap_or(0), t.elapsed().as_secs_f64());
+    println!(
+        "browser:       {spans} spans (Jaeger, {} MB) opened in {:.2}s",
+        std::fs::metadata(&path).map(|m| m.len() / 1_000_000).unwrap_or(0),
+        t.elapsed().as_secs_f64()
+    );
     eq(c.browser.attr(&header, "data-span-count")?, Some(spans.to_string()), "span count")?;
     let rows = c.count("[data-testid=span-row]")?;
     check(rows > 10 && rows < 120, format!("{rows} rows in the DOM for {spans} spans"))?;
@@ -257,6 +266,26 @@ fn a_large_trace_opens_with_only_a_window_of_rows(c: &Ctx) -> Result<()> {
     )?;
     let _ = std::fs::remove_file(path);
     Ok(())
+}
+
+fn clock_skew_adjustment_switches_off_and_on(c: &Ctx) -> Result<()> {
+    c.open("#/")?;
+    c.upload(&[c.fixture("zipkin/zipkin-lens_skew.json")])?;
+    c.browser.wait("[data-testid=trace-header]")?;
+    let warnings = "document.querySelector('[data-testid=trace-warnings]')?.innerText ?? 'none'";
+    let before = c.browser.js(&format!("return {warnings}"), vec![])?;
+    let toggle = c.browser.wait("[data-testid=skew-toggle]")?;
+    check(
+        c.browser.js("return document.querySelector('[data-testid=skew-toggle]').checked", vec![])? == json!(true),
+        "on by default",
+    )?;
+    c.browser.click(&toggle)?;
+    c.browser.wait_js(&format!("{warnings} !== {before}"), "fewer warnings once the skew shifts are undone")?;
+    c.browser
+        .wait_js("document.querySelector('[data-testid=skew-toggle]').checked === false", "the switch shows off")?;
+    c.browser.click(&c.browser.wait("[data-testid=skew-toggle]")?)?;
+    c.browser.wait_js(&format!("{warnings} === {before}"), "the same warnings once adjusted again")?;
+    eq(c.attr_count("[data-testid=trace-header]", "data-span-count")?, "4".to_string(), "every span kept")
 }
 
 fn no_console_errors(c: &Ctx) -> Result<()> {
@@ -279,6 +308,7 @@ const SCENARIOS: &[Scenario] = &[
     ("a dropped file opens; a bad one explains itself", a_dropped_file_opens_and_a_bad_one_explains_itself),
     ("a file with several traces lists them all", a_file_with_several_traces_lists_them_all),
     ("a large trace opens with only a window of rows", a_large_trace_opens_with_only_a_window_of_rows),
+    ("clock-skew adjustment switches off and on", clock_skew_adjustment_switches_off_and_on),
     ("no console errors", no_console_errors),
 ];
 

@@ -13,6 +13,7 @@ pub mod demo;
 pub mod ids;
 pub mod import;
 pub mod intern;
+pub mod rebuild;
 pub mod rows;
 pub mod synth;
 pub mod time;
