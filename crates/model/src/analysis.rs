@@ -45,25 +45,7 @@ pub fn self_time(trace: &Trace, s: SpanIdx) -> DurationNs {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::build::{BuildOptions, SpanDraft, TraceSetBuilder};
-    use crate::ids::{SpanId, TraceId};
-    use crate::time::TimestampNs;
-
-    fn tree(spans: &[(u64, u64, i64, i64)]) -> crate::Trace {
-        let mut b = TraceSetBuilder::new();
-        let r = b.add_resource("svc", &[]);
-        let mut d = SpanDraft::default();
-        for &(id, parent, start, dur) in spans {
-            d.trace_id = TraceId::from_hex("1");
-            d.span_id = SpanId::from_hex(&format!("{id:x}"));
-            d.parent_id = SpanId::from_hex(&format!("{parent:x}"));
-            d.resource = r;
-            d.start = Some(TimestampNs(start));
-            d.duration = Some(DurationNs(dur));
-            b.add_span(&mut d);
-        }
-        b.finish(&BuildOptions::default()).remove(0)
-    }
+    use crate::testing::trace as tree;
 
     // 1 [0,100)
     // ├── 2 [10,40)

@@ -900,21 +900,9 @@ fn mark_reached(stack: &mut Vec<u32>, reached: &mut [bool], at: &[u32], kids: &[
 mod tests {
     use super::*;
 
-    /// Adds spans given as (id, parent, start) to trace 1 of a fresh builder.
     fn builder(spans: &[(u64, u64, i64)]) -> TraceSetBuilder {
-        let mut b = TraceSetBuilder::new();
-        let r = b.add_resource("svc", &[]);
-        let mut d = SpanDraft::default();
-        for &(id, parent, start) in spans {
-            d.trace_id = TraceId::from_hex("1");
-            d.span_id = SpanId::from_hex(&format!("{id:x}"));
-            d.parent_id = SpanId::from_hex(&format!("{parent:x}"));
-            d.resource = r;
-            d.start = Some(TimestampNs(start));
-            d.duration = Some(DurationNs(5));
-            b.add_span(&mut d);
-        }
-        b
+        let spans: Vec<_> = spans.iter().map(|&(id, p, start)| (id, p, start, 5)).collect();
+        crate::testing::builder(&spans)
     }
 
     fn build(spans: &[(u64, u64, i64)]) -> Trace {

@@ -16,6 +16,8 @@ pub mod intern;
 pub mod rebuild;
 pub mod rows;
 pub mod synth;
+#[cfg(test)]
+mod testing;
 pub mod time;
 pub mod trace;
 pub mod value;

@@ -88,26 +88,11 @@ pub fn visible_rows(trace: &Trace, collapsed: &Collapsed) -> Vec<SpanIdx> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::build::{BuildOptions, SpanDraft, TraceSetBuilder};
-    use crate::ids::{SpanId, TraceId};
-    use crate::time::{DurationNs, TimestampNs};
+    use crate::ids::SpanId;
 
-    /// Builds a trace from (id, parent, start) triples; ids are small integers.
-    pub(crate) fn tree(spans: &[(u64, u64, i64)]) -> Trace {
-        let mut b = TraceSetBuilder::new();
-        let r = b.add_resource("svc", &[]);
-        let mut d = SpanDraft::default();
-        for &(id, parent, start) in spans {
-            d.trace_id = TraceId::from_hex("1");
-            d.span_id = SpanId::from_hex(&format!("{id:x}"));
-            d.parent_id = SpanId::from_hex(&format!("{parent:x}"));
-            d.name = b.intern(&format!("op{id}"));
-            d.resource = r;
-            d.start = Some(TimestampNs(start));
-            d.duration = Some(DurationNs(10));
-            b.add_span(&mut d);
-        }
-        b.finish(&BuildOptions::default()).remove(0)
+    fn tree(spans: &[(u64, u64, i64)]) -> Trace {
+        let spans: Vec<_> = spans.iter().map(|&(id, p, start)| (id, p, start, 10)).collect();
+        crate::testing::trace(&spans)
     }
 
     fn names(t: &Trace, rows: &[SpanIdx]) -> Vec<String> {
