@@ -3,7 +3,7 @@
 use crate::loader;
 use crate::pages::landing::Landing;
 use crate::pages::trace::TracePage;
-use crate::route::Route;
+use crate::route::{Params, Route};
 use crate::state::{AppState, LoadedTrace};
 use leptos::prelude::*;
 use std::sync::Arc;
@@ -32,6 +32,10 @@ pub fn App() -> impl IntoView {
             let _ = el.set_attribute("data-theme", if dark { "dark" } else { "light" });
         }
     });
+
+    // Which page to show depends on the route without its view parameters: selecting a span rewrites `span=`
+    // in the URL, and that must not rebuild the page.
+    let page_route = Memo::new(move |_| state.route.with(|r| r.with_params(Params::default())));
 
     let on_dragover = move |ev: leptos::ev::DragEvent| {
         ev.prevent_default();
@@ -66,7 +70,7 @@ pub fn App() -> impl IntoView {
                     {move || if state.dark.get() { "☀ Light" } else { "☾ Dark" }}
                 </button>
             </nav>
-            <main class="app-main">{move || page(state)}</main>
+            <main class="app-main">{move || page(state, page_route.get())}</main>
             <Show when=move || state.dragging.get()>
                 <div class="drop-overlay" data-testid="drop-overlay">
                     <div>"Drop trace files to open them"</div>
@@ -77,8 +81,8 @@ pub fn App() -> impl IntoView {
 }
 
 /// The page for the current route.
-fn page(state: AppState) -> AnyView {
-    match state.route.get() {
+fn page(state: AppState, route: Route) -> AnyView {
+    match route {
         Route::Landing => view! { <Landing/> }.into_any(),
         Route::Demo { key, .. } => match demo_trace(state, &key) {
             Some(t) => view! { <TracePage loaded=t/> }.into_any(),

@@ -19,15 +19,27 @@ pub fn TracePage(loaded: LoadedTrace) -> impl IntoView {
     let self_t = Arc::new(self_times(&trace));
     let wf = WaterfallState::new(trace.clone());
 
-    // Selection from the URL once, then selection → URL.
-    if let Some(id) = app.route.get_untracked().params().span {
-        let found = trace.spans().find(|&s| trace.span_id_text(s).eq_ignore_ascii_case(&id));
-        if let Some(s) = found {
-            wf.selected.set(Some(s));
-            if let Some(i) = wf.row_of(s) {
-                wf.reveal.set(Some(i));
+    // URL → selection (on open, and when the hash is edited or history moves), then selection → URL.
+    {
+        let trace = trace.clone();
+        Effect::new(move |_| {
+            let Some(id) = app.route.with(|r| r.params().span) else { return };
+            let current = wf.selected.get_untracked().map(|s| trace.span_id_text(s));
+            if current.is_some_and(|c| c.eq_ignore_ascii_case(&id)) {
+                return;
             }
-        }
+            // Hex ids by value (no string per span); ids that are not hex by their text.
+            let found = match spanscope_model::SpanId::from_hex(&id) {
+                Some(sid) => trace.find_span(sid),
+                None => trace.spans().find(|&s| trace.span_id_text(s).eq_ignore_ascii_case(&id)),
+            };
+            if let Some(s) = found {
+                wf.selected.set(Some(s));
+                if let Some(i) = wf.row_of(s) {
+                    wf.reveal.set(Some(i));
+                }
+            }
+        });
     }
     {
         let trace = trace.clone();

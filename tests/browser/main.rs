@@ -178,6 +178,28 @@ fn a_copied_url_restores_the_selection(c: &Ctx) -> Result<()> {
     eq(c.browser.attr(&detail, "data-span-id")?, Some(id), "selection restored from the URL")
 }
 
+fn selecting_keeps_the_page_and_the_hash_drives_the_selection(c: &Ctx) -> Result<()> {
+    c.open("#/demo/storefront")?;
+    let rows = c.browser.find_all("[data-testid=span-row]")?;
+    check(rows.len() > 8, "rows shown")?;
+    // Mark the page: a selection must update it in place, not build a new one.
+    c.browser.js("document.querySelector('.trace-page').dataset.marker = 'kept'", vec![])?;
+    c.browser.click(&rows[3])?;
+    c.browser.wait("[data-testid=span-detail]")?;
+    eq(
+        c.browser.js("return document.querySelector('.trace-page').dataset.marker ?? null", vec![])?,
+        json!("kept"),
+        "the trace page survives a selection",
+    )?;
+    // Editing the hash (or going back) moves the selection.
+    let other = c.browser.attr(&rows[7], "data-span-id")?.unwrap_or_default();
+    c.browser.js(&format!("location.hash = '#/demo/storefront?span={other}'"), vec![])?;
+    c.browser.wait_js(
+        &format!("document.querySelector('[data-testid=span-detail]')?.dataset.spanId === '{other}'"),
+        "the selection follows the hash",
+    )
+}
+
 fn only_rows_in_view_exist(c: &Ctx) -> Result<()> {
     c.open("#/demo/storefront")?;
     let header = c.browser.wait("[data-testid=trace-header]")?;
@@ -304,6 +326,10 @@ const SCENARIOS: &[Scenario] = &[
     ("collapse and expand", collapse_and_expand),
     ("keyboard moves the selection", keyboard_moves_the_selection),
     ("a copied URL restores the selection", a_copied_url_restores_the_selection),
+    (
+        "selecting keeps the page; the hash drives the selection",
+        selecting_keeps_the_page_and_the_hash_drives_the_selection,
+    ),
     ("only rows in view exist in the DOM", only_rows_in_view_exist),
     ("a dropped file opens; a bad one explains itself", a_dropped_file_opens_and_a_bad_one_explains_itself),
     ("a file with several traces lists them all", a_file_with_several_traces_lists_them_all),
