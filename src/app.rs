@@ -3,29 +3,83 @@
 use crate::loader;
 use crate::pages::landing::Landing;
 use crate::pages::trace::TracePage;
-use crate::route::{Params, Route};
+use crate::route::{Params, Route, Theme};
 use crate::state::{AppState, LoadedTrace};
 use leptos::prelude::*;
 use std::sync::Arc;
+use wasm_bindgen::JsCast;
 
 fn current_hash() -> String {
     web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default()
 }
 
-fn prefers_dark() -> bool {
-    web_sys::window()
-        .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
-        .is_some_and(|m| m.matches())
+const THEME_KEY: &str = "spanscope.theme";
+
+fn system_theme() -> Option<web_sys::MediaQueryList> {
+    web_sys::window().and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
+}
+
+fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window().and_then(|w| w.local_storage().ok().flatten())
+}
+
+/// The theme chosen earlier with the toggle, if any.
+fn stored_theme() -> Option<Theme> {
+    match local_storage()?.get_item(THEME_KEY).ok().flatten()?.as_str() {
+        "dark" => Some(Theme::Dark),
+        "light" => Some(Theme::Light),
+        _ => None,
+    }
+}
+
+/// Dark or not: the URL's `theme=` first, then the user's last choice, then the system's preference.
+fn initial_dark(hash: &str) -> bool {
+    match Route::theme_in_hash(hash).or_else(stored_theme) {
+        Some(t) => t == Theme::Dark,
+        None => system_theme().is_some_and(|m| m.matches()),
+    }
 }
 
 /// The whole app.
 #[component]
 pub fn App() -> impl IntoView {
-    let state = AppState::new(Route::from_hash(&current_hash()), prefers_dark());
+    let hash = current_hash();
+    let state = AppState::new(Route::from_hash(&hash), initial_dark(&hash));
     provide_context(state);
     let _hash = window_event_listener(leptos::ev::hashchange, move |_| {
-        state.route.set(Route::from_hash(&current_hash()));
+        let hash = current_hash();
+        if let Some(t) = Route::theme_in_hash(&hash) {
+            state.dark.set(t == Theme::Dark);
+        }
+        state.route.set(Route::from_hash(&hash));
     });
+    // Follow the system's theme while neither the URL nor the user picked one.
+    if let Some(mq) = system_theme() {
+        let follow = wasm_bindgen::closure::Closure::<dyn Fn(web_sys::MediaQueryListEvent)>::new(
+            move |ev: web_sys::MediaQueryListEvent| {
+                if Route::theme_in_hash(&current_hash()).or_else(stored_theme).is_none() {
+                    state.dark.set(ev.matches());
+                }
+            },
+        );
+        let _ = mq.add_event_listener_with_callback("change", follow.as_ref().unchecked_ref());
+        follow.forget(); // lives as long as the app
+    }
+    let toggle_theme = move |_| {
+        let dark = !state.dark.get_untracked();
+        state.dark.set(dark);
+        let theme = if dark { Theme::Dark } else { Theme::Light };
+        if let Some(ls) = local_storage() {
+            let _ = ls.set_item(THEME_KEY, theme.as_str());
+        }
+        // A URL that names a theme keeps naming the one shown.
+        let route = state.route.get_untracked();
+        let mut p = route.params();
+        if p.theme.is_some() {
+            p.theme = Some(theme);
+            state.replace(&route.with_params(p));
+        }
+    };
     Effect::new(move |_| {
         let dark = state.dark.get();
         if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
@@ -65,7 +119,8 @@ pub fn App() -> impl IntoView {
                 <button
                     class="theme-toggle"
                     title="Switch between light and dark"
-                    on:click=move |_| state.dark.update(|d| *d = !*d)
+                    data-testid="theme-toggle"
+                    on:click=toggle_theme
                 >
                     {move || if state.dark.get() { "☀ Light" } else { "☾ Dark" }}
                 </button>

@@ -10,3 +10,19 @@ const PALETTE: [&str; 20] = [
 pub fn service_color(service: u32) -> &'static str {
     PALETTE[service as usize % PALETTE.len()]
 }
+
+/// The color of service number `service` as RGB bytes (for the minimap's raster).
+pub fn service_rgb(service: u32) -> [u8; 3] {
+    let hex = service_color(service).trim_start_matches('#');
+    let byte = |k: usize| u8::from_str_radix(&hex[k..k + 2], 16).unwrap_or(0);
+    [byte(0), byte(2), byte(4)]
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn rgb_matches_the_css_color() {
+        assert_eq!(super::service_rgb(0), [0x4c, 0x78, 0xa8]);
+        assert_eq!(super::service_rgb(21), [0xf5, 0x85, 0x18]);
+    }
+}

@@ -12,6 +12,7 @@ mod loader;
 mod pages;
 mod route;
 mod state;
+mod trace_view;
 
 fn main() {
     fatal::install_panic_hook();

@@ -7,10 +7,19 @@
 //! | `#/demo/<key>` | a built-in demo trace |
 //! | `#/trace/<id>` | a loaded trace by id |
 //!
-//! Query parameters after `?` inside the hash carry view state: `span=<spanId>` selects a span.
+//! Query parameters after `?` inside the hash carry view state, so a copied link reproduces the view:
+//!
+//! | parameter | meaning |
+//! |---|---|
+//! | `span=<spanId>` | the selected span |
+//! | `find=<filter>` | the find box's text (the filter language of `spanscope_model::filter`) |
+//! | `mode=only` | show only matches and their ancestors (default: highlight matches) |
+//! | `zoom=<from>,<to>` | the timeline's window, as fractions of the trace's duration |
+//! | `cp=1` | critical path highlighted |
+//! | `theme=light\|dark` | the color theme (any route) |
 
 /// Where the app is.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Route {
     Landing,
     Demo { key: String, params: Params },
@@ -18,11 +27,37 @@ pub enum Route {
     NotFound(String),
 }
 
-/// View-state parameters of a trace route.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// View-state parameters of a route.
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Params {
     /// Selected span id (hex).
     pub span: Option<String>,
+    /// Find box text.
+    pub find: String,
+    /// "Matches only" mode.
+    pub only: bool,
+    /// Timeline window as fractions of the trace duration, `0 ≤ from < to ≤ 1`.
+    pub zoom: Option<(f64, f64)>,
+    /// Critical path highlighted.
+    pub critical_path: bool,
+    /// Theme forced by the URL.
+    pub theme: Option<Theme>,
+}
+
+/// A color theme.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Theme {
+    Light,
+    Dark,
+}
+
+impl Theme {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Theme::Light => "light",
+            Theme::Dark => "dark",
+        }
+    }
 }
 
 impl Route {
@@ -65,23 +100,75 @@ impl Route {
             _ => Params::default(),
         }
     }
+
+    /// The theme the URL asks for (any route, `theme=` after `?`).
+    pub fn theme_in_hash(hash: &str) -> Option<Theme> {
+        let h = hash.strip_prefix('#').unwrap_or(hash);
+        h.split_once('?').and_then(|(_, q)| parse_params(q).theme)
+    }
 }
 
 fn parse_params(query: &str) -> Params {
     let mut p = Params::default();
     for pair in query.split('&').filter(|s| !s.is_empty()) {
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-        if k == "span" && !v.is_empty() {
-            p.span = Some(percent_decode(v).to_ascii_lowercase());
+        let v = percent_decode(v);
+        match k {
+            "span" if !v.is_empty() => p.span = Some(v.to_ascii_lowercase()),
+            "find" => p.find = v,
+            "mode" => p.only = v == "only",
+            "zoom" => p.zoom = parse_zoom(&v),
+            "cp" => p.critical_path = v == "1" || v == "true",
+            "theme" => {
+                p.theme = match v.as_str() {
+                    "dark" => Some(Theme::Dark),
+                    "light" => Some(Theme::Light),
+                    _ => None,
+                }
+            }
+            _ => {}
         }
     }
     p
+}
+
+/// `from,to` fractions; anything else (out of range, reversed, empty) is no zoom.
+fn parse_zoom(v: &str) -> Option<(f64, f64)> {
+    let (a, b) = v.split_once(',')?;
+    let (a, b) = (a.trim().parse::<f64>().ok()?, b.trim().parse::<f64>().ok()?);
+    (a.is_finite() && b.is_finite() && 0.0 <= a && a < b && b <= 1.0 && (a, b) != (0.0, 1.0)).then_some((a, b))
+}
+
+/// A fraction with up to six decimals and no trailing zeros.
+fn format_fraction(f: f64) -> String {
+    let s = format!("{f:.6}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s.is_empty() {
+        "0".to_string()
+    } else {
+        s.to_string()
+    }
 }
 
 fn format_params(p: &Params) -> String {
     let mut parts = Vec::new();
     if let Some(s) = &p.span {
         parts.push(format!("span={}", percent_encode(s)));
+    }
+    if !p.find.is_empty() {
+        parts.push(format!("find={}", percent_encode(&p.find)));
+    }
+    if p.only {
+        parts.push("mode=only".to_string());
+    }
+    if let Some((a, b)) = p.zoom {
+        parts.push(format!("zoom={},{}", format_fraction(a), format_fraction(b)));
+    }
+    if p.critical_path {
+        parts.push("cp=1".to_string());
+    }
+    if let Some(t) = p.theme {
+        parts.push(format!("theme={}", t.as_str()));
     }
     if parts.is_empty() {
         String::new()
@@ -150,7 +237,18 @@ mod tests {
             Route::Demo { key: "checkout-incident".into(), params: Params::default() },
             Route::Trace {
                 id: "4bf92f3577b34da6a3ce929d0e0e4736".into(),
-                params: Params { span: Some("00f067aa0ba902b7".into()) },
+                params: Params { span: Some("00f067aa0ba902b7".into()), ..Params::default() },
+            },
+            Route::Demo {
+                key: "storefront".into(),
+                params: Params {
+                    span: Some("0a".into()),
+                    find: "service=cart duration>10ms name=\"GET /a+b?c=d&e\" ü".into(),
+                    only: true,
+                    zoom: Some((0.125, 0.5)),
+                    critical_path: true,
+                    theme: Some(Theme::Dark),
+                },
             },
         ] {
             assert_eq!(Route::from_hash(&r.to_hash()), r);
@@ -164,5 +262,13 @@ mod tests {
         assert_eq!(Route::from_hash("#/trace/ABC?span=DEF").params().span.as_deref(), Some("def"));
         assert!(matches!(Route::from_hash("#/nope/x/y"), Route::NotFound(_)));
         assert_eq!(percent_decode("a%20b%zz%"), "a b%zz%");
+        assert_eq!(Route::from_hash("#/demo/x?zoom=0.5,0.25").params().zoom, None);
+        assert_eq!(Route::from_hash("#/demo/x?zoom=0,1").params().zoom, None);
+        assert_eq!(Route::from_hash("#/demo/x?zoom=0.1,0.3").params().zoom, Some((0.1, 0.3)));
+        assert_eq!(Route::theme_in_hash("#/?theme=dark"), Some(Theme::Dark));
+        assert_eq!(Route::theme_in_hash("#/demo/x?span=1&theme=light"), Some(Theme::Light));
+        assert_eq!(Route::theme_in_hash("#/demo/x?theme=pink"), None);
+        // `+` in a filter survives the round trip (encoded as %2B, while a literal + in a URL means space).
+        assert_eq!(Route::from_hash("#/demo/x?find=a%2Bb+c").params().find, "a+b c");
     }
 }

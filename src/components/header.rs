@@ -25,7 +25,11 @@ pub fn format_time(ns: i64) -> (String, String) {
 
 /// The header of the trace page.
 #[component]
-pub fn TraceHeader(trace: Arc<Trace>) -> impl IntoView {
+pub fn TraceHeader(
+    trace: Arc<Trace>,
+    /// Where the trace came from (file name, demo, address).
+    source: String,
+) -> impl IntoView {
     let t = trace.clone();
     let (start_local, start_utc) = format_time(t.start().0);
     let show_warnings = RwSignal::new(false);
@@ -49,6 +53,7 @@ pub fn TraceHeader(trace: Arc<Trace>) -> impl IntoView {
             <div class="title-row">
                 <h1 class="trace-title">{t.title()}</h1>
                 <span class="mono muted trace-id" title="Trace id">{t.id_text()}</span>
+                <span class="muted source" title="Where this trace came from">{format!("from {source}")}</span>
             </div>
             <dl class="facts">
                 <div><dt>"Start"</dt><dd title=format!("{start_utc} (UTC)")>{start_local}</dd></div>

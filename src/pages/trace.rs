@@ -1,137 +1,64 @@
-//! The trace page: header, toolbar, virtualized waterfall and the detail of the selected span. The selected
-//! span lives in the URL (`span=`), so a copied link reproduces the view.
+//! The trace page: header, toolbar (find, collapse controls, critical path, skew), minimap, virtualized waterfall
+//! and the detail of the selected span. The view state lives in [`TraceView`] and is mirrored in the URL (`span`,
+//! `find`, `mode`, `zoom`, `cp`), so a copied link reproduces the view.
+//!
+//! Keyboard (anywhere on the page, not while typing in a field): ↑/↓ select, ←/→ collapse/expand (with Shift:
+//! the whole subtree), Enter detail, Esc close the detail then clear the selection, `/` find, `n`/`N` next and
+//! previous match.
 
 use crate::components::detail::SpanDetail;
+use crate::components::find::FindBar;
 use crate::components::header::TraceHeader;
-use crate::components::waterfall::{Waterfall, WaterfallState};
+use crate::components::waterfall::Waterfall;
 use crate::state::{AppState, LoadedTrace};
+use crate::trace_view::TraceView;
 use leptos::prelude::*;
-use spanscope_model::analysis::self_times;
 use spanscope_model::rows::Collapsed;
 use spanscope_model::SpanIdx;
-use std::sync::Arc;
+use wasm_bindgen::JsCast;
 
 /// One trace, shown as a waterfall.
 #[component]
 pub fn TracePage(loaded: LoadedTrace) -> impl IntoView {
     let app = expect_context::<AppState>();
     let trace = loaded.trace.clone();
-    let self_t = Arc::new(self_times(&trace));
-    let wf = WaterfallState::new(trace.clone());
+    let view = TraceView::new(trace.clone(), &app.route.get_untracked().params());
+    let find_input = NodeRef::<leptos::html::Input>::new();
 
-    // URL → selection (on open, and when the hash is edited or history moves), then selection → URL.
-    {
-        let trace = trace.clone();
-        Effect::new(move |_| {
-            let Some(id) = app.route.with(|r| r.params().span) else { return };
-            let current = wf.selected.get_untracked().map(|s| trace.span_id_text(s));
-            if current.is_some_and(|c| c.eq_ignore_ascii_case(&id)) {
-                return;
+    // URL → view (on open, and when the hash is edited or history moves), then view → URL.
+    Effect::new(move |_| {
+        let params = app.route.with(|r| r.params());
+        view.apply_params(&params);
+    });
+    Effect::new(move |prev: Option<()>| {
+        let theme = app.route.with_untracked(|r| r.params().theme);
+        let params = view.params(theme);
+        if prev.is_some() {
+            let route = app.route.get_untracked();
+            if params != route.params() {
+                app.replace(&route.with_params(params));
             }
-            // Hex ids by value (no string per span); ids that are not hex by their text.
-            let found = match spanscope_model::SpanId::from_hex(&id) {
-                Some(sid) => trace.find_span(sid),
-                None => trace.spans().find(|&s| trace.span_id_text(s).eq_ignore_ascii_case(&id)),
-            };
-            if let Some(s) = found {
-                wf.selected.set(Some(s));
-                if let Some(i) = wf.row_of(s) {
-                    wf.reveal.set(Some(i));
-                }
-            }
-        });
-    }
-    {
-        let trace = trace.clone();
-        Effect::new(move |prev: Option<Option<SpanIdx>>| {
-            let sel = wf.selected.get();
-            if prev.is_some() {
-                let route = app.route.get_untracked();
-                let mut p = route.params();
-                p.span = sel.map(|s| trace.span_id_text(s));
-                if p != route.params() {
-                    app.replace(&route.with_params(p));
-                }
-            }
-            sel
-        });
-    }
+        }
+    });
 
-    let t_keys = trace.clone();
-    let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
-        let t = &t_keys;
-        let rows = wf.rows.get_untracked();
-        let n = rows.0.len();
-        if n == 0 {
-            return;
-        }
-        let cur = wf.selected.get_untracked().and_then(|s| wf.row_of(s));
-        let select_row = |i: usize| {
-            wf.selected.set(Some(rows.0[i]));
-            wf.reveal.set(Some(i));
-        };
-        match ev.key().as_str() {
-            "ArrowDown" => {
-                ev.prevent_default();
-                select_row(cur.map_or(0, |i| (i + 1).min(n - 1)));
-            }
-            "ArrowUp" => {
-                ev.prevent_default();
-                select_row(cur.map_or(0, |i| i.saturating_sub(1)));
-            }
-            "ArrowLeft" => {
-                ev.prevent_default();
-                if let Some(s) = wf.selected.get_untracked() {
-                    let open = t.descendant_count(s) > 0 && !wf.collapsed.with_untracked(|c| c.contains(s));
-                    if open {
-                        wf.collapsed.update(|c| c.set(s, true));
-                    } else if let Some(p) = t.parent(s) {
-                        wf.selected.set(Some(p));
-                        if let Some(i) = wf.row_of(p) {
-                            wf.reveal.set(Some(i));
-                        }
-                    }
-                }
-            }
-            "ArrowRight" => {
-                ev.prevent_default();
-                if let Some(s) = wf.selected.get_untracked() {
-                    if wf.collapsed.with_untracked(|c| c.contains(s)) {
-                        wf.collapsed.update(|c| c.set(s, false));
-                    } else if t.descendant_count(s) > 0 {
-                        if let Some(i) = cur {
-                            select_row((i + 1).min(n - 1));
-                        }
-                    }
-                }
-            }
-            "Escape" => wf.selected.set(None),
-            _ => {}
-        }
-    };
+    let on_key = window_event_listener(leptos::ev::keydown, move |ev| on_keydown(view, find_input, ev));
+    on_cleanup(move || on_key.remove());
 
     let skew_id = trace.id_text();
-    let t_tools = trace.clone();
-    let t_tools2 = trace.clone();
-    let t_depth = trace.clone();
     let max_depth = trace.depth();
-    let t_detail = trace.clone();
-    let self_t_detail = self_t.clone();
     let detail = move || {
-        wf.selected.get().map(|s| {
-            let st = self_t_detail.get(s.ix()).copied().unwrap_or_default();
+        if !view.detail_open.get() {
+            return None;
+        }
+        view.selected.get().map(|s| {
+            let st = view.self_times.with_value(|st| st.get(s.ix()).copied().unwrap_or_default());
             view! {
                 <SpanDetail
-                    trace=t_detail.clone()
+                    trace=view.trace()
                     span=s
                     self_time=st
-                    on_close=move |_| wf.selected.set(None)
-                    on_select=move |target: SpanIdx| {
-                        wf.selected.set(Some(target));
-                        if let Some(i) = wf.row_of(target) {
-                            wf.reveal.set(Some(i));
-                        }
-                    }
+                    on_close=move |_| view.detail_open.set(false)
+                    on_select=move |target: SpanIdx| view.select(target)
                 />
             }
         })
@@ -139,35 +66,140 @@ pub fn TracePage(loaded: LoadedTrace) -> impl IntoView {
 
     view! {
         <div class="trace-page">
-            <TraceHeader trace=trace.clone() />
+            <TraceHeader trace=trace.clone() source=loaded.source.clone() />
             <div class="toolbar" role="toolbar" aria-label="Waterfall">
-                <button class="button" data-testid="expand-all" on:click=move |_| wf.collapsed.set(Collapsed::none(&t_tools))>"Expand all"</button>
-                <button class="button" data-testid="collapse-all" on:click=move |_| wf.collapsed.set(Collapsed::all(&t_tools2))>"Collapse all"</button>
-                <label class="depth-pick">
-                    "Show depth "
+                <FindBar view=view input_ref=find_input />
+                <span class="toolbar-sep"></span>
+                <button class="button small" data-testid="expand-all" title="Expand every span"
+                    on:click=move |_| view.collapsed.set(Collapsed::none(&view.trace()))>"Expand all"</button>
+                <button class="button small" data-testid="collapse-all" title="Collapse to the roots"
+                    on:click=move |_| view.collapsed.set(Collapsed::all(&view.trace()))>"Collapse all"</button>
+                <label class="depth-pick" title="Expand the tree to this many levels">
+                    "Depth "
                     <select data-testid="collapse-depth" on:change=move |ev| {
+                        let t = view.trace();
                         let v = event_target_value(&ev);
                         if let Ok(d) = v.parse::<u32>() {
-                            wf.collapsed.set(Collapsed::deeper_than(&t_depth, d.saturating_sub(1)));
+                            view.collapsed.set(Collapsed::deeper_than(&t, d.saturating_sub(1)));
                         } else {
-                            wf.collapsed.set(Collapsed::none(&t_depth));
+                            view.collapsed.set(Collapsed::none(&t));
                         }
                     }>
                         <option value="all">"all"</option>
                         {(1..max_depth.min(30)).map(|d| view! { <option value=d.to_string()>{d.to_string()}</option> }).collect_view()}
                     </select>
                 </label>
-                <label class="skew-pick" title="Shift server spans that started outside their client parent on another host (as Jaeger does). Off shows the times as recorded.">
+                <label class="check" title="Highlight the chain of spans that decided when the trace finished">
+                    <input type="checkbox" data-testid="critical-path-toggle" prop:checked=move || view.show_critical_path.get()
+                        on:change=move |ev| view.show_critical_path.set(event_target_checked(&ev)) />
+                    " Critical path"
+                </label>
+                <label class="check" title="Shift server spans that started outside their client parent on another host (as Jaeger does). Off shows the times as recorded.">
                     <input type="checkbox" data-testid="skew-toggle" prop:checked=loaded.skew_adjusted
                         on:change=move |ev| app.set_skew_adjustment(&skew_id, event_target_checked(&ev)) />
                     " Adjust clock skew"
                 </label>
-                <span class="muted source">{format!("from {}", loaded.source)}</span>
             </div>
-            <div class="trace-body" on:keydown=on_keydown>
-                <Waterfall trace=trace.clone() state=wf self_times=self_t />
+            <div class="trace-body">
+                <Waterfall view=view />
                 {detail}
             </div>
         </div>
+    }
+}
+
+/// True when the event comes from a text field (keys there are typing, not commands).
+fn from_text_field(ev: &web_sys::KeyboardEvent) -> bool {
+    ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).is_some_and(|el| {
+        let tag = el.tag_name().to_ascii_lowercase();
+        matches!(tag.as_str(), "input" | "textarea" | "select") || el.has_attribute("contenteditable")
+    })
+}
+
+fn on_keydown(view: TraceView, find_input: NodeRef<leptos::html::Input>, ev: web_sys::KeyboardEvent) {
+    if ev.ctrl_key() || ev.meta_key() || ev.alt_key() || ev.default_prevented() || from_text_field(&ev) {
+        return;
+    }
+    let t = view.trace();
+    let rows = view.rows.get_untracked();
+    let selected = view.selected.get_untracked();
+    // The span row at or after `i` going in direction `step` (hidden-run rows are skipped).
+    let span_row_from = |mut i: isize, step: isize| -> Option<(usize, SpanIdx)> {
+        while i >= 0 && (i as usize) < rows.len() {
+            if let Some(s) = rows.get(i as usize).and_then(|r| r.span()) {
+                return Some((i as usize, s));
+            }
+            i += step;
+        }
+        None
+    };
+    let cur = selected.and_then(|s| rows.row_of(s));
+    let select_row = |found: Option<(usize, SpanIdx)>| {
+        if let Some((i, s)) = found {
+            view.selected.set(Some(s));
+            view.reveal_row.set(Some(i));
+        }
+    };
+    match ev.key().as_str() {
+        "/" => {
+            ev.prevent_default();
+            if let Some(el) = find_input.get_untracked() {
+                let _ = el.focus();
+                el.select();
+            }
+        }
+        "n" => view.step_match(true),
+        "N" => view.step_match(false),
+        "ArrowDown" => {
+            ev.prevent_default();
+            select_row(match cur {
+                Some(i) => span_row_from(i as isize + 1, 1).or_else(|| span_row_from(i as isize, 1)),
+                None => span_row_from(0, 1),
+            });
+        }
+        "ArrowUp" => {
+            ev.prevent_default();
+            select_row(match cur {
+                Some(i) => span_row_from(i as isize - 1, -1),
+                None => span_row_from(0, 1),
+            });
+        }
+        "ArrowLeft" => {
+            ev.prevent_default();
+            let Some(s) = selected else { return };
+            let open = t.descendant_count(s) > 0 && !view.collapsed.with_untracked(|c| c.contains(s));
+            if ev.shift_key() {
+                view.collapsed.update(|c| c.collapse_subtree(&t, s));
+            } else if open {
+                view.collapsed.update(|c| c.set(s, true));
+            } else if let Some(p) = t.parent(s) {
+                view.select(p);
+            }
+        }
+        "ArrowRight" => {
+            ev.prevent_default();
+            let Some(s) = selected else { return };
+            if ev.shift_key() {
+                view.collapsed.update(|c| c.expand_subtree(&t, s));
+            } else if view.collapsed.with_untracked(|c| c.contains(s)) {
+                view.collapsed.update(|c| c.set(s, false));
+            } else if t.descendant_count(s) > 0 {
+                if let Some(i) = cur {
+                    select_row(span_row_from(i as isize + 1, 1));
+                }
+            }
+        }
+        "Enter" if selected.is_some() => {
+            ev.prevent_default();
+            view.detail_open.set(true);
+        }
+        "Escape" => {
+            if selected.is_some() && view.detail_open.get_untracked() {
+                view.detail_open.set(false);
+            } else {
+                view.selected.set(None);
+            }
+        }
+        _ => {}
     }
 }

@@ -310,6 +310,217 @@ fn clock_skew_adjustment_switches_off_and_on(c: &Ctx) -> Result<()> {
     eq(c.attr_count("[data-testid=trace-header]", "data-span-count")?, "4".to_string(), "every span kept")
 }
 
+/// Span ids of the span rows in the DOM, top to bottom.
+fn row_ids(c: &Ctx) -> Result<Vec<String>> {
+    let v = c.browser.js("return [...document.querySelectorAll('[data-testid=span-row]')].sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top)).map(r => r.dataset.spanId)", vec![])?;
+    Ok(v.as_array().cloned().unwrap_or_default().iter().filter_map(|x| x.as_str().map(str::to_string)).collect())
+}
+
+fn hash(c: &Ctx) -> Result<String> {
+    Ok(c.browser.js("return decodeURIComponent(location.hash)", vec![])?.as_str().unwrap_or_default().to_string())
+}
+
+/// Types a filter into the find box, replacing what is there.
+fn find(c: &Ctx, text: &str) -> Result<()> {
+    let input = c.browser.wait("[data-testid=find-input]")?;
+    c.browser.js("const i = document.querySelector('[data-testid=find-input]'); i.value = ''; i.dispatchEvent(new Event('input', {bubbles: true}))", vec![])?;
+    c.browser.send_keys(&input, text)
+}
+
+fn error_true_in_matches_only_shows_the_errors_and_their_ancestors(c: &Ctx) -> Result<()> {
+    // What the model says the answer is: the error spans and every ancestor of one.
+    let t = spanscope_model::demo::demo("checkout-incident").ok_or("no demo")?;
+    let mut want = std::collections::BTreeSet::new();
+    for s in t.spans().filter(|&s| t.is_error(s)) {
+        let mut a = Some(s);
+        while let Some(x) = a {
+            want.insert(t.span_id_text(x));
+            a = t.parent(x);
+        }
+    }
+    check(want.len() > 2, "the demo has errors below the root")?;
+    c.open("#/demo/checkout-incident")?;
+    c.browser.wait("[data-testid=span-row]")?;
+    find(c, "error=true")?;
+    c.browser.wait_js("document.querySelector('[data-testid=find-match-count]')?.innerText === '2'", "2 matches")?;
+    // Highlight mode first: every row still there, the matches marked.
+    eq(c.count("[data-testid=span-row]")?, 28, "highlight keeps every row")?;
+    eq(c.count("[data-testid=span-row].match")?, 2, "two rows marked as matches")?;
+    c.browser.click(&c.browser.wait("[data-testid=find-only]")?)?;
+    c.browser.wait_js(
+        &format!("document.querySelectorAll('[data-testid=span-row]').length === {}", want.len()),
+        "only matches and ancestors",
+    )?;
+    let got: std::collections::BTreeSet<String> = row_ids(c)?.into_iter().collect();
+    eq(got, want.clone(), "rows in matches-only mode")?;
+    // The pruned spans are folded into "N hidden spans" rows that account for every other span.
+    let hidden: Value = c
+        .browser
+        .js("return [...document.querySelectorAll('[data-testid=hidden-spans]')].map(e => +e.dataset.count)", vec![])?;
+    let hidden: Vec<u64> = hidden.as_array().cloned().unwrap_or_default().iter().filter_map(Value::as_u64).collect();
+    check(!hidden.is_empty(), "hidden-spans rows shown")?;
+    eq(hidden.iter().sum::<u64>() as usize + want.len(), t.len(), "hidden + shown = all spans")?;
+    let h = hash(c)?;
+    check(h.contains("find=error=true") && h.contains("mode=only"), format!("filter and mode in the URL: {h}"))?;
+    // Opening a hidden run shows its spans.
+    c.browser.click(&c.browser.wait("[data-testid=hidden-spans] button")?)?;
+    c.browser.wait_js(
+        &format!("document.querySelectorAll('[data-testid=span-row]').length > {}", want.len()),
+        "a hidden run opens",
+    )?;
+    Ok(())
+}
+
+fn find_highlights_and_steps_through_matches(c: &Ctx) -> Result<()> {
+    let t = spanscope_model::demo::demo("checkout-incident").ok_or("no demo")?;
+    let want: Vec<String> = t.spans().filter(|&s| t.name(s).contains("SELECT")).map(|s| t.span_id_text(s)).collect();
+    check(want.len() >= 3, "the demo has repeated SELECTs")?;
+    c.open("#/demo/checkout-incident")?;
+    c.browser.wait("[data-testid=span-row]")?;
+    find(c, "select")?; // free text, any case
+    c.browser.wait_js(
+        &format!("document.querySelector('[data-testid=find-match-count]')?.innerText === '{}'", want.len()),
+        "matches counted",
+    )?;
+    // `/` is typed into the box here, so leave it first; then n / N walk the matches in order.
+    c.browser.keys("\u{E00C}")?;
+    c.browser.js("document.activeElement.blur()", vec![])?;
+    c.browser.keys("n")?;
+    c.browser.wait_js(
+        &format!("document.querySelector('[data-testid=span-detail]')?.dataset.spanId === '{}'", want[0]),
+        "n → first match",
+    )?;
+    c.browser.keys("n")?;
+    c.browser.wait_js(
+        &format!("document.querySelector('[data-testid=span-detail]')?.dataset.spanId === '{}'", want[1]),
+        "n → second match",
+    )?;
+    c.browser.keys("N")?;
+    c.browser.wait_js(
+        &format!("document.querySelector('[data-testid=span-detail]')?.dataset.spanId === '{}'", want[0]),
+        "N → back",
+    )?;
+    c.browser.keys("N")?;
+    c.browser.wait_js(
+        &format!("document.querySelector('[data-testid=span-detail]')?.dataset.spanId === '{}'", want[want.len() - 1]),
+        "N wraps to the last",
+    )?;
+    // `/` focuses the find box.
+    c.browser.keys("/")?;
+    c.browser.wait_js("document.activeElement?.dataset.testid === 'find-input'", "/ focuses find")?;
+    // A match inside a collapsed subtree is revealed when stepped to.
+    c.browser.click(&c.browser.wait("[data-testid=collapse-all]")?)?;
+    c.browser.click(&c.browser.wait("[data-testid=find-next]")?)?;
+    c.browser.wait_js("document.querySelectorAll('[data-testid=span-row]').length > 1", "ancestors expanded")?;
+    c.browser.wait("[data-testid=span-row].selected.match")?;
+    Ok(())
+}
+
+fn an_invalid_filter_explains_itself(c: &Ctx) -> Result<()> {
+    c.open("#/demo/checkout-incident")?;
+    c.browser.wait("[data-testid=span-row]")?;
+    find(c, "duration>100")?;
+    let e = c.browser.wait("[data-testid=find-error]")?;
+    let text = c.browser.text(&e)?;
+    check(text.contains("unit"), format!("the message asks for a unit: {text}"))?;
+    eq(c.count("[data-testid=span-row]")?, 28, "rows stay as they were")?;
+    find(c, "duration>100ms")?;
+    c.browser.wait_js("!document.querySelector('[data-testid=find-error]')", "the message goes")?;
+    c.browser.wait_js("+document.querySelector('[data-testid=find-match-count]')?.innerText > 0", "matches")?;
+    Ok(())
+}
+
+fn a_copied_url_restores_filter_mode_and_selection(c: &Ctx) -> Result<()> {
+    let t = spanscope_model::demo::demo("storefront").ok_or("no demo")?;
+    let target = t.spans().find(|&s| t.service(s) == "payment-service").ok_or("no payment span")?;
+    let id = t.span_id_text(target);
+    c.open(&format!("#/demo/storefront?find=service%3Dpayment-service&mode=only&span={id}&cp=1"))?;
+    let detail = c.browser.wait("[data-testid=span-detail]")?;
+    eq(c.browser.attr(&detail, "data-span-id")?, Some(id), "selection restored")?;
+    eq(
+        c.browser.js("return document.querySelector('[data-testid=find-input]').value", vec![])?,
+        json!("service=payment-service"),
+        "filter restored",
+    )?;
+    eq(c.browser.js("return document.querySelector('[data-testid=find-only]').checked", vec![])?, json!(true), "mode")?;
+    c.browser.wait("[data-testid=hidden-spans]")?;
+    let ids = row_ids(c)?;
+    check(ids.len() < t.len(), format!("matches only: {} of {} rows", ids.len(), t.len()))?;
+    eq(
+        c.browser.js("return document.querySelector('[data-testid=critical-path-toggle]').checked", vec![])?,
+        json!(true),
+        "critical path on",
+    )?;
+    c.browser.wait("[data-testid=span-row].critical")?;
+    Ok(())
+}
+
+fn critical_path_marks_the_chain(c: &Ctx) -> Result<()> {
+    let t = spanscope_model::demo::demo("checkout-incident").ok_or("no demo")?;
+    let cp = spanscope_model::analysis::critical_path(&t);
+    let want: std::collections::BTreeSet<String> = cp.spans.iter().map(|s| t.span_id_text(s)).collect();
+    c.open("#/demo/checkout-incident")?;
+    c.browser.wait("[data-testid=span-row]")?;
+    eq(c.count("[data-testid=span-row].critical")?, 0, "off by default")?;
+    c.browser.click(&c.browser.wait("[data-testid=critical-path-toggle]")?)?;
+    c.browser.wait("[data-testid=span-row].critical")?;
+    let got: Value = c.browser.js(
+        "return [...document.querySelectorAll('[data-testid=span-row].critical')].map(r => r.dataset.spanId)",
+        vec![],
+    )?;
+    let got: std::collections::BTreeSet<String> =
+        got.as_array().cloned().unwrap_or_default().iter().filter_map(|v| v.as_str().map(str::to_string)).collect();
+    eq(got, want, "critical rows")?;
+    check(c.count(".cp-seg")? >= 2, "segments drawn on the bars")?;
+    check(hash(c)?.contains("cp=1"), "critical path in the URL")
+}
+
+fn dragging_the_minimap_zooms_the_timeline(c: &Ctx) -> Result<()> {
+    c.open("#/demo/checkout-incident")?;
+    c.browser.wait("[data-testid=span-row]")?;
+    let ticks = "[...document.querySelectorAll('.ruler-tick')].map(t => t.innerText).join(' ')";
+    let before = c.browser.js(&format!("return {ticks}"), vec![])?;
+    c.browser.wait("[data-testid=minimap]")?;
+    let width =
+        c.browser.js("return document.querySelector('[data-testid=minimap]').getBoundingClientRect().width", vec![])?;
+    let w = width.as_f64().unwrap_or(400.0) as i64;
+    // From 10% to 35% of the width.
+    c.browser.drag("[data-testid=minimap]", (-w / 2 + w / 10, 0), (-w / 2 + w * 35 / 100, 0))?;
+    c.browser.wait("[data-testid=minimap-window]")?;
+    c.browser.wait_js("decodeURIComponent(location.hash).includes('zoom=')", "zoom in the URL")?;
+    let h = hash(c)?;
+    let zoom = h.split("zoom=").nth(1).unwrap_or_default().split('&').next().unwrap_or_default().to_string();
+    let parts: Vec<f64> = zoom.split(',').filter_map(|x| x.parse().ok()).collect();
+    check(
+        parts.len() == 2 && (parts[0] - 0.10).abs() < 0.02 && (parts[1] - 0.35).abs() < 0.02,
+        format!("zoom window ≈ 0.10–0.35: {zoom}"),
+    )?;
+    c.browser.wait_js(&format!("{ticks} !== {before}"), "the ruler shows the window")?;
+    // The root bar now starts left of the window and extends past it.
+    let root_left =
+        c.browser.js("return parseFloat(document.querySelector('[data-testid=span-row] .bar').style.left)", vec![])?;
+    check(root_left.as_f64().unwrap_or(0.0) < -10.0, format!("root bar starts before the window: {root_left}"))?;
+    c.browser.click(&c.browser.wait("[data-testid=zoom-reset]")?)?;
+    c.browser.wait_js("!decodeURIComponent(location.hash).includes('zoom=')", "reset clears the zoom")?;
+    c.browser.wait_js(&format!("{ticks} === {before}"), "the ruler shows the whole trace again")?;
+    // The zoom in a link is restored.
+    c.open("#/demo/checkout-incident?zoom=0.5,0.75")?;
+    c.browser.wait("[data-testid=minimap-window]")?;
+    Ok(())
+}
+
+fn the_theme_follows_the_url_and_the_toggle(c: &Ctx) -> Result<()> {
+    c.open("#/demo/checkout-incident?theme=dark")?;
+    c.browser.wait_js("document.documentElement.dataset.theme === 'dark'", "theme=dark")?;
+    c.browser.click(&c.browser.wait("[data-testid=theme-toggle]")?)?;
+    c.browser.wait_js("document.documentElement.dataset.theme === 'light'", "the toggle switches")?;
+    c.browser.wait_js("location.hash.includes('theme=light')", "the URL follows the toggle")?;
+    c.open("#/?theme=dark")?;
+    c.browser.wait_js("document.documentElement.dataset.theme === 'dark'", "theme=dark on the start page")?;
+    c.browser.js("localStorage.clear()", vec![])?;
+    Ok(())
+}
+
 fn no_console_errors(c: &Ctx) -> Result<()> {
     let logs = c.browser.severe_logs();
     let real: Vec<&String> = logs.iter().filter(|l| !l.contains("favicon")).collect();
@@ -335,6 +546,16 @@ const SCENARIOS: &[Scenario] = &[
     ("a file with several traces lists them all", a_file_with_several_traces_lists_them_all),
     ("a large trace opens with only a window of rows", a_large_trace_opens_with_only_a_window_of_rows),
     ("clock-skew adjustment switches off and on", clock_skew_adjustment_switches_off_and_on),
+    (
+        "error=true in matches-only shows the errors and their ancestors",
+        error_true_in_matches_only_shows_the_errors_and_their_ancestors,
+    ),
+    ("find highlights and steps through matches", find_highlights_and_steps_through_matches),
+    ("an invalid filter explains itself", an_invalid_filter_explains_itself),
+    ("a copied URL restores filter, mode and selection", a_copied_url_restores_filter_mode_and_selection),
+    ("the critical path marks the chain", critical_path_marks_the_chain),
+    ("dragging the minimap zooms the timeline", dragging_the_minimap_zooms_the_timeline),
+    ("the theme follows the URL and the toggle", the_theme_follows_the_url_and_the_toggle),
     ("no console errors", no_console_errors),
 ];
 

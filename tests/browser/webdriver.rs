@@ -142,7 +142,7 @@ impl Browser {
                     "args": [
                         "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                        "--disable-dev-shm-usage", "--window-size=1400,900",
+                        "--disable-dev-shm-usage", "--window-size=1400,1000",
                         format!("--user-data-dir={}", profile.display()),
                     ]
                 }
@@ -268,6 +268,34 @@ impl Browser {
             })
             .collect();
         self.post("/actions", json!({ "actions": [{ "type": "key", "id": "keyboard", "actions": actions }] }))?;
+        Ok(())
+    }
+
+    /// Presses the left button at `from` and releases it at `to`, both offsets in CSS pixels from the centre of
+    /// the first element matching `css`, moving in a few steps (as a hand would).
+    pub fn drag(&self, css: &str, from: (i64, i64), to: (i64, i64)) -> Result<()> {
+        let rect = self.js(
+            "const r = document.querySelector(arguments[0]).getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height / 2]",
+            vec![json!(css)],
+        )?;
+        let cx = rect[0].as_f64().unwrap_or(0.0) as i64;
+        let cy = rect[1].as_f64().unwrap_or(0.0) as i64;
+        let (from, to) = ((cx + from.0, cy + from.1), (cx + to.0, cy + to.1));
+        let origin = "viewport";
+        let mut actions = vec![
+            json!({"type": "pointerMove", "duration": 0, "origin": origin, "x": from.0, "y": from.1}),
+            json!({"type": "pointerDown", "button": 0}),
+        ];
+        for k in 1..=4 {
+            let x = from.0 + (to.0 - from.0) * k / 4;
+            let y = from.1 + (to.1 - from.1) * k / 4;
+            actions.push(json!({"type": "pointerMove", "duration": 20, "origin": origin, "x": x, "y": y}));
+        }
+        actions.push(json!({"type": "pointerUp", "button": 0}));
+        self.post(
+            "/actions",
+            json!({ "actions": [{ "type": "pointer", "id": "mouse", "parameters": {"pointerType": "mouse"}, "actions": actions }] }),
+        )?;
         Ok(())
     }
 

@@ -3,7 +3,9 @@
 //! - `import/<format>/<spans>`: parse + build of the whole document (`spanscope_model::import`), with the
 //!   document's size as throughput, so criterion reports the JSON read per second (criterion prints binary
 //!   units: 1 MiB/s = 1.048576 MB/s);
-//! - `visible_rows/<spans>` (nothing collapsed) and `self_times/<spans>`, on the trace imported from Jaeger;
+//! - on the trace imported from Jaeger: `visible_rows/<spans>` (nothing collapsed), `self_times/<spans>`,
+//!   `filter/<text>/<spans>` (the find box matching the whole trace), `matches_only_rows/<spans>` (ancestors of the
+//!   `error=true` matches, then the rows), `critical_path/<spans>` and `overview_1200x48/<spans>` (the minimap);
 //! - once per size and format, a `memory:` line: the built model's heap bytes (span columns of every trace plus
 //!   the shared arena, counted once) against the JSON size.
 //!
@@ -20,7 +22,9 @@ use criterion::measurement::Measurement;
 use criterion::{
     black_box, criterion_group, criterion_main, BenchmarkGroup, BenchmarkId, Criterion, SamplingMode, Throughput,
 };
-use spanscope_model::rows::{visible_rows, Collapsed};
+use spanscope_model::filter::Filter;
+use spanscope_model::overview::overview;
+use spanscope_model::rows::{visible_rows, with_ancestors, Collapsed};
 use spanscope_model::synth::{generate, SynthOptions};
 use spanscope_model::trace::Arena;
 use spanscope_model::{analysis, import, Format, Trace};
@@ -116,8 +120,41 @@ fn bench_model(c: &mut Criterion) {
         configure(&mut g, spans, false);
         g.throughput(Throughput::Elements(spans as u64));
         g.bench_function(BenchmarkId::from_parameter(spans), |b| {
-            b.iter(|| visible_rows(black_box(&trace), black_box(&expanded)))
+            b.iter(|| visible_rows(black_box(&trace), black_box(&expanded), None))
         });
+        g.finish();
+
+        // The find box: matching a whole trace, then "matches only" rows (ancestors + layout).
+        for text in ["error=true", "kind=client duration>1ms", "select", "http.status_code>=500"] {
+            let filter = Filter::parse(text).expect("parses").expect("not blank");
+            let mut g = c.benchmark_group(format!("filter/{text}"));
+            configure(&mut g, spans, false);
+            g.throughput(Throughput::Elements(spans as u64));
+            g.bench_function(BenchmarkId::from_parameter(spans), |b| b.iter(|| filter.matches(black_box(&trace))));
+            g.finish();
+        }
+        let matches = Filter::parse("error=true").expect("parses").expect("not blank").matches(&trace);
+        let mut g = c.benchmark_group("matches_only_rows");
+        configure(&mut g, spans, false);
+        g.throughput(Throughput::Elements(spans as u64));
+        g.bench_function(BenchmarkId::from_parameter(spans), |b| {
+            b.iter(|| {
+                let keep = with_ancestors(black_box(&trace), &matches);
+                visible_rows(&trace, &expanded, Some(&keep))
+            })
+        });
+        g.finish();
+
+        let mut g = c.benchmark_group("critical_path");
+        configure(&mut g, spans, false);
+        g.throughput(Throughput::Elements(spans as u64));
+        g.bench_function(BenchmarkId::from_parameter(spans), |b| b.iter(|| analysis::critical_path(black_box(&trace))));
+        g.finish();
+
+        let mut g = c.benchmark_group("overview_1200x48");
+        configure(&mut g, spans, false);
+        g.throughput(Throughput::Elements(spans as u64));
+        g.bench_function(BenchmarkId::from_parameter(spans), |b| b.iter(|| overview(black_box(&trace), 1200, 48)));
         g.finish();
 
         let mut g = c.benchmark_group("self_times");

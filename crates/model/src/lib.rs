@@ -10,11 +10,14 @@ pub mod analysis;
 pub mod base64;
 pub mod build;
 pub mod demo;
+pub mod filter;
 pub mod ids;
 pub mod import;
 pub mod intern;
+pub mod overview;
 pub mod rebuild;
 pub mod rows;
+pub mod spanset;
 pub mod synth;
 #[cfg(test)]
 mod testing;

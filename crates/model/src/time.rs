@@ -53,6 +53,26 @@ impl DurationNs {
     }
 }
 
+/// Ruler ticks for a window `[from, to]` of offsets (ns): multiples of a round step (1, 2 or 5 × 10^k ns) such
+/// that there are at most `max_ticks` of them, `from` and `to` included when they fall on a multiple.
+pub fn ruler_ticks(from: DurationNs, to: DurationNs, max_ticks: usize) -> Vec<DurationNs> {
+    let span = (to.0 - from.0).max(1);
+    let max_ticks = max_ticks.max(2) as i64;
+    let mut step = 1i64;
+    'search: loop {
+        for m in [1, 2, 5] {
+            let s = step.saturating_mul(m);
+            if span / s < max_ticks {
+                step = s;
+                break 'search;
+            }
+        }
+        step = step.saturating_mul(10);
+    }
+    let first = from.0.div_euclid(step) * step + if from.0.rem_euclid(step) == 0 { 0 } else { step };
+    (0..).map(|k| first + k * step).take_while(|&t| t <= to.0).map(DurationNs).collect()
+}
+
 impl fmt::Display for DurationNs {
     /// Human form with three significant digits: `812ns`, `4.21µs`, `12.3ms`, `1.52s`, `2m 3s`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -99,6 +119,15 @@ mod tests {
         assert_eq!(DurationNs(1_523_000_000).to_string(), "1.52s");
         assert_eq!(DurationNs(123_000_000_000).to_string(), "2m 3s");
         assert_eq!(DurationNs(-5_000).to_string(), "-5.00µs");
+    }
+
+    #[test]
+    fn ruler_ticks_are_round_and_few() {
+        let ms = |x: i64| DurationNs(x * 1_000_000);
+        assert_eq!(ruler_ticks(ms(0), ms(100), 6), [ms(0), ms(20), ms(40), ms(60), ms(80), ms(100)]);
+        assert_eq!(ruler_ticks(ms(0), ms(4182), 6), [ms(0), ms(1000), ms(2000), ms(3000), ms(4000)]);
+        assert_eq!(ruler_ticks(ms(13), ms(29), 5), [ms(15), ms(20), ms(25)]);
+        assert_eq!(ruler_ticks(DurationNs(0), DurationNs(0), 5), [DurationNs(0)]);
     }
 
     #[test]

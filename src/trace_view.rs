@@ -1,0 +1,277 @@
+//! The view state of one open trace, and what is derived from it. Data flows one way:
+//!
+//! ```text
+//! find text ─► filter ─► matches ─┐
+//! mode, revealed runs ────────────┼─► kept spans ─┐
+//! collapsed set ──────────────────┴───────────────┴─► rows (memo) ─► window of rows in view ─► DOM
+//! selection, zoom, critical path ─► how each row in view is drawn
+//! ```
+//!
+//! Every derived value is a memo computed by the model crate's pure functions; the memos compare by identity
+//! ([`Shared`]) so a million-entry result is never compared element by element.
+
+use leptos::prelude::*;
+use spanscope_model::analysis::{critical_path, self_times, CriticalPath};
+use spanscope_model::filter::{Filter, FilterError};
+use spanscope_model::rows::{visible_rows, with_ancestors, Collapsed, RowList};
+use spanscope_model::spanset::SpanSet;
+use spanscope_model::{DurationNs, SpanIdx, Trace};
+use std::sync::Arc;
+
+use crate::route::Params;
+
+/// An immutable value compared by identity: a new computation always propagates, an unchanged one never costs
+/// a deep comparison.
+#[derive(Debug)]
+pub struct Shared<T>(pub Arc<T>);
+
+impl<T> Clone for Shared<T> {
+    fn clone(&self) -> Self {
+        Shared(self.0.clone())
+    }
+}
+
+impl<T> PartialEq for Shared<T> {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl<T> std::ops::Deref for Shared<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+/// The parsed find box: no filter, a filter, or the error to show inline.
+#[derive(Clone, Debug)]
+pub enum FindState {
+    Empty,
+    Valid(Arc<Filter>),
+    Invalid(FilterError),
+}
+
+/// All view state of a trace page. Cheap to copy (signals and memos only).
+#[derive(Clone, Copy)]
+pub struct TraceView {
+    pub trace: StoredValue<Arc<Trace>>,
+    pub self_times: StoredValue<Arc<Vec<DurationNs>>>,
+    pub collapsed: RwSignal<Collapsed>,
+    pub selected: RwSignal<Option<SpanIdx>>,
+    /// Whether the detail panel shows the selected span (Esc closes it, Enter opens it again).
+    pub detail_open: RwSignal<bool>,
+    /// The find box's committed text (what the filter is computed from).
+    pub find_text: RwSignal<String>,
+    /// "Matches only" instead of highlighting.
+    pub only: RwSignal<bool>,
+    /// Spans shown in "matches only" mode although they do not match (hidden runs the user opened).
+    pub revealed: RwSignal<SpanSet>,
+    /// Timeline window as fractions of the trace duration.
+    pub zoom: RwSignal<Option<(f64, f64)>>,
+    pub show_critical_path: RwSignal<bool>,
+    pub find: Memo<FindStateMemo>,
+    /// Spans matching the filter (None without a valid filter).
+    pub matches: Memo<Option<Shared<SpanSet>>>,
+    pub rows: Memo<Shared<RowList>>,
+    /// Computed on first use (when the critical path is switched on).
+    pub critical: Memo<Option<Shared<CriticalPath>>>,
+    /// Pixels scrolled from the top of the row list.
+    pub scroll_top: RwSignal<f64>,
+    /// Height of the scroll viewport in pixels.
+    pub viewport_h: RwSignal<f64>,
+    /// Set to a row index to scroll it into view.
+    pub reveal_row: RwSignal<Option<usize>>,
+}
+
+/// [`FindState`] with the text it came from; equal when the text is equal.
+#[derive(Clone, Debug)]
+pub struct FindStateMemo {
+    pub text: String,
+    pub state: FindState,
+}
+
+impl PartialEq for FindStateMemo {
+    fn eq(&self, other: &Self) -> bool {
+        self.text == other.text
+    }
+}
+
+impl TraceView {
+    /// The view of `trace`, starting from the view parameters of the URL.
+    pub fn new(trace: Arc<Trace>, params: &Params) -> Self {
+        let self_t = Arc::new(self_times(&trace));
+        let collapsed = RwSignal::new(Collapsed::none(&trace));
+        let find_text = RwSignal::new(params.find.clone());
+        let only = RwSignal::new(params.only);
+        let revealed = RwSignal::new(SpanSet::with_len(trace.len()));
+        let show_critical_path = RwSignal::new(params.critical_path);
+
+        let find = Memo::new(move |_| {
+            let text = find_text.get();
+            let state = match Filter::parse(&text) {
+                Ok(None) => FindState::Empty,
+                Ok(Some(f)) => FindState::Valid(Arc::new(f)),
+                Err(e) => FindState::Invalid(e),
+            };
+            FindStateMemo { text, state }
+        });
+        let t = trace.clone();
+        let matches = Memo::new(move |_| {
+            find.with(|f| match &f.state {
+                FindState::Valid(filter) => Some(Shared(Arc::new(filter.matches(&t)))),
+                _ => None,
+            })
+        });
+        // A new filter starts with every hidden run closed again.
+        let t = trace.clone();
+        Effect::new(move |prev: Option<()>| {
+            find.track();
+            if prev.is_some() {
+                revealed.set(SpanSet::with_len(t.len()));
+            }
+        });
+        let t = trace.clone();
+        let kept = Memo::new(move |_| {
+            if !only.get() {
+                return None;
+            }
+            let m = matches.get()?;
+            let mut set = (*m.0).clone();
+            revealed.with(|r| {
+                for s in r.iter() {
+                    set.insert(s);
+                }
+            });
+            Some(Shared(Arc::new(with_ancestors(&t, &set))))
+        });
+        let t = trace.clone();
+        let rows = Memo::new(move |_| {
+            let keep = kept.get();
+            collapsed.with(|c| Shared(Arc::new(visible_rows(&t, c, keep.as_deref()))))
+        });
+        let t = trace.clone();
+        let critical = Memo::new(move |_| show_critical_path.get().then(|| Shared(Arc::new(critical_path(&t)))));
+
+        TraceView {
+            trace: StoredValue::new(trace),
+            self_times: StoredValue::new(self_t),
+            collapsed,
+            selected: RwSignal::new(None),
+            detail_open: RwSignal::new(true),
+            find_text,
+            only,
+            revealed,
+            zoom: RwSignal::new(params.zoom),
+            show_critical_path,
+            find,
+            matches,
+            rows,
+            critical,
+            scroll_top: RwSignal::new(0.0),
+            viewport_h: RwSignal::new(600.0),
+            reveal_row: RwSignal::new(None),
+        }
+    }
+
+    pub fn trace(&self) -> Arc<Trace> {
+        self.trace.get_value()
+    }
+
+    /// Row index of a span, if it has a row.
+    pub fn row_of(&self, s: SpanIdx) -> Option<usize> {
+        self.rows.with_untracked(|r| r.row_of(s))
+    }
+
+    /// Selects `s`, opening whatever hides it (collapsed ancestors, a pruned run) and scrolling it into view.
+    pub fn select(&self, s: SpanIdx) {
+        let trace = self.trace();
+        if self.collapsed.with_untracked(|c| c.hides(&trace, s)) {
+            self.collapsed.update(|c| {
+                c.reveal(&trace, s);
+            });
+        }
+        if self.row_of(s).is_none() {
+            self.revealed.update(|r| r.insert(s));
+        }
+        self.selected.set(Some(s));
+        self.detail_open.set(true);
+        if let Some(i) = self.row_of(s) {
+            self.reveal_row.set(Some(i));
+        }
+    }
+
+    /// Opens a run of hidden spans (a "N hidden spans" row).
+    pub fn open_hidden(&self, first: SpanIdx, count: u32) {
+        self.revealed.update(|r| {
+            for i in first.0..first.0 + count {
+                r.insert(SpanIdx(i));
+            }
+        });
+    }
+
+    /// Selects the next (or previous) match after the selection, wrapping around.
+    pub fn step_match(&self, forward: bool) {
+        let Some(m) = self.matches.get_untracked() else { return };
+        let cur = self.selected.get_untracked();
+        let next = if forward {
+            m.next_after(cur).or_else(|| m.next_after(None))
+        } else {
+            m.prev_before(cur).or_else(|| m.prev_before(None))
+        };
+        if let Some(s) = next {
+            self.select(s);
+        }
+    }
+
+    /// The view parameters for the URL.
+    pub fn params(&self, theme: Option<crate::route::Theme>) -> Params {
+        let trace = self.trace();
+        Params {
+            span: self.selected.get().map(|s| trace.span_id_text(s)),
+            find: self.find_text.get(),
+            only: self.only.get(),
+            zoom: self.zoom.get(),
+            critical_path: self.show_critical_path.get(),
+            theme,
+        }
+    }
+
+    /// Applies view parameters from the URL (when the hash is edited or history moves).
+    pub fn apply_params(&self, p: &Params) {
+        if self.find_text.get_untracked() != p.find {
+            self.find_text.set(p.find.clone());
+        }
+        if self.only.get_untracked() != p.only {
+            self.only.set(p.only);
+        }
+        if self.zoom.get_untracked() != p.zoom {
+            self.zoom.set(p.zoom);
+        }
+        if self.show_critical_path.get_untracked() != p.critical_path {
+            self.show_critical_path.set(p.critical_path);
+        }
+        let trace = self.trace();
+        match &p.span {
+            None => {
+                if self.selected.get_untracked().is_some() {
+                    self.selected.set(None);
+                }
+            }
+            Some(id) => {
+                let current = self.selected.get_untracked().map(|s| trace.span_id_text(s));
+                if current.is_some_and(|c| c.eq_ignore_ascii_case(id)) {
+                    return;
+                }
+                // Hex ids by value (no string per span); ids that are not hex by their text.
+                let found = match spanscope_model::SpanId::from_hex(id) {
+                    Some(sid) => trace.find_span(sid),
+                    None => trace.spans().find(|&s| trace.span_id_text(s).eq_ignore_ascii_case(id)),
+                };
+                if let Some(s) = found {
+                    self.select(s);
+                }
+            }
+        }
+    }
+}
