@@ -271,6 +271,16 @@ impl Browser {
         Ok(())
     }
 
+    /// Presses `key` while holding `modifier` (e.g. "\u{E008}" Shift).
+    pub fn chord(&self, modifier: &str, key: &str) -> Result<()> {
+        let actions = json!([
+            {"type": "keyDown", "value": modifier}, {"type": "keyDown", "value": key},
+            {"type": "keyUp", "value": key}, {"type": "keyUp", "value": modifier},
+        ]);
+        self.post("/actions", json!({ "actions": [{ "type": "key", "id": "keyboard", "actions": actions }] }))?;
+        Ok(())
+    }
+
     /// Presses the left button at `from` and releases it at `to`, both offsets in CSS pixels from the centre of
     /// the first element matching `css`, moving in a few steps (as a hand would).
     pub fn drag(&self, css: &str, from: (i64, i64), to: (i64, i64)) -> Result<()> {
