@@ -175,7 +175,8 @@ fn keyboard_moves_the_selection(c: &Ctx) -> Result<()> {
     c.browser.chord("\u{E008}", "\u{E014}")?;
     c.browser.wait_js("document.querySelectorAll('[data-testid=span-row]').length === 28", "Shift+→ expands")?;
     c.browser.keys(&format!("{ESC}{ESC}"))?;
-    c.browser.wait_js("!document.querySelector('[data-testid=span-row].selected')", "Esc twice clears the selection")?;
+    c.browser
+        .wait_js("!document.querySelector('[data-testid=span-row].selected')", "Esc twice clears the selection")?;
     Ok(())
 }
 
