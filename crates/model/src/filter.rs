@@ -193,8 +193,13 @@ fn quoted(text: &str, i: usize, term_start: usize) -> Result<(String, usize), Fi
     while let Some((k, c)) = chars.next() {
         match c {
             '"' => return Ok((out, i + 1 + k + 1)),
+            // `\"` and `\\` escape; any other backslash stays (so `"\d+"` is still a regex).
             '\\' => match chars.next() {
-                Some((_, e)) => out.push(e),
+                Some((_, e @ ('"' | '\\'))) => out.push(e),
+                Some((_, e)) => {
+                    out.push('\\');
+                    out.push(e);
+                }
                 None => break,
             },
             c => out.push(c),
@@ -582,7 +587,11 @@ fn value_test(
     match test {
         ValueTest::Eq { text, number, boolean } => match v {
             Value::Str(_) => a.stored().as_str_id().is_some_and(|id| Some(id) == eq_id),
-            Value::Int(i) => number.is_some_and(|n| i as f64 == n),
+            // Exactly for integers written as integers (no rounding above 2^53), numerically otherwise.
+            Value::Int(i) => match text.trim().parse::<i64>() {
+                Ok(x) => x == i,
+                Err(_) => number.is_some_and(|n| i as f64 == n),
+            },
             Value::Double(d) => number.is_some_and(|n| d == n),
             Value::Bool(b) => *boolean == Some(b),
             Value::Empty => false,
@@ -854,6 +863,27 @@ mod tests {
         assert!(err("status=weird").message.contains("expected ok, error or unset"));
         assert!(err("error=maybe").message.contains("true or false"));
         assert!(err("service>3").message.contains("takes =, !=, ~ or !~"));
+    }
+
+    #[test]
+    fn quoted_regexes_keep_their_backslashes_and_big_ints_compare_exactly() {
+        let t = sample();
+        assert_eq!(ids(&t, r#"db.statement~"id=\?""#), [4]);
+        assert_eq!(ids(&t, r#"note~"^\w+ waiting""#), [6]);
+        assert_eq!(ids(&t, r#"note="Timeout waiting""#), [6]);
+        assert_eq!(ids(&t, r#""Timeout \"x""#), Vec::<u64>::new());
+        let big = build(vec![(
+            1,
+            0,
+            "a",
+            "x",
+            SpanKind::Internal,
+            StatusCode::Unset,
+            1,
+            vec![("n", V::I(9_007_199_254_740_993))],
+        )]);
+        assert_eq!(ids(&big, "n=9007199254740993"), [1]);
+        assert_eq!(ids(&big, "n=9007199254740992"), Vec::<u64>::new());
     }
 
     #[test]
