@@ -7,6 +7,7 @@
 //! Start with [`trace`] for the layout, then [`build`] for how a trace comes to be.
 
 pub mod analysis;
+pub mod backend;
 pub mod base64;
 pub mod build;
 pub mod demo;

@@ -1,0 +1,82 @@
+//! Zipkin's v2 query API (FORMATS.md §4.1): bare JSON arrays, plain-text 404s. `endTs` and `lookback` are
+//! epoch ms, `minDuration`/`maxDuration` integer µs; tags become an `annotationQuery` (`k=v and k2`). Trace ids
+//! are lower-case hex, 16 digits when the high half is zero (the server normalizes 128-bit ids that way).
+
+use super::wire::{percent_encode, unix_ms_ceil, unix_ms_floor, us_ceil_from_duration, us_floor_from_duration, Query};
+use super::SearchResults;
+use super::{calls, sorted_names, Answer, BackendConfig, BackendError, Call, Endpoint, Response, SearchQuery};
+
+pub(super) fn services_calls(b: &BackendConfig) -> Vec<Call> {
+    calls(b, vec![("/api/v2/services".into(), Endpoint::ZipkinServices)])
+}
+
+pub(super) fn operations_calls(b: &BackendConfig, service: &str) -> Vec<Call> {
+    let mut q = Query::new();
+    q.push("serviceName", service.trim());
+    calls(b, vec![(format!("/api/v2/spans{}", q.finish()), Endpoint::ZipkinSpanNames)])
+}
+
+/// Tags as Zipkin's `annotationQuery`: `k=v` terms joined with ` and `; an empty value becomes the bare key
+/// (Zipkin's "has this tag key or annotation").
+fn annotation_query(tags: &[(String, String)]) -> String {
+    let terms: Vec<String> =
+        tags.iter().map(|(k, v)| if v.is_empty() { k.clone() } else { format!("{k}={v}") }).collect();
+    terms.join(" and ")
+}
+
+pub(super) fn search_calls(b: &BackendConfig, q: &SearchQuery) -> Vec<Call> {
+    let given = |s: &Option<String>| s.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
+    let end_ms = unix_ms_ceil(q.end);
+    let lookback_ms = (end_ms - unix_ms_floor(q.start)).max(0);
+    let mut p = Query::new();
+    p.push_opt("serviceName", given(&q.service).as_deref()).push_opt("spanName", given(&q.operation).as_deref());
+    if !q.tags.is_empty() {
+        p.push("annotationQuery", &annotation_query(&q.tags));
+    }
+    p.push_opt("minDuration", q.min_duration.map(|d| us_floor_from_duration(d).to_string()).as_deref())
+        .push_opt("maxDuration", q.max_duration.map(|d| us_ceil_from_duration(d).to_string()).as_deref())
+        .push("endTs", &end_ms.to_string())
+        .push("lookback", &lookback_ms.to_string());
+    if q.limit > 0 {
+        p.push("limit", &q.limit.to_string());
+    }
+    calls(b, vec![(format!("/api/v2/traces{}", p.finish()), Endpoint::ZipkinSearch)])
+}
+
+/// `id` is 32 lower-case hex digits when it was hex (see `trace_calls`): Zipkin takes the 16-digit form when
+/// the high half is zero.
+pub(super) fn trace_calls(b: &BackendConfig, id: &str) -> Vec<Call> {
+    let id = match id.strip_prefix("0000000000000000") {
+        Some(low) if id.len() == 32 && low.bytes().all(|c| c.is_ascii_hexdigit()) => low,
+        _ => id,
+    };
+    calls(b, vec![(format!("/api/v2/trace/{}", percent_encode(id)), Endpoint::ZipkinTrace)])
+}
+
+/// Services or span names: a JSON array of strings.
+pub(super) fn read_names(r: &Response<'_>) -> Result<Answer<Vec<String>>, BackendError> {
+    if let Some(early) = r.precheck() {
+        return early;
+    }
+    let names: Option<Vec<String>> = r.json()?;
+    Ok(Answer::Done(sorted_names(names.unwrap_or_default())))
+}
+
+pub(super) fn read_search(r: &Response<'_>) -> Result<Answer<SearchResults>, BackendError> {
+    if let Some(early) = r.precheck() {
+        return early;
+    }
+    Ok(Answer::Done(SearchResults::from_traces(r.traces()?)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn annotation_queries_join_terms_with_and() {
+        let t = |p: &[(&str, &str)]| p.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect::<Vec<_>>();
+        assert_eq!(annotation_query(&t(&[("http.method", "GET"), ("error", "")])), "http.method=GET and error");
+        assert_eq!(annotation_query(&t(&[])), "");
+    }
+}
