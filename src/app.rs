@@ -2,12 +2,21 @@
 
 use crate::loader;
 use crate::pages::landing::Landing;
+use crate::pages::remote::RemoteTrace;
+use crate::pages::search::SearchPage;
 use crate::pages::trace::TracePage;
 use crate::route::{Params, Route, Theme};
-use crate::state::{AppState, LoadedTrace};
+use crate::state::{AppState, Backends, LoadedTrace};
 use leptos::prelude::*;
 use std::sync::Arc;
 use wasm_bindgen::JsCast;
+
+/// `?url=<address>` in the page's query (before the hash): a trace file to load on arrival.
+fn url_param() -> Option<String> {
+    let search = web_sys::window()?.location().search().ok()?;
+    let params = web_sys::UrlSearchParams::new_with_str(&search).ok()?;
+    params.get("url").filter(|u| !u.trim().is_empty())
+}
 
 fn current_hash() -> String {
     web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default()
@@ -46,6 +55,10 @@ pub fn App() -> impl IntoView {
     let hash = current_hash();
     let state = AppState::new(Route::from_hash(&hash), initial_dark(&hash));
     provide_context(state);
+    loader::load_config(state);
+    if let Some(url) = url_param() {
+        loader::load_url(state, url);
+    }
     let _hash = window_event_listener(leptos::ev::hashchange, move |_| {
         let hash = current_hash();
         if let Some(t) = Route::theme_in_hash(&hash) {
@@ -89,7 +102,10 @@ pub fn App() -> impl IntoView {
 
     // Which page to show depends on the route without its view parameters: selecting a span rewrites `span=`
     // in the URL, and that must not rebuild the page.
-    let page_route = Memo::new(move |_| state.route.with(|r| r.with_params(Params::default())));
+    // `backend=` stays: it decides where a trace that is not loaded comes from.
+    let page_route = Memo::new(move |_| {
+        state.route.with(|r| r.with_params(Params { backend: r.params().backend, ..Params::default() }))
+    });
 
     let on_dragover = move |ev: leptos::ev::DragEvent| {
         ev.prevent_default();
@@ -115,6 +131,9 @@ pub fn App() -> impl IntoView {
                     <span class="brand-mark" aria-hidden="true"></span>
                     "spanscope"
                 </a>
+                {move || state.backends.with(|b| matches!(b, Backends::Ready(l) if !l.is_empty())).then(|| view! {
+                    <a class="nav-link" data-testid="nav-search" href="#/search">"Search"</a>
+                })}
                 <span class="nav-spacer"></span>
                 <button
                     class="theme-toggle"
@@ -138,16 +157,18 @@ pub fn App() -> impl IntoView {
 /// The page for the current route.
 fn page(state: AppState, route: Route) -> AnyView {
     match route {
+        Route::Search(p) => view! { <SearchPage params=p/> }.into_any(),
         Route::Landing => view! { <Landing/> }.into_any(),
         Route::Demo { key, .. } => match demo_trace(state, &key) {
             Some(t) => view! { <TracePage loaded=t/> }.into_any(),
             None => not_found(format!("There is no demo called “{key}”.")),
         },
-        Route::Trace { id, .. } => match state.find_trace(&id) {
-            Some(t) => view! { <TracePage loaded=t/> }.into_any(),
-            None => {
-                not_found(format!("Trace {id} is not loaded. Open its file again, or pick one from the start page."))
-            }
+        Route::Trace { id, params } => match (state.find_trace(&id), params.backend) {
+            (Some(t), _) => view! { <TracePage loaded=t/> }.into_any(),
+            (None, Some(backend)) => view! { <RemoteTrace id=id backend=backend/> }.into_any(),
+            (None, None) => not_found(format!(
+                "Trace {id} is not loaded. Open its file again, pick one from the start page, or add ?backend=<name> to fetch it from a configured backend."
+            )),
         },
         Route::NotFound(h) => not_found(format!("Nothing lives at #{h}.")),
     }

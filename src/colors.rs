@@ -18,11 +18,26 @@ pub fn service_rgb(service: u32) -> [u8; 3] {
     [byte(0), byte(2), byte(4)]
 }
 
+/// A color chosen by a name (FNV-1a hash), so one service has one color across search results.
+pub fn color_for_name(name: &str) -> &'static str {
+    let mut h: u32 = 0x811c_9dc5;
+    for b in name.bytes() {
+        h = (h ^ b as u32).wrapping_mul(0x0100_0193);
+    }
+    service_color(h)
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
     fn rgb_matches_the_css_color() {
         assert_eq!(super::service_rgb(0), [0x4c, 0x78, 0xa8]);
         assert_eq!(super::service_rgb(21), [0xf5, 0x85, 0x18]);
+    }
+
+    #[test]
+    fn a_name_always_gets_the_same_color() {
+        assert_eq!(super::color_for_name("cart"), super::color_for_name("cart"));
+        assert_ne!(super::color_for_name("cart"), super::color_for_name("checkout"));
     }
 }

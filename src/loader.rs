@@ -2,7 +2,7 @@
 //! hides the good ones), build, and hand the traces to the app state.
 
 use crate::route::{Params, Route};
-use crate::state::{AppState, FileOutcome, LoadProgress, LoadedTrace};
+use crate::state::{AppState, Backends, FileOutcome, LoadProgress, LoadedTrace};
 use leptos::prelude::*;
 use spanscope_model::{import_into, BuildOptions, TraceSetBuilder};
 use std::sync::Arc;
@@ -39,11 +39,7 @@ pub fn load_inputs(state: AppState, inputs: Vec<Input>, unreadable: Vec<FileOutc
     let open = if loaded.len() == 1 && all_ok { Some(loaded[0].trace.id_text()) } else { None };
     state.outcomes.set(outcomes);
     state.last_load.set(loaded.iter().map(|t| t.trace.id_text()).collect());
-    state.traces.update(|ts| {
-        // A trace loaded again replaces the older copy.
-        ts.retain(|old| !loaded.iter().any(|new| new.trace.id() == old.trace.id()));
-        ts.extend(loaded);
-    });
+    state.add_traces(loaded);
     if let Some(id) = open {
         state.navigate(&Route::Trace { id, params: Params::default() });
     }
@@ -61,8 +57,15 @@ pub fn load_files(state: AppState, files: Vec<web_sys::File>) {
         let mut failures = Vec::new();
         for f in files {
             let name = f.name();
-            state.progress.set(Some(LoadProgress { name: name.clone(), bytes_read: read, bytes_total: total }));
-            match read_file(&f).await {
+            match read_file(&f, |done| {
+                state.progress.set(Some(LoadProgress {
+                    name: name.clone(),
+                    bytes_read: read + done,
+                    bytes_total: total,
+                }));
+            })
+            .await
+            {
                 Ok(bytes) => {
                     read += bytes.len();
                     inputs.push(Input { name, bytes });
@@ -82,10 +85,30 @@ pub fn load_files(state: AppState, files: Vec<web_sys::File>) {
     });
 }
 
-async fn read_file(f: &web_sys::File) -> Result<Vec<u8>, String> {
-    let buf = JsFuture::from(f.array_buffer()).await.map_err(js_message)?;
-    let array = js_sys::Uint8Array::new(&buf);
-    Ok(array.to_vec())
+/// Bytes read per step, so the progress bar moves through a large file.
+const CHUNK_BYTES: f64 = 8.0 * 1024.0 * 1024.0;
+
+/// Reads a file in chunks, reporting the bytes read so far after each (and letting the page paint).
+async fn read_file(f: &web_sys::File, progress: impl Fn(usize)) -> Result<Vec<u8>, String> {
+    let size = f.size();
+    let mut out = Vec::with_capacity(size as usize);
+    let mut at = 0.0;
+    progress(0);
+    while at < size {
+        let end = (at + CHUNK_BYTES).min(size);
+        let blob = f.slice_with_f64_and_f64(at, end).map_err(js_message)?;
+        let buf = JsFuture::from(blob.array_buffer()).await.map_err(js_message)?;
+        let array = js_sys::Uint8Array::new(&buf);
+        let start = out.len();
+        out.resize(start + array.length() as usize, 0);
+        array.copy_to(&mut out[start..]);
+        at = end;
+        progress(out.len());
+        if size > CHUNK_BYTES {
+            yield_to_browser().await;
+        }
+    }
+    Ok(out)
 }
 
 /// Waits for the next macrotask, so pending DOM updates paint.
@@ -110,4 +133,73 @@ pub fn js_message(v: wasm_bindgen::JsValue) -> String {
 pub fn files_of(list: Option<web_sys::FileList>) -> Vec<web_sys::File> {
     let Some(list) = list else { return Vec::new() };
     (0..list.length()).filter_map(|i| list.get(i)).collect()
+}
+
+/// Reads `config.json` next to `index.html` into `state.backends`. A missing file means no backends; a broken
+/// one is reported with what is wrong.
+pub fn load_config(state: AppState) {
+    leptos::task::spawn_local(async move {
+        let cancel = crate::http::Cancel::default();
+        let result = match crate::http::get("config.json", &[], &cancel).await {
+            Ok((404, _)) => Backends::Ready(Vec::new()),
+            Ok((200..=299, body)) => {
+                let links = spanscope_model::links::parse_link_templates(&body);
+                match (spanscope_model::backend::parse_config(&body), links) {
+                    (Ok(list), Ok(links)) => {
+                        state.links.set(links);
+                        Backends::Ready(list)
+                    }
+                    (Err(e), _) => Backends::Failed(format!("config.json is not valid: {e}")),
+                    (_, Err(e)) => Backends::Failed(format!("config.json is not valid: {e}")),
+                }
+            }
+            Ok((status, _)) => Backends::Failed(format!("config.json could not be read: HTTP {status}.")),
+            Err(e) => Backends::Failed(format!("config.json could not be read: {e:?}.")),
+        };
+        state.backends.set(result);
+    });
+}
+
+/// Loads a trace file from an address (`?url=`), with the outcome listed like a dropped file's.
+pub fn load_url(state: AppState, url: String) {
+    leptos::task::spawn_local(async move {
+        state.progress.set(Some(LoadProgress { name: url.clone(), bytes_read: 0, bytes_total: 0 }));
+        let cancel = crate::http::Cancel::default();
+        let fail = |message: String| FileOutcome { name: url.clone(), bytes: 0, result: Err(message) };
+        match crate::http::get(&url, &[], &cancel).await {
+            Ok((200..=299, bytes)) => {
+                state.progress.set(Some(LoadProgress {
+                    name: "importing".into(),
+                    bytes_read: bytes.len(),
+                    bytes_total: bytes.len(),
+                }));
+                yield_to_browser().await;
+                load_inputs(state, vec![Input { name: url.clone(), bytes }], Vec::new());
+            }
+            Ok((status, _)) => {
+                let outcome = fail(format!("the server answered HTTP {status} for {url}."));
+                load_inputs(state, Vec::new(), vec![outcome]);
+            }
+            Err(crate::http::FetchError::TimedOut) => {
+                let outcome = fail(format!("{url} did not answer within {} s.", crate::http::TIMEOUT.as_secs()));
+                load_inputs(state, Vec::new(), vec![outcome]);
+            }
+            Err(_) => {
+                let outcome = fail(format!(
+                    "the browser could not fetch {url}. If it is on another site, that server must allow this page to \
+                     read it with CORS (send `Access-Control-Allow-Origin: {}` or `*`), or serve the file from the same \
+                     origin as spanscope (e.g. through a reverse proxy). Otherwise check the address and that the \
+                     server is up.",
+                    page_origin()
+                ));
+                load_inputs(state, Vec::new(), vec![outcome]);
+            }
+        }
+        state.progress.set(None);
+    });
+}
+
+/// This page's origin (`https://host:port`), for messages.
+fn page_origin() -> String {
+    web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default()
 }

@@ -5,9 +5,11 @@
 //! See ARCHITECTURE.md for the data flow.
 
 mod app;
+mod backend_client;
 mod colors;
 mod components;
 mod fatal;
+mod http;
 mod loader;
 mod pages;
 mod route;

@@ -5,7 +5,8 @@
 //! |---|---|
 //! | `#/` | the landing page |
 //! | `#/demo/<key>` | a built-in demo trace |
-//! | `#/trace/<id>` | a loaded trace by id |
+//! | `#/trace/<id>` | a loaded trace by id (`?backend=<name>` fetches it from that backend when not loaded) |
+//! | `#/search?backend=<name>&…` | the search page (see [`SearchParams`]) |
 //!
 //! Query parameters after `?` inside the hash carry view state, so a copied link reproduces the view:
 //!
@@ -24,7 +25,92 @@ pub enum Route {
     Landing,
     Demo { key: String, params: Params },
     Trace { id: String, params: Params },
+    Search(SearchParams),
     NotFound(String),
+}
+
+/// The search form, as carried in `#/search?…`. Times are µs since the epoch (`start`, `end`), or Grafana-style
+/// ms (`from`, `to`, converted here); without them, `lookback` (e.g. `1h`) back from now.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SearchParams {
+    pub backend: Option<String>,
+    pub service: String,
+    pub operation: String,
+    /// logfmt `key=value` pairs.
+    pub tags: String,
+    /// Tempo TraceQL query.
+    pub query: String,
+    /// Go-style durations as typed (`100ms`).
+    pub min_duration: String,
+    pub max_duration: String,
+    pub start_us: Option<i64>,
+    pub end_us: Option<i64>,
+    pub lookback: String,
+    pub limit: Option<u32>,
+}
+
+impl SearchParams {
+    fn parse(query: &str) -> SearchParams {
+        let mut p = SearchParams::default();
+        let (mut from_ms, mut to_ms) = (None, None);
+        for pair in query.split('&').filter(|s| !s.is_empty()) {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            let v = percent_decode(v);
+            match k {
+                "backend" if !v.is_empty() => p.backend = Some(v),
+                "service" => p.service = v,
+                "operation" => p.operation = v,
+                "tags" => p.tags = v,
+                "q" => p.query = v,
+                "minDuration" => p.min_duration = v,
+                "maxDuration" => p.max_duration = v,
+                "start" => p.start_us = v.parse().ok(),
+                "end" => p.end_us = v.parse().ok(),
+                "from" => from_ms = parse_grafana_time_ms(&v),
+                "to" => to_ms = parse_grafana_time_ms(&v),
+                "lookback" => p.lookback = v,
+                "limit" => p.limit = v.parse().ok().filter(|&n| n > 0),
+                _ => {}
+            }
+        }
+        if p.start_us.is_none() {
+            p.start_us = from_ms.map(|ms| ms.saturating_mul(1000));
+        }
+        if p.end_us.is_none() {
+            p.end_us = to_ms.map(|ms| ms.saturating_mul(1000));
+        }
+        p
+    }
+
+    fn format(&self) -> String {
+        let mut parts = Vec::new();
+        let mut put = |k: &str, v: &str| {
+            if !v.is_empty() {
+                parts.push(format!("{k}={}", percent_encode(v)));
+            }
+        };
+        put("backend", self.backend.as_deref().unwrap_or(""));
+        put("service", &self.service);
+        put("operation", &self.operation);
+        put("tags", &self.tags);
+        put("q", &self.query);
+        put("minDuration", &self.min_duration);
+        put("maxDuration", &self.max_duration);
+        put("start", &self.start_us.map(|x| x.to_string()).unwrap_or_default());
+        put("end", &self.end_us.map(|x| x.to_string()).unwrap_or_default());
+        put("lookback", &self.lookback);
+        put("limit", &self.limit.map(|x| x.to_string()).unwrap_or_default());
+        if parts.is_empty() {
+            String::new()
+        } else {
+            format!("?{}", parts.join("&"))
+        }
+    }
+}
+
+/// Grafana's `from`/`to`: ms since the epoch. (Relative forms such as `now-1h` are not times; they are ignored.)
+fn parse_grafana_time_ms(v: &str) -> Option<i64> {
+    v.parse::<i64>().ok().filter(|&ms| ms > 0)
 }
 
 /// View-state parameters of a route.
@@ -42,6 +128,8 @@ pub struct Params {
     pub critical_path: bool,
     /// Theme forced by the URL.
     pub theme: Option<Theme>,
+    /// The backend to fetch the trace from when it is not loaded.
+    pub backend: Option<String>,
 }
 
 /// A color theme.
@@ -71,6 +159,7 @@ impl Route {
             [] => Route::Landing,
             ["demo", key] => Route::Demo { key: percent_decode(key), params },
             ["trace", id] => Route::Trace { id: percent_decode(id).to_ascii_lowercase(), params },
+            ["search"] => Route::Search(SearchParams::parse(query)),
             _ => Route::NotFound(h.to_string()),
         }
     }
@@ -81,6 +170,7 @@ impl Route {
             Route::Landing => "#/".to_string(),
             Route::Demo { key, params } => format!("#/demo/{}{}", percent_encode(key), format_params(params)),
             Route::Trace { id, params } => format!("#/trace/{}{}", percent_encode(id), format_params(params)),
+            Route::Search(p) => format!("#/search{}", p.format()),
             Route::NotFound(h) => format!("#{h}"),
         }
     }
@@ -119,6 +209,7 @@ fn parse_params(query: &str) -> Params {
             "mode" => p.only = v == "only",
             "zoom" => p.zoom = parse_zoom(&v),
             "cp" => p.critical_path = v == "1" || v == "true",
+            "backend" if !v.is_empty() => p.backend = Some(v),
             "theme" => {
                 p.theme = match v.as_str() {
                     "dark" => Some(Theme::Dark),
@@ -169,6 +260,9 @@ fn format_params(p: &Params) -> String {
     }
     if let Some(t) = p.theme {
         parts.push(format!("theme={}", t.as_str()));
+    }
+    if let Some(b) = &p.backend {
+        parts.push(format!("backend={}", percent_encode(b)));
     }
     if parts.is_empty() {
         String::new()
@@ -248,8 +342,23 @@ mod tests {
                     zoom: Some((0.125, 0.5)),
                     critical_path: true,
                     theme: Some(Theme::Dark),
+                    backend: Some("prod jaeger".into()),
                 },
             },
+            Route::Search(SearchParams {
+                backend: Some("tempo".into()),
+                service: "cart".into(),
+                operation: "GET /cart".into(),
+                tags: "user.id=12345 error=true http.url=\"a b\"".into(),
+                query: "{ span.http.status_code >= 500 }".into(),
+                min_duration: "100ms".into(),
+                max_duration: "2s".into(),
+                start_us: Some(1_700_000_000_000_000),
+                end_us: Some(1_700_003_600_000_000),
+                lookback: String::new(),
+                limit: Some(20),
+            }),
+            Route::Search(SearchParams::default()),
         ] {
             assert_eq!(Route::from_hash(&r.to_hash()), r);
         }
@@ -268,6 +377,16 @@ mod tests {
         assert_eq!(Route::theme_in_hash("#/?theme=dark"), Some(Theme::Dark));
         assert_eq!(Route::theme_in_hash("#/demo/x?span=1&theme=light"), Some(Theme::Light));
         assert_eq!(Route::theme_in_hash("#/demo/x?theme=pink"), None);
+        // Grafana-style from/to in ms become µs; explicit start/end win.
+        let Route::Search(p) = Route::from_hash("#/search?backend=j&service=a&from=1700000000000&to=1700000060000")
+        else {
+            panic!("a search route")
+        };
+        assert_eq!((p.start_us, p.end_us), (Some(1_700_000_000_000_000), Some(1_700_000_060_000_000)));
+        let Route::Search(p) = Route::from_hash("#/search?from=now-1h&to=now&start=5") else {
+            panic!("a search route")
+        };
+        assert_eq!((p.start_us, p.end_us), (Some(5), None));
         // `+` in a filter survives the round trip (encoded as %2B, while a literal + in a URL means space).
         assert_eq!(Route::from_hash("#/demo/x?find=a%2Bb+c").params().find, "a+b c");
     }

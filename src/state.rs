@@ -2,6 +2,7 @@
 
 use crate::route::Route;
 use leptos::prelude::*;
+use spanscope_model::backend::BackendConfig;
 use spanscope_model::Trace;
 use std::sync::Arc;
 
@@ -32,6 +33,26 @@ pub struct LoadProgress {
     pub bytes_total: usize,
 }
 
+/// The backends of `config.json`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Backends {
+    Loading,
+    Ready(Vec<BackendConfig>),
+    /// `config.json` could not be read or is not valid: the message says why.
+    Failed(String),
+}
+
+impl Backends {
+    /// The backend called `name`, or the first when `name` is `None`.
+    pub fn pick(&self, name: Option<&str>) -> Option<BackendConfig> {
+        let Backends::Ready(list) = self else { return None };
+        match name {
+            Some(n) => list.iter().find(|b| b.name == n).cloned(),
+            None => list.first().cloned(),
+        }
+    }
+}
+
 /// Shared app state. Cheap to copy (signals only).
 #[derive(Clone, Copy)]
 pub struct AppState {
@@ -49,6 +70,10 @@ pub struct AppState {
     pub dragging: RwSignal<bool>,
     /// Dark theme on?
     pub dark: RwSignal<bool>,
+    /// Backends from `config.json`.
+    pub backends: RwSignal<Backends>,
+    /// Link templates from `config.json` (attribute values that become links).
+    pub links: RwSignal<Vec<spanscope_model::links::LinkTemplate>>,
 }
 
 impl AppState {
@@ -61,6 +86,8 @@ impl AppState {
             progress: RwSignal::new(None),
             dragging: RwSignal::new(false),
             dark: RwSignal::new(dark),
+            backends: RwSignal::new(Backends::Loading),
+            links: RwSignal::new(Vec::new()),
         }
     }
 
@@ -97,8 +124,27 @@ impl AppState {
         });
     }
 
-    /// The loaded trace with this id (lower-case hex or source text).
+    /// Adds traces (a trace loaded again replaces the older copy).
+    pub fn add_traces(&self, loaded: Vec<LoadedTrace>) {
+        self.traces.update(|ts| {
+            ts.retain(|old| !loaded.iter().any(|new| new.trace.id() == old.trace.id()));
+            ts.extend(loaded);
+        });
+    }
+
+    /// The loaded trace with this id: hex by value (so `00000000000000001a2b…` and `1a2b…` are one trace), any
+    /// other id by its text.
     pub fn find_trace(&self, id: &str) -> Option<LoadedTrace> {
-        self.traces.with(|ts| ts.iter().find(|t| t.trace.id_text().eq_ignore_ascii_case(id)).cloned())
+        let wanted = spanscope_model::TraceId::from_hex(id).map(|t| t.value);
+        self.traces.with(|ts| {
+            ts.iter()
+                .find(|t| match wanted {
+                    Some(v) => {
+                        t.trace.id().value == v && spanscope_model::TraceId::from_hex(&t.trace.id_text()).is_some()
+                    }
+                    None => t.trace.id_text().eq_ignore_ascii_case(id),
+                })
+                .cloned()
+        })
     }
 }

@@ -224,16 +224,17 @@ impl TraceView {
         }
     }
 
-    /// The view parameters for the URL.
-    pub fn params(&self, theme: Option<crate::route::Theme>) -> Params {
+    /// The view parameters for the URL (`theme` and `backend` kept from `current`).
+    pub fn params(&self, current: &Params) -> Params {
         let trace = self.trace();
         Params {
+            theme: current.theme,
+            backend: current.backend.clone(),
             span: self.selected.get().map(|s| trace.span_id_text(s)),
             find: self.find_text.get(),
             only: self.only.get(),
             zoom: self.zoom.get(),
             critical_path: self.show_critical_path.get(),
-            theme,
         }
     }
 

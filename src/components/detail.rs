@@ -4,6 +4,7 @@
 
 use crate::colors::service_color;
 use leptos::prelude::*;
+use spanscope_model::links::{links_for, Link, LinkTemplate};
 use spanscope_model::{Attribute, DurationNs, SpanIdx, Trace, Value};
 use std::sync::Arc;
 
@@ -22,6 +23,18 @@ struct AttrRow {
     key: String,
     type_name: &'static str,
     text: String,
+    /// Links from the templates of config.json (http and https only).
+    links: Vec<Link>,
+}
+
+/// Adds the links the templates give for span `s`'s attribute rows.
+fn with_links(t: &Trace, s: SpanIdx, mut rows: Vec<AttrRow>, templates: &[LinkTemplate]) -> Vec<AttrRow> {
+    if !templates.is_empty() {
+        for r in &mut rows {
+            r.links = links_for(t, s, &r.key, templates);
+        }
+    }
+    rows
 }
 
 fn attr_rows(t: &Trace, attrs: &[Attribute]) -> Vec<AttrRow> {
@@ -40,7 +53,7 @@ fn attr_rows(t: &Trace, attrs: &[Attribute]) -> Vec<AttrRow> {
                     }
                 }
             }
-            AttrRow { key: t.key(a).to_string(), type_name: v.type_name(), text }
+            AttrRow { key: t.key(a).to_string(), type_name: v.type_name(), text, links: Vec::new() }
         })
         .collect();
     rows.sort_by(|a, b| a.key.cmp(&b.key));
@@ -96,6 +109,10 @@ fn AttrTable(rows: Vec<AttrRow>, #[prop(optional)] filterable: bool, testid: &'s
                                         {move || if open.get() { "fold" } else { "show all" }}
                                     </button>
                                 })}
+                                {r.links.iter().map(|l| view! {
+                                    <a class="attr-link" data-testid="attr-link" href=l.url.clone() target="_blank"
+                                        rel="noopener noreferrer" title=l.url.clone()>{format!("↗ {}", l.text)}</a>
+                                }).collect_view()}
                             </td>
                             <td class="attr-type muted">{r.type_name}</td>
                             <td><button class="icon" title="Copy value" aria-label="Copy value" on:click=move |_| copy_to_clipboard(copy.clone())>"copy"</button></td>
@@ -124,8 +141,9 @@ pub fn SpanDetail(
     let status_msg = t.status_message(s).to_string();
     let resource = t.resource(s);
     let scope = t.scope(s);
-    let attrs = attr_rows(&t, t.attributes(s));
-    let resource_attrs = attr_rows(&t, t.attrs_at(resource.attrs));
+    let templates = use_context::<crate::state::AppState>().map(|a| a.links.get_untracked()).unwrap_or_default();
+    let attrs = with_links(&t, s, attr_rows(&t, t.attributes(s)), &templates);
+    let resource_attrs = with_links(&t, s, attr_rows(&t, t.attrs_at(resource.attrs)), &templates);
     let scope_name = t.str(scope.name).to_string();
     let scope_version = t.str(scope.version).to_string();
     let events: Vec<(DurationNs, String, Vec<AttrRow>)> = t

@@ -4,4 +4,5 @@ pub mod detail;
 pub mod find;
 pub mod header;
 pub mod minimap;
+pub mod scatter;
 pub mod waterfall;

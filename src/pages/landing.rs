@@ -1,9 +1,10 @@
 //! The landing page: drop zone, file picker, pasted JSON, the built-in demos, and what the last load brought.
 
 use crate::loader::{self, Input};
-use crate::route::{Params, Route};
-use crate::state::AppState;
+use crate::route::{Params, Route, SearchParams};
+use crate::state::{AppState, Backends};
 use leptos::prelude::*;
+use spanscope_model::backend::normalize_trace_id;
 use spanscope_model::demo::DEMOS;
 
 /// The start page.
@@ -89,6 +90,79 @@ pub fn Landing() -> impl IntoView {
             <Progress/>
             <Outcomes/>
             <TraceList/>
+            <BackendsPanel/>
+        </section>
+    }
+}
+
+/// Configured backends: search links and the trace-by-id box (or how to configure one).
+#[component]
+fn BackendsPanel() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let id_text = RwSignal::new(String::new());
+    let id_error = RwSignal::new(None::<String>);
+    let chosen = RwSignal::new(None::<String>);
+    let open_id = move || {
+        let text = id_text.get_untracked();
+        let id = match normalize_trace_id(&text) {
+            Ok(id) => id,
+            Err(e) => {
+                id_error.set(Some(format!("“{}” is not a trace id: {e}", text.trim())));
+                return;
+            }
+        };
+        id_error.set(None);
+        let backend = state.backends.with_untracked(|b| b.pick(chosen.get_untracked().as_deref())).map(|b| b.name);
+        if state.find_trace(&id).is_none() && backend.is_none() {
+            id_error.set(Some(format!(
+                "Trace {id} is not loaded and no backend is configured to fetch it from (see config.json)."
+            )));
+            return;
+        }
+        state.navigate(&Route::Trace { id, params: Params { backend, ..Params::default() } });
+    };
+    view! {
+        <section class="backends" data-testid="backends">
+            <h2>"Open from a backend"</h2>
+            <form class="trace-id-form" on:submit=move |ev: leptos::ev::SubmitEvent| { ev.prevent_default(); open_id(); }>
+                <input type="text" data-testid="trace-id-input" placeholder="Trace id: 16 or 32 hex digits"
+                    spellcheck="false" aria-label="Trace id" prop:value=move || id_text.get()
+                    on:input=move |ev| id_text.set(event_target_value(&ev)) />
+                {move || state.backends.with(|b| match b {
+                    Backends::Ready(list) if list.len() > 1 => {
+                        let list = list.clone();
+                        Some(view! {
+                            <select data-testid="trace-id-backend" aria-label="Backend"
+                                on:change=move |ev| chosen.set(Some(event_target_value(&ev)))>
+                                {list.into_iter().map(|b| view! { <option value=b.name.clone()>{b.name.clone()}</option> }).collect_view()}
+                            </select>
+                        })
+                    }
+                    _ => None,
+                })}
+                <button type="submit" class="button" data-testid="trace-id-open">"Open trace"</button>
+            </form>
+            {move || id_error.get().map(|m| view! { <p class="load-error" data-testid="trace-id-error">{m}</p> })}
+            {move || state.backends.with(|b| match b {
+                Backends::Loading => view! { <p class="muted">"Reading config.json…"</p> }.into_any(),
+                Backends::Failed(m) => view! { <p class="load-error" data-testid="config-error">{m.clone()}</p> }.into_any(),
+                Backends::Ready(list) if list.is_empty() => view! {
+                    <p class="muted">"No backend is configured: add Jaeger, Tempo or Zipkin to " <code>"config.json"</code>
+                    " next to index.html to search traces (see the README)."</p>
+                }.into_any(),
+                Backends::Ready(list) => view! {
+                    <ul class="backend-list">
+                        {list.iter().map(|b| {
+                            let href = Route::Search(SearchParams { backend: Some(b.name.clone()), ..SearchParams::default() }).to_hash();
+                            view! {
+                                <li><a class="button" data-testid="backend-search" data-backend=b.name.clone() href=href>
+                                    {format!("Search {}", b.name)}</a>
+                                    <span class="muted">{format!(" {} at {}", format!("{:?}", b.kind).to_lowercase(), b.url)}</span></li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any(),
+            })}
         </section>
     }
 }

@@ -1,4 +1,6 @@
 //! The screens: one file per page.
 
 pub mod landing;
+pub mod remote;
+pub mod search;
 pub mod trace;

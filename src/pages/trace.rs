@@ -31,8 +31,7 @@ pub fn TracePage(loaded: LoadedTrace) -> impl IntoView {
         view.apply_params(&params);
     });
     Effect::new(move |prev: Option<()>| {
-        let theme = app.route.with_untracked(|r| r.params().theme);
-        let params = view.params(theme);
+        let params = view.params(&app.route.with_untracked(|r| r.params()));
         if prev.is_some() {
             let route = app.route.get_untracked();
             if params != route.params() {

@@ -4,6 +4,8 @@
 //!
 //! Run with `make test` (which builds the site first), or `SPANSCOPE_DIST=dist cargo test --test browser`.
 
+mod backend;
+mod sources;
 mod webdriver;
 
 use serde_json::{json, Value};
@@ -611,10 +613,13 @@ fn main() {
         }
     };
     let ctx = Ctx { browser, server, fixtures: root.join("crates/model/tests/fixtures") };
+    // `no console errors` runs last, over everything before it.
+    let (last, rest): (Vec<&Scenario>, Vec<&Scenario>) =
+        SCENARIOS.iter().chain(sources::SCENARIOS).partition(|s| s.0 == "no console errors");
     let shots = root.join("target/browser-screenshots");
     let _ = std::fs::create_dir_all(&shots);
     let (mut passed, mut failed) = (0, 0);
-    for (name, run) in SCENARIOS {
+    for (name, run) in rest.into_iter().chain(last) {
         if filter.as_deref().is_some_and(|f| !name.contains(f)) {
             continue;
         }

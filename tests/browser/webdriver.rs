@@ -5,7 +5,9 @@
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -19,25 +21,42 @@ pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("no free port on 127.0.0.1")
 }
 
+/// Files served instead of (or besides) the directory's, by path below the prefix (e.g. `config.json`).
+type Overrides = Arc<Mutex<HashMap<String, Vec<u8>>>>;
+
 /// Serves a directory over HTTP on 127.0.0.1 (one thread per connection). Files live under `prefix`
 /// (e.g. `/` or `/some/sub/path/`), as on a static host.
 pub struct StaticServer {
     pub port: u16,
+    overrides: Overrides,
 }
 
 impl StaticServer {
     pub fn start(root: PathBuf, prefix: &'static str) -> StaticServer {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind static server");
         let port = listener.local_addr().unwrap().port();
+        let overrides = Overrides::default();
+        let shared = overrides.clone();
         std::thread::spawn(move || {
             for stream in listener.incoming().flatten() {
                 let root = root.clone();
+                let overrides = shared.clone();
                 std::thread::spawn(move || {
-                    let _ = serve_one(stream, &root, prefix);
+                    let _ = serve_one(stream, &root, prefix, &overrides);
                 });
             }
         });
-        StaticServer { port }
+        StaticServer { port, overrides }
+    }
+
+    /// Serves `bytes` at `path` (below the prefix, e.g. `config.json`) instead of the file on disk; `None` goes
+    /// back to the file.
+    pub fn set_file(&self, path: &str, bytes: Option<Vec<u8>>) {
+        let mut o = self.overrides.lock().unwrap();
+        match bytes {
+            Some(b) => o.insert(path.trim_start_matches('/').to_string(), b),
+            None => o.remove(path.trim_start_matches('/')),
+        };
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -45,7 +64,7 @@ impl StaticServer {
     }
 }
 
-fn serve_one(mut stream: TcpStream, root: &Path, prefix: &str) -> std::io::Result<()> {
+fn serve_one(mut stream: TcpStream, root: &Path, prefix: &str, overrides: &Overrides) -> std::io::Result<()> {
     let mut reader = BufReader::new(stream.try_clone()?);
     let mut line = String::new();
     reader.read_line(&mut line)?;
@@ -58,9 +77,10 @@ fn serve_one(mut stream: TcpStream, root: &Path, prefix: &str) -> std::io::Resul
     let path = line.split_whitespace().nth(1).unwrap_or("/").split(['?', '#']).next().unwrap_or("/");
     let rel = path.strip_prefix(prefix).or_else(|| path.strip_prefix(prefix.trim_end_matches('/')));
     let file = rel.map(|r| if r.is_empty() || r.ends_with('/') { format!("{r}index.html") } else { r.to_string() });
-    let body = file
-        .filter(|f| !f.contains(".."))
-        .and_then(|f| std::fs::read(root.join(f.trim_start_matches('/'))).ok().map(|b| (f, b)));
+    let body = file.filter(|f| !f.contains("..")).and_then(|f| {
+        let over = overrides.lock().unwrap().get(f.trim_start_matches('/')).cloned();
+        over.or_else(|| std::fs::read(root.join(f.trim_start_matches('/'))).ok()).map(|b| (f, b))
+    });
     match body {
         Some((f, b)) => {
             let ctype = match f.rsplit('.').next() {

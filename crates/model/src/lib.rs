@@ -15,6 +15,7 @@ pub mod filter;
 pub mod ids;
 pub mod import;
 pub mod intern;
+pub mod links;
 pub mod overview;
 pub mod rebuild;
 pub mod rows;
