@@ -53,9 +53,10 @@ fn initial_dark(hash: &str) -> bool {
 #[component]
 pub fn App() -> impl IntoView {
     let hash = current_hash();
-    let state = AppState::new(Route::from_hash(&hash), initial_dark(&hash));
+    let state = AppState::new(Route::from_hash(&hash), initial_dark(&hash), Route::embed_in_hash(&hash));
     provide_context(state);
     loader::load_config(state);
+    crate::handoff::install(state);
     if let Some(url) = url_param() {
         loader::load_url(state, url);
     }
@@ -64,6 +65,7 @@ pub fn App() -> impl IntoView {
         if let Some(t) = Route::theme_in_hash(&hash) {
             state.dark.set(t == Theme::Dark);
         }
+        state.embed.set(Route::embed_in_hash(&hash));
         state.route.set(Route::from_hash(&hash));
     });
     // Follow the system's theme while neither the URL nor the user picked one.
@@ -125,7 +127,8 @@ pub fn App() -> impl IntoView {
     };
 
     view! {
-        <div class="app" data-testid="app" on:dragover=on_dragover on:dragleave=on_dragleave on:drop=on_drop>
+        <div class="app" class:embed=move || state.embed.get() data-testid="app" on:dragover=on_dragover on:dragleave=on_dragleave on:drop=on_drop>
+            <Show when=move || !state.embed.get()>
             <nav class="app-nav" data-testid="app-nav">
                 <a class="brand" href="#/">
                     <span class="brand-mark" aria-hidden="true"></span>
@@ -144,6 +147,7 @@ pub fn App() -> impl IntoView {
                     {move || if state.dark.get() { "☀ Light" } else { "☾ Dark" }}
                 </button>
             </nav>
+            </Show>
             <main class="app-main">{move || page(state, page_route.get())}</main>
             <Show when=move || state.dragging.get()>
                 <div class="drop-overlay" data-testid="drop-overlay">

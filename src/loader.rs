@@ -146,7 +146,8 @@ pub fn load_config(state: AppState) {
                 let links = spanscope_model::links::parse_link_templates(&body);
                 match (spanscope_model::backend::parse_config(&body), links) {
                     (Ok(list), Ok(links)) => {
-                        state.links.set(links);
+                        state.links.set(links.templates);
+                        state.config_notes.set(links.refused);
                         Backends::Ready(list)
                     }
                     (Err(e), _) => Backends::Failed(format!("config.json is not valid: {e}")),

@@ -9,6 +9,7 @@ mod backend_client;
 mod colors;
 mod components;
 mod fatal;
+mod handoff;
 mod http;
 mod loader;
 mod pages;

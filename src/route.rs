@@ -18,6 +18,8 @@
 //! | `zoom=<from>,<to>` | the timeline's window, as fractions of the trace's duration |
 //! | `cp=1` | critical path highlighted |
 //! | `theme=light\|dark` | the color theme (any route) |
+//! | `embed=1` | embed mode: no app navigation, for an iframe (any route) |
+//! | `backend=<name>` | where a trace that is not loaded is fetched from |
 
 /// Where the app is.
 #[derive(Clone, Debug, PartialEq)]
@@ -130,6 +132,8 @@ pub struct Params {
     pub theme: Option<Theme>,
     /// The backend to fetch the trace from when it is not loaded.
     pub backend: Option<String>,
+    /// Embed mode (no app navigation).
+    pub embed: bool,
 }
 
 /// A color theme.
@@ -191,6 +195,12 @@ impl Route {
         }
     }
 
+    /// Whether the URL asks for embed mode (any route, `embed=1` after `?`).
+    pub fn embed_in_hash(hash: &str) -> bool {
+        let h = hash.strip_prefix('#').unwrap_or(hash);
+        h.split_once('?').is_some_and(|(_, q)| parse_params(q).embed)
+    }
+
     /// The theme the URL asks for (any route, `theme=` after `?`).
     pub fn theme_in_hash(hash: &str) -> Option<Theme> {
         let h = hash.strip_prefix('#').unwrap_or(hash);
@@ -210,6 +220,7 @@ fn parse_params(query: &str) -> Params {
             "zoom" => p.zoom = parse_zoom(&v),
             "cp" => p.critical_path = v == "1" || v == "true",
             "backend" if !v.is_empty() => p.backend = Some(v),
+            "embed" => p.embed = v == "1" || v == "true",
             "theme" => {
                 p.theme = match v.as_str() {
                     "dark" => Some(Theme::Dark),
@@ -263,6 +274,9 @@ fn format_params(p: &Params) -> String {
     }
     if let Some(b) = &p.backend {
         parts.push(format!("backend={}", percent_encode(b)));
+    }
+    if p.embed {
+        parts.push("embed=1".to_string());
     }
     if parts.is_empty() {
         String::new()
@@ -343,6 +357,7 @@ mod tests {
                     critical_path: true,
                     theme: Some(Theme::Dark),
                     backend: Some("prod jaeger".into()),
+                    embed: true,
                 },
             },
             Route::Search(SearchParams {
@@ -377,6 +392,22 @@ mod tests {
         assert_eq!(Route::theme_in_hash("#/?theme=dark"), Some(Theme::Dark));
         assert_eq!(Route::theme_in_hash("#/demo/x?span=1&theme=light"), Some(Theme::Light));
         assert_eq!(Route::theme_in_hash("#/demo/x?theme=pink"), None);
+        assert!(Route::embed_in_hash("#/trace/abc?backend=t&embed=1"));
+        assert!(!Route::embed_in_hash("#/trace/abc?embed=0"));
+        // A Grafana data link: the id as Grafana interpolates it, percent-encoded parameters.
+        let r = Route::from_hash("#/trace/0AF7651916CD43DD8448EB211C80319C?backend=tempo%20prod&span=B7AD6B7169203331&find=http.status_code%3E%3D500");
+        assert_eq!(
+            r,
+            Route::Trace {
+                id: "0af7651916cd43dd8448eb211c80319c".into(),
+                params: Params {
+                    span: Some("b7ad6b7169203331".into()),
+                    find: "http.status_code>=500".into(),
+                    backend: Some("tempo prod".into()),
+                    ..Params::default()
+                }
+            }
+        );
         // Grafana-style from/to in ms become µs; explicit start/end win.
         let Route::Search(p) = Route::from_hash("#/search?backend=j&service=a&from=1700000000000&to=1700000060000")
         else {

@@ -70,14 +70,18 @@ pub struct AppState {
     pub dragging: RwSignal<bool>,
     /// Dark theme on?
     pub dark: RwSignal<bool>,
+    /// Embed mode (`embed=1`): no app navigation.
+    pub embed: RwSignal<bool>,
     /// Backends from `config.json`.
     pub backends: RwSignal<Backends>,
     /// Link templates from `config.json` (attribute values that become links).
     pub links: RwSignal<Vec<spanscope_model::links::LinkTemplate>>,
+    /// What in `config.json` was ignored, and why (shown on the start page).
+    pub config_notes: RwSignal<Vec<String>>,
 }
 
 impl AppState {
-    pub fn new(route: Route, dark: bool) -> Self {
+    pub fn new(route: Route, dark: bool, embed: bool) -> Self {
         AppState {
             route: RwSignal::new(route),
             traces: RwSignal::new(Vec::new()),
@@ -86,8 +90,10 @@ impl AppState {
             progress: RwSignal::new(None),
             dragging: RwSignal::new(false),
             dark: RwSignal::new(dark),
+            embed: RwSignal::new(embed),
             backends: RwSignal::new(Backends::Loading),
             links: RwSignal::new(Vec::new()),
+            config_notes: RwSignal::new(Vec::new()),
         }
     }
 

@@ -224,12 +224,13 @@ impl TraceView {
         }
     }
 
-    /// The view parameters for the URL (`theme` and `backend` kept from `current`).
+    /// The view parameters for the URL (`theme`, `backend` and `embed` kept from `current`).
     pub fn params(&self, current: &Params) -> Params {
         let trace = self.trace();
         Params {
             theme: current.theme,
             backend: current.backend.clone(),
+            embed: current.embed,
             span: self.selected.get().map(|s| trace.span_id_text(s)),
             find: self.find_text.get(),
             only: self.only.get(),

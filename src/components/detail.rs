@@ -139,11 +139,14 @@ pub fn SpanDetail(
     let parent_text = t.parent_id(s).map(|p| p.to_hex());
     let status = t.status(s);
     let status_msg = t.status_message(s).to_string();
-    let resource = t.resource(s);
     let scope = t.scope(s);
-    let templates = use_context::<crate::state::AppState>().map(|a| a.links.get_untracked()).unwrap_or_default();
-    let attrs = with_links(&t, s, attr_rows(&t, t.attributes(s)), &templates);
-    let resource_attrs = with_links(&t, s, attr_rows(&t, t.attrs_at(resource.attrs)), &templates);
+    // The link templates arrive with config.json, possibly after the panel: the tables follow them.
+    let links = use_context::<crate::state::AppState>().map(|a| a.links);
+    let templates = move || links.map(|l| l.get()).unwrap_or_default();
+    let (t_attrs, t_res) = (t.clone(), t.clone());
+    let attrs = move || with_links(&t_attrs, s, attr_rows(&t_attrs, t_attrs.attributes(s)), &templates());
+    let resource_attrs =
+        move || with_links(&t_res, s, attr_rows(&t_res, t_res.attrs_at(t_res.resource(s).attrs)), &templates());
     let scope_name = t.str(scope.name).to_string();
     let scope_version = t.str(scope.version).to_string();
     let events: Vec<(DurationNs, String, Vec<AttrRow>)> = t
@@ -200,9 +203,9 @@ pub fn SpanDetail(
                 </section>
             })}
             <section class="detail-section">
-                <h3>{format!("Attributes ({})", attrs.len())}</h3>
+                <h3>{format!("Attributes ({})", t.attributes(s).len())}</h3>
                 {(dropped.attributes > 0).then(|| view! { <p class="muted">{format!("{} attribute(s) dropped by the producer", dropped.attributes)}</p> })}
-                <AttrTable rows=attrs filterable=true testid="span-attributes" />
+                {move || view! { <AttrTable rows=attrs() filterable=true testid="span-attributes" /> }}
             </section>
             {(!events.is_empty()).then(|| view! {
                 <section class="detail-section">
@@ -238,7 +241,7 @@ pub fn SpanDetail(
             })}
             <section class="detail-section">
                 <h3>{format!("Resource: {}", t.service(s))}</h3>
-                <AttrTable rows=resource_attrs testid="resource-attributes" />
+                {move || view! { <AttrTable rows=resource_attrs() testid="resource-attributes" /> }}
             </section>
             {(!scope_name.is_empty()).then(|| view! {
                 <section class="detail-section">

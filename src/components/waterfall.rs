@@ -53,19 +53,24 @@ pub fn Waterfall(view: TraceView) -> impl IntoView {
     let resize = window_event_listener(leptos::ev::resize, move |_| measure());
     on_cleanup(move || resize.remove());
 
-    // Scroll a requested row into view.
+    // Scroll a requested row into view, once the frame's layout has settled (on arrival the toolbar and the
+    // detail panel may still change the viewport's height).
     Effect::new(move |_| {
         let Some(i) = view.reveal_row.get() else { return };
-        let Some(el) = scroller.get_untracked() else { return };
-        let top = i as f64 * ROW_H;
-        let view_top = el.scroll_top() as f64;
-        let view_h = el.client_height() as f64;
-        if top < view_top {
-            el.set_scroll_top(top as i32);
-        } else if top + ROW_H > view_top + view_h {
-            el.set_scroll_top((top + ROW_H - view_h) as i32);
-        }
-        view.scroll_top.set(el.scroll_top() as f64);
+        request_animation_frame(move || {
+            let Some(el) = scroller.get_untracked() else { return };
+            let top = i as f64 * ROW_H;
+            let view_top = el.scroll_top() as f64;
+            // The exact height: client_height() rounds, and a fractional viewport would cut the row's edge.
+            let view_h = el.get_bounding_client_rect().height().min(el.client_height() as f64);
+            view.viewport_h.set(view_h);
+            if top < view_top {
+                el.set_scroll_top(top as i32);
+            } else if top + ROW_H > view_top + view_h {
+                el.set_scroll_top((top + ROW_H - view_h).ceil() as i32);
+            }
+            view.scroll_top.set(el.scroll_top() as f64);
+        });
     });
 
     let window = Memo::new(move |_| {

@@ -143,6 +143,9 @@ fn BackendsPanel() -> impl IntoView {
                 <button type="submit" class="button" data-testid="trace-id-open">"Open trace"</button>
             </form>
             {move || id_error.get().map(|m| view! { <p class="load-error" data-testid="trace-id-error">{m}</p> })}
+            {move || state.config_notes.get().into_iter().map(|m| view! {
+                <p class="config-note" data-testid="config-note">{format!("⚠ config.json: {m}")}</p>
+            }).collect_view()}
             {move || state.backends.with(|b| match b {
                 Backends::Loading => view! { <p class="muted">"Reading config.json…"</p> }.into_any(),
                 Backends::Failed(m) => view! { <p class="load-error" data-testid="config-error">{m.clone()}</p> }.into_any(),

@@ -5,6 +5,7 @@
 //! Run with `make test` (which builds the site first), or `SPANSCOPE_DIST=dist cargo test --test browser`.
 
 mod backend;
+mod hosting;
 mod sources;
 mod webdriver;
 
@@ -14,6 +15,8 @@ use webdriver::{Browser, Result, StaticServer};
 
 /// Everything a scenario needs.
 struct Ctx {
+    /// The built site being tested.
+    dist: PathBuf,
     browser: Browser,
     server: StaticServer,
     fixtures: PathBuf,
@@ -604,7 +607,7 @@ fn main() {
         std::process::exit(1);
     }
     let filter: Option<String> = std::env::args().skip(1).find(|a| !a.starts_with('-'));
-    let server = StaticServer::start(dist, "/");
+    let server = StaticServer::start(dist.clone(), "/");
     let browser = match Browser::start() {
         Ok(b) => b,
         Err(e) => {
@@ -612,10 +615,10 @@ fn main() {
             std::process::exit(1);
         }
     };
-    let ctx = Ctx { browser, server, fixtures: root.join("crates/model/tests/fixtures") };
+    let ctx = Ctx { dist: dist.clone(), browser, server, fixtures: root.join("crates/model/tests/fixtures") };
     // `no console errors` runs last, over everything before it.
     let (last, rest): (Vec<&Scenario>, Vec<&Scenario>) =
-        SCENARIOS.iter().chain(sources::SCENARIOS).partition(|s| s.0 == "no console errors");
+        SCENARIOS.iter().chain(sources::SCENARIOS).chain(hosting::SCENARIOS).partition(|s| s.0 == "no console errors");
     let shots = root.join("target/browser-screenshots");
     let _ = std::fs::create_dir_all(&shots);
     let (mut passed, mut failed) = (0, 0);

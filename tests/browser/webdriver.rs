@@ -291,6 +291,18 @@ impl Browser {
         Ok(())
     }
 
+    /// Moves into the `index`-th frame of the current page (WebDriver commands then act inside it).
+    pub fn switch_to_frame(&self, index: u32) -> Result<()> {
+        self.post("/frame", json!({ "id": index }))?;
+        Ok(())
+    }
+
+    /// Back to the top-level page.
+    pub fn switch_to_parent(&self) -> Result<()> {
+        self.post("/frame", json!({ "id": null }))?;
+        Ok(())
+    }
+
     /// Presses `key` while holding `modifier` (e.g. "\u{E008}" Shift).
     pub fn chord(&self, modifier: &str, key: &str) -> Result<()> {
         let actions = json!([

@@ -38,12 +38,22 @@ struct ConfigLinks {
     links: Option<serde_json::Value>,
 }
 
-/// The link templates of `config.json` (none when it has no `links`).
-pub fn parse_link_templates(config: &[u8]) -> Result<Vec<LinkTemplate>, LinksError> {
+/// Link templates read from `config.json`, and the templates that were refused (with why).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LinkTemplates {
+    pub templates: Vec<LinkTemplate>,
+    /// One message per refused template (its address is not http or https).
+    pub refused: Vec<String>,
+}
+
+/// The link templates of `config.json` (none when it has no `links`). A template whose `url` is not http(s) is
+/// refused on its own (listed in `refused`); a `links` that is not an array of objects with string fields is
+/// an error.
+pub fn parse_link_templates(config: &[u8]) -> Result<LinkTemplates, LinksError> {
     let c: ConfigLinks = serde_json::from_slice(config).map_err(|e| LinksError(format!("not valid JSON: {e}")))?;
-    let Some(links) = c.links else { return Ok(Vec::new()) };
+    let Some(links) = c.links else { return Ok(LinkTemplates::default()) };
     let items = links.as_array().ok_or_else(|| LinksError("`links` must be an array of templates".into()))?;
-    let mut out = Vec::with_capacity(items.len());
+    let mut out = LinkTemplates::default();
     for (i, item) in items.iter().enumerate() {
         let field = |name: &str, required: bool| -> Result<String, LinksError> {
             match item.get(name) {
@@ -54,13 +64,15 @@ pub fn parse_link_templates(config: &[u8]) -> Result<Vec<LinkTemplate>, LinksErr
             }
         };
         let t = LinkTemplate { key: field("key", true)?, url: field("url", true)?, text: field("text", false)? };
-        if !is_http(&t.url) {
-            return Err(LinksError(format!(
-                "links[{i}].url must start with http:// or https://, not `{}`",
+        if is_http(&t.url) {
+            out.templates.push(t);
+        } else {
+            out.refused.push(format!(
+                "links[{i}] (key `{}`) was ignored: its url must start with http:// or https://, not `{}`",
+                t.key,
                 t.url.chars().take(40).collect::<String>()
-            )));
+            ));
         }
-        out.push(t);
     }
     Ok(out)
 }
@@ -162,7 +174,9 @@ mod tests {
             {"key":"user.id","url":"https://crm.example/users/#{user.id}"},
             {"key":"user.id","url":"https://x.example/#{no.such.attribute}"}
         ]}"##;
-        let templates = parse_link_templates(config).unwrap();
+        let parsed = parse_link_templates(config).unwrap();
+        assert!(parsed.refused.is_empty());
+        let templates = parsed.templates;
         assert_eq!(templates.len(), 3);
         let t = demo();
         let s = span_with(&t, "user.id");
@@ -188,11 +202,12 @@ mod tests {
         let tpl =
             [LinkTemplate { key: "user.id".into(), url: "https://a.example/#{service}/x".into(), text: String::new() }];
         assert_eq!(links_for(&t, s, "user.id", &tpl)[0].url, "https://a.example/order-service/x");
-        // A template that is only a placeholder is refused at parse time…
-        let bad = br##"{"links":[{"key":"k","url":"#{k}"}]}"##;
-        assert!(parse_link_templates(bad).unwrap_err().to_string().contains("must start with http"));
-        let js = br##"{"links":[{"key":"k","url":"javascript:alert(1)"}]}"##;
-        assert!(parse_link_templates(js).is_err());
+        // A template that is only a placeholder, or another scheme, is refused at parse time (the others stay)…
+        let bad = br##"{"links":[{"key":"k","url":"#{k}"},{"key":"k","url":" JavaScript:alert(1)"},{"key":"k","url":"https://ok/#{k}"}]}"##;
+        let parsed = parse_link_templates(bad).unwrap();
+        assert_eq!(parsed.templates.len(), 1);
+        assert_eq!(parsed.refused.len(), 2);
+        assert!(parsed.refused[1].contains("links[1] (key `k`) was ignored"), "{:?}", parsed.refused);
         // …and even if one slips through, a filled non-http result is dropped.
         let sneaky = [LinkTemplate { key: "user.id".into(), url: "#{user.id}".into(), text: String::new() }];
         assert!(links_for(&t, s, "user.id", &sneaky).is_empty());
@@ -202,8 +217,8 @@ mod tests {
 
     #[test]
     fn config_errors_name_the_template_and_field() {
-        assert!(parse_link_templates(b"{}").unwrap().is_empty());
-        assert!(parse_link_templates(br#"{"backends":[]}"#).unwrap().is_empty());
+        assert_eq!(parse_link_templates(b"{}").unwrap(), LinkTemplates::default());
+        assert_eq!(parse_link_templates(br#"{"backends":[]}"#).unwrap(), LinkTemplates::default());
         assert_eq!(
             parse_link_templates(br#"{"links":[{"url":"https://x"}]}"#).unwrap_err().to_string(),
             "config.json: links[0] has no `key`"
