@@ -1,6 +1,7 @@
 //! The root component: state, hash routing, theme, and the page-wide drop target.
 
 use crate::loader;
+use crate::pages::compare::ComparePage;
 use crate::pages::landing::Landing;
 use crate::pages::remote::RemoteTrace;
 use crate::pages::search::SearchPage;
@@ -162,6 +163,7 @@ pub fn App() -> impl IntoView {
 fn page(state: AppState, route: Route) -> AnyView {
     match route {
         Route::Search(p) => view! { <SearchPage params=p/> }.into_any(),
+        Route::Compare { a, b, backend } => view! { <ComparePage a=a b=b backend=backend/> }.into_any(),
         Route::Landing => view! { <Landing/> }.into_any(),
         Route::Demo { key, .. } => match demo_trace(state, &key) {
             Some(t) => view! { <TracePage loaded=t/> }.into_any(),

@@ -8,6 +8,7 @@ mod app;
 mod backend_client;
 mod colors;
 mod components;
+mod download;
 mod fatal;
 mod handoff;
 mod http;

@@ -7,6 +7,7 @@
 //! | `#/demo/<key>` | a built-in demo trace |
 //! | `#/trace/<id>` | a loaded trace by id (`?backend=<name>` fetches it from that backend when not loaded) |
 //! | `#/search?backend=<name>&…` | the search page (see [`SearchParams`]) |
+//! | `#/compare/<idA>/<idB>` | two traces compared (`?backend=<name>` fetches those not loaded) |
 //!
 //! Query parameters after `?` inside the hash carry view state, so a copied link reproduces the view:
 //!
@@ -17,6 +18,7 @@
 //! | `mode=only` | show only matches and their ancestors (default: highlight matches) |
 //! | `zoom=<from>,<to>` | the timeline's window, as fractions of the trace's duration |
 //! | `cp=1` | critical path highlighted |
+//! | `view=statistics\|flamegraph\|service-map` | the view shown (default: the waterfall) |
 //! | `theme=light\|dark` | the color theme (any route) |
 //! | `embed=1` | embed mode: no app navigation, for an iframe (any route) |
 //! | `backend=<name>` | where a trace that is not loaded is fetched from |
@@ -25,9 +27,21 @@
 #[derive(Clone, Debug, PartialEq)]
 pub enum Route {
     Landing,
-    Demo { key: String, params: Params },
-    Trace { id: String, params: Params },
+    Demo {
+        key: String,
+        params: Params,
+    },
+    Trace {
+        id: String,
+        params: Params,
+    },
     Search(SearchParams),
+    /// Two traces side by side; `backend` fetches those that are not loaded.
+    Compare {
+        a: String,
+        b: String,
+        backend: Option<String>,
+    },
     NotFound(String),
 }
 
@@ -134,6 +148,8 @@ pub struct Params {
     pub backend: Option<String>,
     /// Embed mode (no app navigation).
     pub embed: bool,
+    /// The view shown (`statistics`, `flamegraph`, `service-map`; empty: the waterfall).
+    pub view: String,
 }
 
 /// A color theme.
@@ -164,6 +180,11 @@ impl Route {
             ["demo", key] => Route::Demo { key: percent_decode(key), params },
             ["trace", id] => Route::Trace { id: percent_decode(id).to_ascii_lowercase(), params },
             ["search"] => Route::Search(SearchParams::parse(query)),
+            ["compare", a, b] => Route::Compare {
+                a: percent_decode(a).to_ascii_lowercase(),
+                b: percent_decode(b).to_ascii_lowercase(),
+                backend: params.backend.clone(),
+            },
             _ => Route::NotFound(h.to_string()),
         }
     }
@@ -175,6 +196,12 @@ impl Route {
             Route::Demo { key, params } => format!("#/demo/{}{}", percent_encode(key), format_params(params)),
             Route::Trace { id, params } => format!("#/trace/{}{}", percent_encode(id), format_params(params)),
             Route::Search(p) => format!("#/search{}", p.format()),
+            Route::Compare { a, b, backend } => format!(
+                "#/compare/{}/{}{}",
+                percent_encode(a),
+                percent_encode(b),
+                backend.as_ref().map(|x| format!("?backend={}", percent_encode(x))).unwrap_or_default()
+            ),
             Route::NotFound(h) => format!("#{h}"),
         }
     }
@@ -221,6 +248,7 @@ fn parse_params(query: &str) -> Params {
             "cp" => p.critical_path = v == "1" || v == "true",
             "backend" if !v.is_empty() => p.backend = Some(v),
             "embed" => p.embed = v == "1" || v == "true",
+            "view" => p.view = v,
             "theme" => {
                 p.theme = match v.as_str() {
                     "dark" => Some(Theme::Dark),
@@ -274,6 +302,9 @@ fn format_params(p: &Params) -> String {
     }
     if let Some(b) = &p.backend {
         parts.push(format!("backend={}", percent_encode(b)));
+    }
+    if !p.view.is_empty() {
+        parts.push(format!("view={}", percent_encode(&p.view)));
     }
     if p.embed {
         parts.push("embed=1".to_string());
@@ -358,6 +389,7 @@ mod tests {
                     theme: Some(Theme::Dark),
                     backend: Some("prod jaeger".into()),
                     embed: true,
+                    view: "statistics".into(),
                 },
             },
             Route::Search(SearchParams {
@@ -374,6 +406,8 @@ mod tests {
                 limit: Some(20),
             }),
             Route::Search(SearchParams::default()),
+            Route::Compare { a: "0af7".into(), b: "4bf9".into(), backend: Some("tempo".into()) },
+            Route::Compare { a: "0af7".into(), b: "4bf9".into(), backend: None },
         ] {
             assert_eq!(Route::from_hash(&r.to_hash()), r);
         }

@@ -78,6 +78,8 @@ pub struct AppState {
     pub links: RwSignal<Vec<spanscope_model::links::LinkTemplate>>,
     /// What in `config.json` was ignored, and why (shown on the start page).
     pub config_notes: RwSignal<Vec<String>>,
+    /// Traces picked for comparison (ids; the two most recent picks count), with the backend to fetch them from.
+    pub compare_pick: RwSignal<(Vec<String>, Option<String>)>,
 }
 
 impl AppState {
@@ -94,6 +96,7 @@ impl AppState {
             backends: RwSignal::new(Backends::Loading),
             links: RwSignal::new(Vec::new()),
             config_notes: RwSignal::new(Vec::new()),
+            compare_pick: RwSignal::new((Vec::new(), None)),
         }
     }
 
@@ -125,6 +128,23 @@ impl AppState {
                     let opts = spanscope_model::BuildOptions { adjust_clock_skew: on };
                     lt.trace = Arc::new(spanscope_model::rebuild::rebuild(&lt.trace, &opts));
                     lt.skew_adjusted = on;
+                }
+            }
+        });
+    }
+
+    /// Picks or unpicks a trace for comparison (at most two: a third pick drops the oldest).
+    pub fn toggle_compare(&self, id: &str, backend: Option<String>) {
+        self.compare_pick.update(|(ids, b)| {
+            if let Some(i) = ids.iter().position(|x| x == id) {
+                ids.remove(i);
+            } else {
+                ids.push(id.to_string());
+                if ids.len() > 2 {
+                    ids.remove(0);
+                }
+                if backend.is_some() {
+                    *b = backend;
                 }
             }
         });

@@ -73,6 +73,10 @@ pub struct TraceView {
     pub find: Memo<FindStateMemo>,
     /// Spans matching the filter (None without a valid filter).
     pub matches: Memo<Option<Shared<SpanSet>>>,
+    /// Spans chosen by something other than the find box (an insight, the service map), with what to call them.
+    pub pinned: RwSignal<Option<Pinned>>,
+    /// The view shown in the main area.
+    pub tab: RwSignal<ViewTab>,
     pub rows: Memo<Shared<RowList>>,
     /// Computed on first use (when the critical path is switched on).
     pub critical: Memo<Option<Shared<CriticalPath>>>,
@@ -82,6 +86,39 @@ pub struct TraceView {
     pub viewport_h: RwSignal<f64>,
     /// Set to a row index to scroll it into view.
     pub reveal_row: RwSignal<Option<usize>>,
+}
+
+/// A set of spans shown as matches in place of the find box's, with a label ("N+1: SELECT inventory ×12").
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pinned {
+    pub label: String,
+    pub spans: Shared<SpanSet>,
+}
+
+/// The views of a trace.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ViewTab {
+    Waterfall,
+    Statistics,
+    Flamegraph,
+    ServiceMap,
+}
+
+impl ViewTab {
+    pub const ALL: [(ViewTab, &'static str, &'static str); 4] = [
+        (ViewTab::Waterfall, "waterfall", "Waterfall"),
+        (ViewTab::Statistics, "statistics", "Statistics"),
+        (ViewTab::Flamegraph, "flamegraph", "Flame graph"),
+        (ViewTab::ServiceMap, "service-map", "Service map"),
+    ];
+
+    pub fn param(self) -> &'static str {
+        Self::ALL.iter().find(|x| x.0 == self).map_or("waterfall", |x| x.1)
+    }
+
+    pub fn from_param(p: &str) -> ViewTab {
+        Self::ALL.iter().find(|x| x.1 == p).map_or(ViewTab::Waterfall, |x| x.0)
+    }
 }
 
 /// [`FindState`] with the text it came from; equal when the text is equal.
@@ -117,7 +154,12 @@ impl TraceView {
             FindStateMemo { text, state }
         });
         let t = trace.clone();
+        let pinned = RwSignal::new(None::<Pinned>);
         let matches = Memo::new(move |_| {
+            // A pinned set (an insight's spans, a service on the map) stands in for the find box while it is set.
+            if let Some(p) = pinned.get() {
+                return Some(p.spans);
+            }
             find.with(|f| match &f.state {
                 FindState::Valid(filter) => Some(Shared(Arc::new(filter.matches(&t)))),
                 _ => None,
@@ -166,6 +208,8 @@ impl TraceView {
             show_critical_path,
             find,
             matches,
+            pinned,
+            tab: RwSignal::new(ViewTab::from_param(&params.view)),
             rows,
             critical,
             scroll_top: RwSignal::new(0.0),
@@ -199,6 +243,13 @@ impl TraceView {
         if let Some(i) = self.row_of(s) {
             self.reveal_row.set(Some(i));
         }
+    }
+
+    /// Shows `spans` as the matches ("matches only"), labelled, in the waterfall.
+    pub fn pin(&self, label: String, spans: SpanSet) {
+        self.pinned.set(Some(Pinned { label, spans: Shared(Arc::new(spans)) }));
+        self.only.set(true);
+        self.tab.set(ViewTab::Waterfall);
     }
 
     /// Opens a run of hidden spans (a "N hidden spans" row).
@@ -236,6 +287,10 @@ impl TraceView {
             only: self.only.get(),
             zoom: self.zoom.get(),
             critical_path: self.show_critical_path.get(),
+            view: match self.tab.get() {
+                ViewTab::Waterfall => String::new(),
+                t => t.param().to_string(),
+            },
         }
     }
 
@@ -249,6 +304,10 @@ impl TraceView {
         }
         if self.zoom.get_untracked() != p.zoom {
             self.zoom.set(p.zoom);
+        }
+        let tab = ViewTab::from_param(&p.view);
+        if self.tab.get_untracked() != tab {
+            self.tab.set(tab);
         }
         if self.show_critical_path.get_untracked() != p.critical_path {
             self.show_critical_path.set(p.critical_path);

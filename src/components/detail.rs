@@ -3,6 +3,7 @@
 //! rendered as text, never as markup.
 
 use crate::colors::service_color;
+use crate::components::histogram::OperationHistogram;
 use leptos::prelude::*;
 use spanscope_model::links::{links_for, Link, LinkTemplate};
 use spanscope_model::{Attribute, DurationNs, SpanIdx, Trace, Value};
@@ -239,6 +240,7 @@ pub fn SpanDetail(
                     </ul>
                 </section>
             })}
+            <OperationHistogram service=t.service(s).to_string() name=t.name(s).to_string() duration=t.duration_of(s) />
             <section class="detail-section">
                 <h3>{format!("Resource: {}", t.service(s))}</h3>
                 {move || view! { <AttrTable rows=resource_attrs() testid="resource-attributes" /> }}

@@ -32,6 +32,10 @@ pub fn FindBar(view: TraceView, input_ref: NodeRef<leptos::html::Input>) -> impl
         let text = draft.get_untracked();
         if view.find_text.get_untracked() != text {
             view.find_text.set(text);
+            // Typing takes over from a pinned set.
+            if view.pinned.get_untracked().is_some() {
+                view.pinned.set(None);
+            }
         }
     };
     let on_input = move |ev: leptos::ev::Event| {
@@ -86,6 +90,13 @@ pub fn FindBar(view: TraceView, input_ref: NodeRef<leptos::html::Input>) -> impl
                 aria-invalid=move || if error().is_some() { "true" } else { "false" }
                 prop:value=move || draft.get()
                 on:input=on_input on:keydown=on_keydown on:change=move |_| commit() />
+            {move || view.pinned.get().map(|p| view! {
+                <span class="pinned-chip" data-testid="pinned" title="Spans chosen outside the find box">
+                    {p.label}
+                    <button class="icon" aria-label="Stop showing these spans" data-testid="pinned-clear"
+                        on:click=move |_| view.pinned.set(None)>"✕"</button>
+                </span>
+            })}
             <span class="find-count" aria-live="polite">
                 {move || count().map(|n| view! {
                     {position().map(|p| format!("{p} of "))}

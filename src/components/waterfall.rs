@@ -52,18 +52,44 @@ pub fn Waterfall(view: TraceView) -> impl IntoView {
     });
     let resize = window_event_listener(leptos::ev::resize, move |_| measure());
     on_cleanup(move || resize.remove());
+    // The viewport also changes height without a window resize (the insights panel arriving, the toolbar
+    // wrapping): follow it, so the rows in the DOM and a revealed row stay right.
+    let observer = StoredValue::new_local(None::<(web_sys::ResizeObserver, wasm_bindgen::closure::Closure<dyn Fn()>)>);
+    Effect::new(move |_| {
+        let Some(el) = scroller.get() else { return };
+        let callback = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || {
+            if let Some(el) = scroller.get_untracked() {
+                let h = el.get_bounding_client_rect().height().min(el.client_height() as f64);
+                if (view.viewport_h.get_untracked() - h).abs() > 0.5 {
+                    view.viewport_h.set(h);
+                }
+            }
+        });
+        if let Ok(ro) = web_sys::ResizeObserver::new(wasm_bindgen::JsCast::unchecked_ref(callback.as_ref())) {
+            ro.observe(&el);
+            observer.set_value(Some((ro, callback)));
+        }
+    });
+    on_cleanup(move || {
+        observer.with_value(|o| {
+            if let Some((ro, _)) = o {
+                ro.disconnect();
+            }
+        })
+    });
 
     // Scroll a requested row into view, once the frame's layout has settled (on arrival the toolbar and the
     // detail panel may still change the viewport's height).
     Effect::new(move |_| {
         let Some(i) = view.reveal_row.get() else { return };
+        // Again when the viewport's height changes (a panel above it appearing after the reveal).
+        view.viewport_h.track();
         request_animation_frame(move || {
             let Some(el) = scroller.get_untracked() else { return };
             let top = i as f64 * ROW_H;
             let view_top = el.scroll_top() as f64;
             // The exact height: client_height() rounds, and a fractional viewport would cut the row's edge.
             let view_h = el.get_bounding_client_rect().height().min(el.client_height() as f64);
-            view.viewport_h.set(view_h);
             if top < view_top {
                 el.set_scroll_top(top as i32);
             } else if top + ROW_H > view_top + view_h {
@@ -244,6 +270,8 @@ fn span_row(view: TraceView, i: usize, s: SpanIdx, trace_start: i64, win: Memo<(
             on:click=move |_| {
                 selected.set(Some(s));
                 view.detail_open.set(true);
+                // A row clicked is in view already; nothing to keep revealing.
+                view.reveal_row.set(None);
             }
         >
             <div class="cell tree" role="gridcell"

@@ -1,5 +1,6 @@
 //! The landing page: drop zone, file picker, pasted JSON, the built-in demos, and what the last load brought.
 
+use crate::components::compare_bar::{CompareBar, ComparePick};
 use crate::loader::{self, Input};
 use crate::route::{Params, Route, SearchParams};
 use crate::state::{AppState, Backends};
@@ -89,6 +90,7 @@ pub fn Landing() -> impl IntoView {
             </div>
             <Progress/>
             <Outcomes/>
+            <CompareBar/>
             <TraceList/>
             <BackendsPanel/>
         </section>
@@ -257,7 +259,7 @@ fn TraceTable(traces: Vec<crate::state::LoadedTrace>, testid: &'static str) -> i
     view! {
         <table>
             <thead>
-                <tr><th>"Trace"</th><th>"Spans"</th><th>"Services"</th><th>"Errors"</th><th>"Duration"</th><th>"Source"</th></tr>
+                <tr><th>"Trace"</th><th>"Spans"</th><th>"Services"</th><th>"Errors"</th><th>"Duration"</th><th>"Source"</th><th></th></tr>
             </thead>
             <tbody>
                 {traces
@@ -277,6 +279,7 @@ fn TraceTable(traces: Vec<crate::state::LoadedTrace>, testid: &'static str) -> i
                                 <td class="num">{t.error_count()}</td>
                                 <td class="num">{t.duration().to_string()}</td>
                                 <td class="muted">{lt.source.clone()}</td>
+                                <td><ComparePick id=t.id_text() /></td>
                             </tr>
                         }
                     })

@@ -5,8 +5,24 @@ use crate::backend_client::{run, ClientError};
 use crate::http::Cancel;
 use crate::state::{AppState, Backends, LoadedTrace};
 use leptos::prelude::*;
-use spanscope_model::backend::{normalize_trace_id, read_trace, trace_calls};
+use spanscope_model::backend::{normalize_trace_id, read_trace, trace_calls, BackendConfig};
 use std::sync::Arc;
+
+/// Fetches trace `id` from backend `b` and adds it to the loaded traces.
+pub async fn fetch_trace(app: AppState, b: &BackendConfig, id: &str, cancel: &Cancel) -> Result<(), ClientError> {
+    let id = normalize_trace_id(id).map_err(|e| ClientError::Failed(format!("“{id}” is not a trace id: {e}")))?;
+    let traces = run(b, trace_calls(b, &id), read_trace, cancel).await?;
+    if traces.is_empty() {
+        return Err(ClientError::Failed(format!("{}: the answer for trace {id} held no spans.", b.name)));
+    }
+    let source = format!("{} ({})", b.name, b.url);
+    let loaded = traces
+        .into_iter()
+        .map(|t| LoadedTrace { trace: Arc::new(t), source: source.clone(), skew_adjusted: true })
+        .collect();
+    app.add_traces(loaded);
+    Ok(())
+}
 
 /// Fetches trace `id` from backend `backend` and shows progress or the error.
 #[component]
@@ -35,27 +51,11 @@ pub fn RemoteTrace(id: String, backend: String) -> impl IntoView {
                 }
             },
         };
-        let id = match normalize_trace_id(&id) {
-            Ok(id) => id,
-            Err(e) => {
-                failed.set(Some(format!("“{id}” is not a trace id: {e}")));
-                return true;
-            }
-        };
         let c = cancel.get_value();
+        let id = id.clone();
         leptos::task::spawn_local(async move {
-            match run(&b, trace_calls(&b, &id), read_trace, &c).await {
-                Ok(traces) if traces.is_empty() => {
-                    failed.set(Some(format!("{}: the answer for trace {id} held no spans.", b.name)))
-                }
-                Ok(traces) => {
-                    let source = format!("{} ({})", b.name, b.url);
-                    let loaded = traces
-                        .into_iter()
-                        .map(|t| LoadedTrace { trace: Arc::new(t), source: source.clone(), skew_adjusted: true })
-                        .collect();
-                    app.add_traces(loaded);
-                }
+            match fetch_trace(app, &b, &id, &c).await {
+                Ok(()) => {}
                 Err(ClientError::Failed(m)) => failed.set(Some(m)),
                 Err(ClientError::Cancelled) => {}
             }

@@ -8,6 +8,7 @@
 
 use crate::backend_client::{run, ClientError};
 use crate::colors::color_for_name;
+use crate::components::compare_bar::{CompareBar, ComparePick};
 use crate::components::header::format_time;
 use crate::components::scatter::Scatter;
 use crate::http::Cancel;
@@ -435,7 +436,7 @@ pub fn SearchPage(params: SearchParams) -> impl IntoView {
                         </p>
                     }.into_any(),
                     Outcome::Failed(m) => view! { <p class="load-error" data-testid="search-error">{m}</p> }.into_any(),
-                    Outcome::Done(r) => results_view(r, sort, open).into_any(),
+                    Outcome::Done(r) => results_view(r, sort, backend.get_untracked().map(|b| b.name), open).into_any(),
                 }}
             </div>
         </section>
@@ -446,6 +447,7 @@ pub fn SearchPage(params: SearchParams) -> impl IntoView {
 fn results_view(
     r: Arc<SearchResults>,
     sort: RwSignal<SortBy>,
+    backend_name: Option<String>,
     open: impl Fn(TraceSummary) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     if r.summaries.is_empty() {
@@ -474,16 +476,21 @@ fn results_view(
             </label>
         </div>
         <Scatter summaries=r.summaries.clone() on_open=Callback::new(open) />
+        <CompareBar/>
         <ul class="result-list">
             <For each=sorted key=|s| s.trace_id.clone() let:s>
-                {result_item(s, open)}
+                {result_item(s, backend_name.clone(), open)}
             </For>
         </ul>
     }
     .into_any()
 }
 
-fn result_item(s: TraceSummary, open: impl Fn(TraceSummary) + Copy + Send + Sync + 'static) -> impl IntoView {
+fn result_item(
+    s: TraceSummary,
+    backend_name: Option<String>,
+    open: impl Fn(TraceSummary) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
     let (local, utc) = format_time(s.start.0);
     let title = format!("{}: {}", s.root_service, s.root_name);
     let summary = s.clone();
@@ -495,6 +502,7 @@ fn result_item(s: TraceSummary, open: impl Fn(TraceSummary) + Copy + Send + Sync
                 <span class="result-duration">{s.duration.to_string()}</span>
             </button>
             <div class="result-facts">
+                <ComparePick id=s.trace_id.clone() backend=backend_name.clone() />
                 <span>{format!("{} span{}", s.span_count, if s.span_count == 1 { "" } else { "s" })}</span>
                 {(s.error_count > 0).then(|| view! { <span class="badge error-badge">{format!("{} error{}", s.error_count, if s.error_count == 1 { "" } else { "s" })}</span> })}
                 <span class="muted" title=format!("{utc} (UTC)")>{local}</span>

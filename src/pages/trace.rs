@@ -7,11 +7,16 @@
 //! previous match.
 
 use crate::components::detail::SpanDetail;
+use crate::components::export_menu::ExportMenu;
 use crate::components::find::FindBar;
+use crate::components::flame_view::FlameView;
 use crate::components::header::TraceHeader;
+use crate::components::insights::Insights;
+use crate::components::service_map_view::ServiceMapView;
+use crate::components::stats_view::StatsView;
 use crate::components::waterfall::Waterfall;
 use crate::state::{AppState, LoadedTrace};
-use crate::trace_view::TraceView;
+use crate::trace_view::{TraceView, ViewTab};
 use leptos::prelude::*;
 use spanscope_model::rows::Collapsed;
 use spanscope_model::SpanIdx;
@@ -93,14 +98,28 @@ pub fn TracePage(loaded: LoadedTrace) -> impl IntoView {
                         on:change=move |ev| view.show_critical_path.set(event_target_checked(&ev)) />
                     " Critical path"
                 </label>
+                <ExportMenu view=view />
                 <label class="check" title="Shift server spans that started outside their client parent on another host (as Jaeger does). Off shows the times as recorded.">
                     <input type="checkbox" data-testid="skew-toggle" prop:checked=loaded.skew_adjusted
                         on:change=move |ev| app.set_skew_adjustment(&skew_id, event_target_checked(&ev)) />
                     " Adjust clock skew"
                 </label>
             </div>
+            <Insights view=view />
+            <nav class="view-tabs" role="tablist" aria-label="Views">
+                {ViewTab::ALL.iter().map(|&(tab, id, label)| view! {
+                    <button class="view-tab" role="tab" data-testid="view-tab" data-view=id
+                        aria-selected=move || if view.tab.get() == tab { "true" } else { "false" }
+                        on:click=move |_| view.tab.set(tab)>{label}</button>
+                }).collect_view()}
+            </nav>
             <div class="trace-body">
-                <Waterfall view=view />
+                {move || match view.tab.get() {
+                    ViewTab::Waterfall => view! { <Waterfall view=view /> }.into_any(),
+                    ViewTab::Statistics => view! { <StatsView view=view /> }.into_any(),
+                    ViewTab::Flamegraph => view! { <FlameView view=view /> }.into_any(),
+                    ViewTab::ServiceMap => view! { <ServiceMapView view=view /> }.into_any(),
+                }}
                 {detail}
             </div>
         </div>

@@ -7,6 +7,7 @@
 mod backend;
 mod hosting;
 mod sources;
+mod views;
 mod webdriver;
 
 use serde_json::{json, Value};
@@ -617,8 +618,12 @@ fn main() {
     };
     let ctx = Ctx { dist: dist.clone(), browser, server, fixtures: root.join("crates/model/tests/fixtures") };
     // `no console errors` runs last, over everything before it.
-    let (last, rest): (Vec<&Scenario>, Vec<&Scenario>) =
-        SCENARIOS.iter().chain(sources::SCENARIOS).chain(hosting::SCENARIOS).partition(|s| s.0 == "no console errors");
+    let (last, rest): (Vec<&Scenario>, Vec<&Scenario>) = SCENARIOS
+        .iter()
+        .chain(sources::SCENARIOS)
+        .chain(hosting::SCENARIOS)
+        .chain(views::SCENARIOS)
+        .partition(|s| s.0 == "no console errors");
     let shots = root.join("target/browser-screenshots");
     let _ = std::fs::create_dir_all(&shots);
     let (mut passed, mut failed) = (0, 0);

@@ -162,7 +162,7 @@ impl Browser {
                     "args": [
                         "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                        "--disable-dev-shm-usage", "--window-size=1400,1000",
+                        "--disable-dev-shm-usage", "--window-size=1400,1400",
                         format!("--user-data-dir={}", profile.display()),
                     ]
                 }

@@ -1,0 +1,115 @@
+//! The statistics view: per service, per operation, or grouped by any attribute — count, total, average, min,
+//! max, self-time total, errors and share of the trace; sortable by any column; CSV export. Computed by
+//! `spanscope_model::stats` (one pass over the trace).
+
+use crate::download::download;
+use crate::trace_view::TraceView;
+use leptos::prelude::*;
+use spanscope_model::stats::{sort, statistics, stats_csv, GroupBy, GroupStats, SortKey};
+
+const COLUMNS: [(SortKey, &str, &str); 8] = [
+    (SortKey::Key, "key", "Group"),
+    (SortKey::Count, "count", "Spans"),
+    (SortKey::Total, "total", "Total"),
+    (SortKey::Avg, "avg", "Average"),
+    (SortKey::Min, "min", "Min"),
+    (SortKey::Max, "max", "Max"),
+    (SortKey::SelfTotal, "self", "Self time"),
+    (SortKey::Errors, "errors", "Errors"),
+];
+
+/// The statistics table of a trace.
+#[component]
+pub fn StatsView(view: TraceView) -> impl IntoView {
+    let group = RwSignal::new("service".to_string());
+    let attribute = RwSignal::new(String::new());
+    let order = RwSignal::new((SortKey::SelfTotal, true));
+    let error = RwSignal::new(None::<String>);
+    let rows = Memo::new(move |_| {
+        let by = match group.get().as_str() {
+            "operation" => GroupBy::Operation,
+            "attribute" => {
+                let key = attribute.get();
+                if key.trim().is_empty() {
+                    return Vec::new();
+                }
+                GroupBy::Attribute(key.trim().to_string())
+            }
+            _ => GroupBy::Service,
+        };
+        let trace = view.trace();
+        let mut rows = view.self_times.with_value(|st| statistics(&trace, st, &by));
+        let (key, desc) = order.get();
+        sort(&mut rows, key, desc);
+        rows
+    });
+    let export_csv = move |_| {
+        let id: String = view
+            .trace()
+            .id_text()
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
+            .collect();
+        let name = format!("trace-{id}-{}.csv", group.get_untracked());
+        if let Err(e) = download(&name, "text/csv", stats_csv(&rows.get_untracked()).as_bytes()) {
+            error.set(Some(e));
+        }
+    };
+    let header = move || {
+        COLUMNS
+            .iter()
+            .map(|&(key, id, label)| {
+                let arrow = move || match order.get() {
+                    (k, true) if k == key => " ▼",
+                    (k, false) if k == key => " ▲",
+                    _ => "",
+                };
+                view! {
+                    <th scope="col" class:num={key != SortKey::Key}>
+                        <button class="sort" data-testid="stats-sort" data-column=id
+                            on:click=move |_| order.update(|o| *o = if o.0 == key { (key, !o.1) } else { (key, key != SortKey::Key) })>
+                            {label}{arrow}
+                        </button>
+                    </th>
+                }
+            })
+            .collect_view()
+    };
+    let row_view = |r: GroupStats| {
+        view! {
+            <tr data-testid="stats-row" data-key=r.key.clone() data-count=r.count>
+                <th scope="row">{r.key.clone()}{r.service.clone().map(|s| view! { <span class="muted">{format!("  {s}")}</span> })}</th>
+                <td class="num">{r.count}</td>
+                <td class="num">{r.total.to_string()}</td>
+                <td class="num">{r.avg.to_string()}</td>
+                <td class="num">{r.min.to_string()}</td>
+                <td class="num">{r.max.to_string()}</td>
+                <td class="num">{format!("{} ({:.1}%)", r.self_total, r.share_of_trace * 100.0)}</td>
+                <td class="num" class:has-errors={r.errors > 0}>{r.errors}</td>
+            </tr>
+        }
+    };
+    view! {
+        <section class="stats-view" data-testid="statistics">
+            <div class="stats-controls">
+                <label>"Group by "
+                    <select data-testid="stats-group" on:change=move |ev| group.set(event_target_value(&ev))>
+                        <option value="service">"service"</option>
+                        <option value="operation">"operation"</option>
+                        <option value="attribute">"attribute…"</option>
+                    </select>
+                </label>
+                <Show when=move || group.get() == "attribute">
+                    <input type="text" data-testid="stats-attribute" placeholder="e.g. db.system"
+                        prop:value=move || attribute.get() on:input=move |ev| attribute.set(event_target_value(&ev)) />
+                </Show>
+                <button class="button small" data-testid="stats-csv" on:click=export_csv>"Export CSV"</button>
+                {move || error.get().map(|e| view! { <span class="load-error">{e}</span> })}
+            </div>
+            <table class="stats-table">
+                <thead><tr>{header}</tr></thead>
+                <tbody>{move || rows.get().into_iter().map(row_view).collect_view()}</tbody>
+            </table>
+        </section>
+    }
+}

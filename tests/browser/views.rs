@@ -1,0 +1,185 @@
+//! Browser scenarios for the analysis views: insights (the N+1 named on arrival), the view tabs (statistics, flame
+//! graph, service map) and export.
+
+use crate::webdriver::Result;
+use crate::{check, eq, Ctx, Scenario};
+use serde_json::{json, Value};
+
+pub const SCENARIOS: &[Scenario] = &[
+    ("views: the N+1 is named when the trace opens, and shown on request", n_plus_one_insight),
+    ("views: statistics, flame graph and service map tabs", view_tabs),
+    ("views: export writes a trace that imports back", export_round_trip),
+    ("views: two picked traces are compared", compare_two_traces),
+    ("views: a span's detail shows its operation's duration histogram", operation_histogram),
+];
+
+fn operation_histogram(c: &Ctx) -> Result<()> {
+    let t = spanscope_model::demo::demo("checkout-incident").ok_or("no demo")?;
+    let s = t.spans().find(|&s| t.name(s) == "SELECT inventory").ok_or("no SELECT inventory")?;
+    c.open(&format!("#/demo/checkout-incident?span={}", t.span_id_text(s)))?;
+    let h = c.browser.wait("[data-testid=operation-histogram]")?;
+    eq(c.browser.attr(&h, "data-count")?, Some("12".to_string()), "the 12 calls of SELECT inventory")?;
+    check(c.count("[data-testid=operation-histogram] svg rect")? >= 2, "bars drawn")
+}
+
+fn compare_two_traces(c: &Ctx) -> Result<()> {
+    let a = spanscope_model::demo::demo("checkout-incident").ok_or("no demo")?;
+    let b = spanscope_model::demo::demo("storefront").ok_or("no demo")?;
+    let want = spanscope_model::diff::diff(&a, &b);
+    // Open both demos in one page (so both are loaded), then pick them on the start page.
+    c.open("#/demo/checkout-incident")?;
+    c.browser.wait("[data-testid=trace-header]")?;
+    c.browser.js("location.hash = '#/demo/storefront'", vec![])?;
+    c.browser.wait_js(
+        &format!("document.querySelector('[data-testid=trace-header]')?.dataset.traceId === '{}'", b.id_text()),
+        "storefront open",
+    )?;
+    c.browser.js("location.hash = '#/'", vec![])?;
+    for id in [a.id_text(), b.id_text()] {
+        c.browser.click(&c.browser.wait(&format!("[data-testid=compare-pick][data-trace-id='{id}']"))?)?;
+    }
+    c.browser.click(&c.browser.wait("[data-testid=compare-open]")?)?;
+    let summary = c.browser.wait("[data-testid=compare-summary]")?;
+    eq(c.browser.attr(&summary, "data-added")?, Some(want.summary.added.to_string()), "paths only in B")?;
+    eq(c.browser.attr(&summary, "data-removed")?, Some(want.summary.removed.to_string()), "paths only in A")?;
+    eq(c.count("[data-testid=diff-row]")?, want.rows.len(), "one row per path")?;
+    eq(
+        c.count("[data-testid=diff-row][data-kind=added]")?,
+        want.rows.iter().filter(|r| r.a.is_none()).count(),
+        "added rows",
+    )
+}
+
+fn n_plus_one_insight(c: &Ctx) -> Result<()> {
+    c.open("#/demo/checkout-incident")?;
+    let card = c.browser.wait("[data-testid=insight-n-plus-one]")?;
+    eq(c.count("[data-testid=insight-n-plus-one]")?, 1, "one N+1 finding")?;
+    eq(c.browser.attr(&card, "data-parent-name")?.as_deref(), Some("POST /inventory/reserve"), "parent")?;
+    eq(c.browser.attr(&card, "data-child-name")?.as_deref(), Some("SELECT inventory"), "child")?;
+    eq(c.browser.attr(&card, "data-count")?.as_deref(), Some("12"), "count")?;
+    let t = spanscope_model::demo::demo("checkout-incident").ok_or("no demo")?;
+    let parent = c.browser.attr(&card, "data-parent-span-id")?.unwrap_or_default();
+    let p = t.spans().find(|&s| t.span_id_text(s) == parent).ok_or("parent id not in the trace")?;
+    eq(t.service(p), "inventory-service", "the parent is inventory-service's server span")?;
+    c.browser.click(&c.browser.wait("[data-testid=insight-n-plus-one] [data-testid=insight-show]")?)?;
+    c.browser.wait("[data-testid=pinned]")?;
+    // The 12 queries and their ancestors (root, order-service client, inventory server), the rest folded away.
+    let depth_of_parent = t.depth_of(p) as usize;
+    c.browser.wait_js(
+        &format!("document.querySelectorAll('[data-testid=span-row]').length === {}", 12 + depth_of_parent + 1),
+        "only the repeated calls and their ancestors",
+    )?;
+    eq(c.count("[data-testid=span-row].match")?, 12, "the 12 calls are the matches")?;
+    c.browser.wait("[data-testid=hidden-spans]")?;
+    c.browser.click(&c.browser.wait("[data-testid=pinned-clear]")?)?;
+    c.browser.wait_js("!document.querySelector('[data-testid=pinned]')", "the pinned set goes")?;
+    c.browser.wait_js("!document.querySelector('[data-testid=span-row].match')", "no matches left")?;
+    // Error origin: the pricing rule failure.
+    let err = c.browser.text(&c.browser.wait("[data-testid=insight-error]")?)?;
+    check(err.contains("DiscountRuleNotFound"), format!("the error origin says why: {err}"))
+}
+
+fn view_tabs(c: &Ctx) -> Result<()> {
+    let t = spanscope_model::demo::demo("checkout-incident").ok_or("no demo")?;
+    c.open("#/demo/checkout-incident")?;
+    c.browser.click(&c.browser.wait("[data-testid=view-tab][data-view=statistics]")?)?;
+    c.browser.wait("[data-testid=statistics]")?;
+    check(
+        c.browser.js("return location.hash", vec![])?.as_str().unwrap_or_default().contains("view=statistics"),
+        "view in the URL",
+    )?;
+    let rows: Value = c.browser.js(
+        "return [...document.querySelectorAll('[data-testid=stats-row]')].map(r => [r.dataset.key, +r.dataset.count]).sort()",
+        vec![],
+    )?;
+    let mut want: Vec<(String, u64)> = t
+        .services()
+        .iter()
+        .map(|&k| {
+            let name = t.service_name(k).to_string();
+            let n = t.spans().filter(|&s| t.service(s) == name).count() as u64;
+            (name, n)
+        })
+        .collect();
+    want.sort();
+    eq(rows, json!(want), "spans per service")?;
+    // Sorting by count puts inventory-service (13 spans) first.
+    c.browser.click(&c.browser.wait("[data-testid=stats-sort][data-column=count]")?)?;
+    c.browser.wait_js(
+        "document.querySelector('[data-testid=stats-row]')?.dataset.key === 'inventory-service'",
+        "sorted by span count",
+    )?;
+    // Flame graph: a canvas; clicking the root's row zooms (reset becomes possible) and selects it.
+    c.browser.click(&c.browser.wait("[data-testid=view-tab][data-view=flamegraph]")?)?;
+    c.browser.wait("[data-testid=flame-canvas]")?;
+    c.browser.js(
+        "const c = document.querySelector('[data-testid=flame-canvas]'); const r = c.getBoundingClientRect(); \
+         c.dispatchEvent(new MouseEvent('click', {clientX: r.left + r.width * 0.5, clientY: r.top + 18 * 3 + 9, bubbles: true}))",
+        vec![],
+    )?;
+    c.browser.wait_js("!document.querySelector('[data-testid=flame-reset]').disabled", "a click zooms")?;
+    c.browser.wait("[data-testid=span-detail]")?;
+    // Service map: three services, order-service calls the other two; clicking a service shows its spans.
+    c.browser.click(&c.browser.wait("[data-testid=view-tab][data-view=service-map]")?)?;
+    c.browser.wait("[data-testid=service-map]")?;
+    eq(c.count("[data-testid=map-node]")?, 3, "three services")?;
+    let edges: Value = c.browser.js(
+        "return [...document.querySelectorAll('[data-testid=map-edge]')].map(e => e.dataset.from + '>' + e.dataset.to).sort()",
+        vec![],
+    )?;
+    eq(edges, json!(["order-service>inventory-service", "order-service>pricing-service"]), "calls")?;
+    c.browser.js(
+        "document.querySelector('[data-testid=map-node][data-service=pricing-service]').dispatchEvent(new MouseEvent('click', {bubbles: true}))",
+        vec![],
+    )?;
+    c.browser.wait("[data-testid=pinned]")?;
+    let pricing = t.spans().filter(|&s| t.service(s) == "pricing-service").count();
+    c.browser.wait_js(
+        &format!("document.querySelectorAll('[data-testid=span-row].match').length === {pricing}"),
+        "pricing-service's spans shown in the waterfall",
+    )?;
+    Ok(())
+}
+
+/// Captures the next download (the app clicks a temporary link to a Blob URL) and returns its text.
+fn capture_download(c: &Ctx, choice: &str) -> Result<String> {
+    c.browser.js(
+        "window.__downloads = []; HTMLAnchorElement.prototype.click = function () { \
+           const name = this.download; fetch(this.href).then(r => r.text()).then(t => window.__downloads.push([name, t])); };",
+        vec![],
+    )?;
+    c.browser.js(
+        &format!(
+            "const s = document.querySelector('[data-testid=export]'); s.value = '{choice}'; \
+             s.dispatchEvent(new Event('change', {{bubbles: true}}))"
+        ),
+        vec![],
+    )?;
+    c.browser.wait_js("window.__downloads.length === 1", "a download")?;
+    let v = c.browser.js("return window.__downloads[0]", vec![])?;
+    Ok(v[1].as_str().unwrap_or_default().to_string())
+}
+
+fn export_round_trip(c: &Ctx) -> Result<()> {
+    let t = spanscope_model::demo::demo("storefront").ok_or("no demo")?;
+    c.open("#/demo/storefront")?;
+    c.browser.wait("[data-testid=span-row]")?;
+    for choice in ["otlp", "jaeger"] {
+        let text = capture_download(c, choice)?;
+        let back =
+            spanscope_model::import(text.as_bytes()).map_err(|e| format!("{choice} export does not import: {e}"))?;
+        eq(back.len(), 1, &format!("{choice}: one trace"))?;
+        eq(back[0].len(), t.len(), &format!("{choice}: every span"))?;
+        eq(back[0].id_text(), t.id_text(), &format!("{choice}: the trace id"))?;
+    }
+    let csv = capture_download(c, "csv")?;
+    eq(csv.lines().count(), t.len() + 1, "CSV: a header and a row per span")?;
+    // The filtered subset: the error spans only.
+    let input = c.browser.wait("[data-testid=find-input]")?;
+    c.browser.send_keys(&input, "error=true")?;
+    c.browser.wait_js("+document.querySelector('[data-testid=find-match-count]')?.innerText > 0", "matches")?;
+    let text = capture_download(c, "otlp-matches")?;
+    let back = spanscope_model::import(text.as_bytes()).map_err(|e| format!("subset export does not import: {e}"))?;
+    let errors = t.spans().filter(|&s| t.is_error(s)).count();
+    eq(back.iter().map(|b| b.len()).sum::<usize>(), errors, "the subset holds just the matches")
+}
