@@ -146,6 +146,14 @@ pub fn load_config(state: AppState) {
                 let links = spanscope_model::links::parse_link_templates(&body);
                 match (spanscope_model::backend::parse_config(&body), links) {
                     (Ok(list), Ok(links)) => {
+                        // Optional: {"insights": {"min_repeats": 3}}.
+                        let min = serde_json::from_slice::<serde_json::Value>(&body)
+                            .ok()
+                            .and_then(|v| v.get("insights")?.get("min_repeats")?.as_u64())
+                            .filter(|&n| n >= 2);
+                        if let Some(n) = min {
+                            state.min_repeats.set(n as usize);
+                        }
                         state.links.set(links.templates);
                         state.config_notes.set(links.refused);
                         Backends::Ready(list)

@@ -78,6 +78,8 @@ pub struct AppState {
     pub links: RwSignal<Vec<spanscope_model::links::LinkTemplate>>,
     /// What in `config.json` was ignored, and why (shown on the start page).
     pub config_notes: RwSignal<Vec<String>>,
+    /// `insights.min_repeats` from `config.json`: how many like sibling calls make a repeated-call finding.
+    pub min_repeats: RwSignal<usize>,
     /// Traces picked for comparison (ids; the two most recent picks count), with the backend to fetch them from.
     pub compare_pick: RwSignal<(Vec<String>, Option<String>)>,
 }
@@ -97,6 +99,7 @@ impl AppState {
             links: RwSignal::new(Vec::new()),
             config_notes: RwSignal::new(Vec::new()),
             compare_pick: RwSignal::new((Vec::new(), None)),
+            min_repeats: RwSignal::new(spanscope_model::insights::InsightOptions::default().min_repeats),
         }
     }
 

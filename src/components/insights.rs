@@ -28,10 +28,15 @@ fn pin(view: TraceView, label: String, spans: &[SpanIdx]) {
 pub fn Insights(view: TraceView) -> impl IntoView {
     // Computed after the waterfall's first paint, so a large trace shows at once and the insights follow.
     let found = RwSignal::new(None::<Arc<Found>>);
-    leptos::task::spawn_local(async move {
-        crate::loader::yield_to_browser().await;
-        let trace = view.trace();
-        found.set(Some(Arc::new(insights(&trace, &InsightOptions::default()))));
+    let min_repeats = use_context::<crate::state::AppState>().map(|a| a.min_repeats);
+    Effect::new(move |_| {
+        let min = min_repeats.map(|m| m.get()).unwrap_or(InsightOptions::default().min_repeats);
+        leptos::task::spawn_local(async move {
+            crate::loader::yield_to_browser().await;
+            let trace = view.trace();
+            let opts = InsightOptions { min_repeats: min, ..InsightOptions::default() };
+            let _ = found.try_set(Some(Arc::new(insights(&trace, &opts))));
+        });
     });
     let open = RwSignal::new(true);
     let summary = move || {

@@ -60,7 +60,7 @@ pub fn ComparePage(a: String, b: String, backend: Option<String>) -> impl IntoVi
                     match fetch_trace(app, &bk, &id, &c).await {
                         Ok(()) => {}
                         Err(ClientError::Failed(m)) => {
-                            failed.set(Some(m));
+                            let _ = failed.try_set(Some(m));
                             return;
                         }
                         Err(ClientError::Cancelled) => return,

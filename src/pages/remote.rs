@@ -56,7 +56,9 @@ pub fn RemoteTrace(id: String, backend: String) -> impl IntoView {
         leptos::task::spawn_local(async move {
             match fetch_trace(app, &b, &id, &c).await {
                 Ok(()) => {}
-                Err(ClientError::Failed(m)) => failed.set(Some(m)),
+                Err(ClientError::Failed(m)) => {
+                    let _ = failed.try_set(Some(m));
+                }
                 Err(ClientError::Cancelled) => {}
             }
         });

@@ -183,8 +183,12 @@ pub fn SearchPage(params: SearchParams) -> impl IntoView {
         leptos::task::spawn_local(async move {
             let cancel = Cancel::default();
             match run(&b, services_calls(&b), read_services, &cancel).await {
-                Ok(list) => services.set(Some(Ok(list))),
-                Err(ClientError::Failed(m)) => services.set(Some(Err(m))),
+                Ok(list) => {
+                    let _ = services.try_set(Some(Ok(list)));
+                }
+                Err(ClientError::Failed(m)) => {
+                    let _ = services.try_set(Some(Err(m)));
+                }
                 Err(ClientError::Cancelled) => {}
             }
         });
@@ -199,7 +203,7 @@ pub fn SearchPage(params: SearchParams) -> impl IntoView {
         }
         leptos::task::spawn_local(async move {
             if let Ok(list) = run(&b, operations_calls(&b, &service), read_operations, &Cancel::default()).await {
-                operations.set(list);
+                let _ = operations.try_set(list);
             }
         });
     });
@@ -220,8 +224,12 @@ pub fn SearchPage(params: SearchParams) -> impl IntoView {
         outcome.set(Outcome::Running);
         leptos::task::spawn_local(async move {
             match run(&b, search_calls(&b, &query), read_search, &cancel).await {
-                Ok(results) => outcome.set(Outcome::Done(Arc::new(results))),
-                Err(ClientError::Failed(m)) => outcome.set(Outcome::Failed(m)),
+                Ok(results) => {
+                    let _ = outcome.try_set(Outcome::Done(Arc::new(results)));
+                }
+                Err(ClientError::Failed(m)) => {
+                    let _ = outcome.try_set(Outcome::Failed(m));
+                }
                 Err(ClientError::Cancelled) => {}
             }
         });
