@@ -551,6 +551,10 @@ impl Trace {
             Value::Int(i) => {
                 let _ = write!(out, "{i}");
             }
+            // Inside JSON (arrays, maps) a non-finite number is written as a string: bare NaN is not JSON.
+            Value::Double(d) if quoted && !d.is_finite() => {
+                let _ = write!(out, "\"{d}\"");
+            }
             Value::Double(d) => {
                 let _ = write!(out, "{d}");
             }
@@ -629,5 +633,35 @@ impl Iterator for Children<'_> {
         let c = SpanIdx(self.next);
         self.next = self.trace.spans.subtree_end[c.ix()];
         Some(c)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::build::{BuildOptions, SpanDraft, TraceSetBuilder};
+    use crate::value::{Attribute, StoredValue};
+
+    #[test]
+    fn values_inside_arrays_render_as_valid_json_even_when_not_finite() {
+        let mut b = TraceSetBuilder::new();
+        let r = b.add_resource("svc", &[]);
+        let key = b.intern("xs");
+        let items = [StoredValue::double(f64::NAN), StoredValue::double(f64::NEG_INFINITY), StoredValue::double(1.5)];
+        let array = b.array_value(&items);
+        let mut d = SpanDraft {
+            trace_id: crate::TraceId::from_hex("1"),
+            span_id: crate::SpanId::from_hex("2"),
+            resource: r,
+            start: Some(crate::TimestampNs(0)),
+            duration: Some(crate::DurationNs(1)),
+            ..SpanDraft::default()
+        };
+        d.attrs.push(Attribute::new(key, array));
+        b.add_span(&mut d);
+        let t = b.finish(&BuildOptions::default()).remove(0);
+        let s = t.spans().next().unwrap();
+        let text = t.value_text(t.attribute(s, "xs").unwrap());
+        assert_eq!(text, r#"["NaN","-inf",1.5]"#);
+        assert!(serde_json::from_str::<serde_json::Value>(&text).is_ok());
     }
 }
