@@ -28,7 +28,8 @@ pub fn ServiceMapView(view: TraceView) -> impl IntoView {
             let ((x1, y1), (x2, y2)) = (at(e.from), at(e.to));
             let (mx, my) = ((x1 + x2) / 2.0, (y1 + y2) / 2.0 - 8.0);
             let (from, to) = (e.from, e.to);
-            let label = if e.errors > 0 { format!("{} calls, {} err", e.calls, e.errors) } else { format!("{} calls", e.calls) };
+            let calls = if e.calls == 1 { "1 call".to_string() } else { format!("{} calls", e.calls) };
+            let label = if e.errors > 0 { format!("{calls}, {} err", e.errors) } else { calls };
             let name = format!("{} → {}", trace.service_name(from), trace.service_name(to));
             view! {
                 <g class="map-edge" class:error={e.errors > 0} data-testid="map-edge" data-from=trace.service_name(from).to_string()
