@@ -48,6 +48,21 @@ impl Cancel {
 /// GETs `url` with `headers`; returns the status and the body. Non-2xx statuses are answers, not errors: the
 /// caller reads them (a 404 can mean "no traces").
 pub async fn get(url: &str, headers: &[(String, String)], cancel: &Cancel) -> Result<(u16, Vec<u8>), FetchError> {
+    get_with(url, headers, cancel, web_sys::RequestCredentials::SameOrigin).await
+}
+
+/// GETs an address someone put in a link (`?url=`): no cookies or other credentials, whatever its origin, and no
+/// configured headers (those belong to their own backend).
+pub async fn get_anonymous(url: &str, cancel: &Cancel) -> Result<(u16, Vec<u8>), FetchError> {
+    get_with(url, &[], cancel, web_sys::RequestCredentials::Omit).await
+}
+
+async fn get_with(
+    url: &str,
+    headers: &[(String, String)],
+    cancel: &Cancel,
+    credentials: web_sys::RequestCredentials,
+) -> Result<(u16, Vec<u8>), FetchError> {
     let timed_out = Rc::new(Cell::new(false));
     let timer = {
         let timed_out = timed_out.clone();
@@ -72,7 +87,7 @@ pub async fn get(url: &str, headers: &[(String, String)], cancel: &Cancel) -> Re
             FetchError::Network(e.to_string())
         }
     };
-    let mut req = gloo_net::http::Request::get(url);
+    let mut req = gloo_net::http::Request::get(url).credentials(credentials);
     for (k, v) in headers {
         req = req.header(k, v);
     }

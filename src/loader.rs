@@ -175,7 +175,7 @@ pub fn load_url(state: AppState, url: String) {
         state.progress.set(Some(LoadProgress { name: url.clone(), bytes_read: 0, bytes_total: 0 }));
         let cancel = crate::http::Cancel::default();
         let fail = |message: String| FileOutcome { name: url.clone(), bytes: 0, result: Err(message) };
-        match crate::http::get(&url, &[], &cancel).await {
+        match crate::http::get_anonymous(&url, &cancel).await {
             Ok((200..=299, bytes)) => {
                 state.progress.set(Some(LoadProgress {
                     name: "importing".into(),
