@@ -316,18 +316,8 @@ fn format_params(p: &Params) -> String {
     }
 }
 
-/// Percent-encodes everything but unreserved characters (RFC 3986).
-pub fn percent_encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
+/// Percent-encoding as everywhere in spanscope (RFC 3986 unreserved characters stay).
+pub use spanscope_model::backend::percent_encode;
 
 /// Decodes `%XX` sequences and `+` as space; invalid sequences stay as written.
 pub fn percent_decode(s: &str) -> String {

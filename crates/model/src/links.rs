@@ -14,6 +14,7 @@
 //! can never change the address's scheme or host; a template whose placeholder has no value gives no link, and
 //! only `http:` and `https:` results are ever links (so `javascript:` cannot become one, whatever the template).
 
+use crate::backend::percent_encode as encode;
 use crate::trace::{SpanIdx, Trace};
 use serde::Deserialize;
 
@@ -139,19 +140,6 @@ fn fill(template: &str, value: impl Fn(&str) -> Option<String>) -> Option<String
     }
     out.push_str(rest);
     Some(out)
-}
-
-/// Percent-encodes everything but unreserved characters (RFC 3986).
-fn encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 #[cfg(test)]
