@@ -19,6 +19,7 @@ use spanscope_model::backend::{
     operations_calls, parse_tags, read_operations, read_search, read_services, search_calls, services_calls,
     BackendKind, SearchQuery, SearchResults, TraceSummary,
 };
+use spanscope_model::time::DurationError;
 use spanscope_model::{DurationNs, TimestampNs};
 use std::sync::Arc;
 
@@ -66,26 +67,17 @@ impl SortBy {
     }
 }
 
-/// Parses a Go-style duration as typed in the form (`100ms`, `1.5s`); empty is none.
+/// A duration as typed in the form (`100ms`, `1.5s`); empty is none.
 fn parse_duration(text: &str, what: &str) -> Result<Option<DurationNs>, String> {
     let t = text.trim();
     if t.is_empty() {
         return Ok(None);
     }
-    let split = t.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(t.len());
-    let (num, unit) = t.split_at(split);
-    let n: f64 = num.parse().map_err(|_| format!("{what} `{t}` is not a duration: write e.g. 100ms or 1.5s"))?;
-    let scale = match unit.trim() {
-        "ns" => 1.0,
-        "us" | "µs" => 1e3,
-        "ms" => 1e6,
-        "s" => 1e9,
-        "m" => 60e9,
-        "h" => 3600e9,
-        "" => return Err(format!("{what} `{t}` needs a unit: write e.g. {t}ms")),
-        u => return Err(format!("{what} `{t}`: unknown unit `{u}` (use ns, us, ms, s, m or h)")),
-    };
-    Ok(Some(DurationNs((n * scale) as i64)))
+    spanscope_model::time::parse_duration(t).map(Some).map_err(|e| match e {
+        DurationError::NoUnit => format!("{what} `{t}` needs a unit: write e.g. {t}ms"),
+        DurationError::BadUnit(u) => format!("{what} `{t}`: unknown unit `{u}` (use ns, us, ms, s, m or h)"),
+        DurationError::BadNumber => format!("{what} `{t}` is not a duration: write e.g. 100ms or 1.5s"),
+    })
 }
 
 fn now_us() -> i64 {

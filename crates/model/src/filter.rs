@@ -23,7 +23,7 @@
 use crate::ids::SpanId;
 use crate::intern::StrId;
 use crate::spanset::SpanSet;
-use crate::time::DurationNs;
+use crate::time::{parse_duration, DurationError, DurationNs};
 use crate::trace::{SpanIdx, SpanKind, StatusCode, Trace};
 use crate::value::{Attribute, Value};
 use regex_lite::Regex;
@@ -359,29 +359,6 @@ fn parse_term(text: &str, start: usize) -> Result<(Term, usize), FilterError> {
 
 fn text_term(s: &str) -> Term {
     Term::Text { needle: s.to_lowercase(), span_id: SpanId::from_hex(s) }
-}
-
-enum DurationError {
-    NoUnit,
-    BadUnit(String),
-    BadNumber,
-}
-
-fn parse_duration(v: &str) -> Result<DurationNs, DurationError> {
-    let split = v.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(v.len());
-    let (num, unit) = v.split_at(split);
-    let n: f64 = num.parse().map_err(|_| DurationError::BadNumber)?;
-    let scale = match unit {
-        "" => return Err(DurationError::NoUnit),
-        "ns" => 1.0,
-        "us" | "µs" | "μs" => 1e3,
-        "ms" => 1e6,
-        "s" => 1e9,
-        "m" | "min" => 60e9,
-        "h" => 3600e9,
-        other => return Err(DurationError::BadUnit(other.to_string())),
-    };
-    Ok(DurationNs((n * scale).round() as i64))
 }
 
 /// Case-insensitive substring test; `needle` is lower case.

@@ -53,6 +53,36 @@ impl DurationNs {
     }
 }
 
+/// Why a duration as typed (`100ms`) is not one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DurationError {
+    /// A number without a unit (`100`).
+    NoUnit,
+    /// A unit that is not ns, us/µs, ms, s, m/min or h.
+    BadUnit(String),
+    /// No number before the unit.
+    BadNumber,
+}
+
+/// A duration as a person types it: a decimal number and a unit (`100ms`, `1.5s`, `250us`, `2m`), as in the
+/// find box and the search form.
+pub fn parse_duration(v: &str) -> Result<DurationNs, DurationError> {
+    let split = v.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(v.len());
+    let (num, unit) = v.split_at(split);
+    let n: f64 = num.parse().map_err(|_| DurationError::BadNumber)?;
+    let scale = match unit.trim() {
+        "" => return Err(DurationError::NoUnit),
+        "ns" => 1.0,
+        "us" | "µs" | "μs" => 1e3,
+        "ms" => 1e6,
+        "s" => 1e9,
+        "m" | "min" => 60e9,
+        "h" => 3600e9,
+        other => return Err(DurationError::BadUnit(other.to_string())),
+    };
+    Ok(DurationNs((n * scale).round() as i64))
+}
+
 /// Ruler ticks for a window `[from, to]` of offsets (ns): multiples of a round step (1, 2 or 5 × 10^k ns) such
 /// that there are at most `max_ticks` of them, `from` and `to` included when they fall on a multiple.
 pub fn ruler_ticks(from: DurationNs, to: DurationNs, max_ticks: usize) -> Vec<DurationNs> {
@@ -119,6 +149,16 @@ mod tests {
         assert_eq!(DurationNs(1_523_000_000).to_string(), "1.52s");
         assert_eq!(DurationNs(123_000_000_000).to_string(), "2m 3s");
         assert_eq!(DurationNs(-5_000).to_string(), "-5.00µs");
+    }
+
+    #[test]
+    fn typed_durations_need_a_number_and_a_unit() {
+        assert_eq!(parse_duration("100ms"), Ok(DurationNs(100_000_000)));
+        assert_eq!(parse_duration("1.5s"), Ok(DurationNs(1_500_000_000)));
+        assert_eq!(parse_duration("250µs"), Ok(DurationNs(250_000)));
+        assert_eq!(parse_duration("100"), Err(DurationError::NoUnit));
+        assert_eq!(parse_duration("5parsecs"), Err(DurationError::BadUnit("parsecs".into())));
+        assert_eq!(parse_duration("ms"), Err(DurationError::BadNumber));
     }
 
     #[test]
