@@ -19,7 +19,7 @@ impl StrId {
 }
 
 /// Frozen string storage: all text in one buffer, string `i` is `buf[ends[i-1]..ends[i]]`.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Strings {
     buf: String,
     ends: Vec<u32>,
@@ -51,6 +51,21 @@ impl Strings {
     /// Heap bytes held.
     pub fn heap_bytes(&self) -> usize {
         self.buf.capacity() + self.ends.capacity() * 4
+    }
+
+    /// The text buffer and the end offsets (for [`crate::codec`]).
+    pub(crate) fn parts(&self) -> (&str, &[u32]) {
+        (&self.buf, &self.ends)
+    }
+
+    /// From [`Strings::parts`]; `None` unless `ends` starts at 0, never decreases, ends at `buf.len()` and
+    /// falls on character boundaries (so [`Strings::get`] cannot panic).
+    pub(crate) fn from_parts(buf: String, ends: Vec<u32>) -> Option<Strings> {
+        let ok = ends.first() == Some(&0)
+            && ends.last().is_some_and(|&e| e as usize == buf.len())
+            && ends.windows(2).all(|w| w[0] <= w[1])
+            && ends.iter().all(|&e| buf.is_char_boundary(e as usize));
+        ok.then_some(Strings { buf, ends })
     }
 }
 

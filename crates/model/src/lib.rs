@@ -10,6 +10,7 @@ pub mod analysis;
 pub mod backend;
 pub mod base64;
 pub mod build;
+pub mod codec;
 pub mod demo;
 pub mod diff;
 pub mod export;

@@ -209,7 +209,7 @@ impl SpanWarning {
 
 /// Everything spans point into: strings, attributes (including nested array and list elements), bytes,
 /// events, links, resources and scopes. Shared by the traces of one import.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, PartialEq)]
 pub struct Arena {
     pub strings: Strings,
     pub attrs: Vec<Attribute>,
@@ -234,7 +234,7 @@ impl Arena {
 }
 
 /// The span columns, all of the same length, in pre-order.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, PartialEq)]
 pub(crate) struct SpanColumns {
     pub span_id: Vec<SpanId>,
     pub parent_id: Vec<Option<SpanId>>,
@@ -260,7 +260,7 @@ pub(crate) struct SpanColumns {
 pub(crate) const NO_PARENT: u32 = u32::MAX;
 
 /// One trace, immutable once built. See the module docs for the layout.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Trace {
     pub(crate) id: TraceId,
     pub(crate) arena: Arc<Arena>,

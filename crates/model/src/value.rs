@@ -22,6 +22,14 @@ impl Attribute {
     pub fn stored(&self) -> StoredValue {
         StoredValue { tag: self.tag, payload: self.payload }
     }
+    /// Key, tag and payload as stored (for [`crate::codec`]).
+    pub(crate) fn raw_parts(&self) -> (StrId, ValueTag, u64) {
+        (self.key, self.tag, self.payload)
+    }
+    /// From [`Attribute::raw_parts`]; the caller checks that the payload suits the tag.
+    pub(crate) fn from_raw_parts(key: StrId, tag: ValueTag, payload: u64) -> Self {
+        Attribute { payload, key, tag }
+    }
 }
 
 /// A value as stored: scalars inline; strings interned; bytes, arrays and lists as ranges into arenas.
@@ -33,7 +41,7 @@ pub struct StoredValue {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u8)]
-enum ValueTag {
+pub(crate) enum ValueTag {
     Str,
     Bool,
     Int,
@@ -42,6 +50,23 @@ enum ValueTag {
     Array,
     KvList,
     Empty,
+}
+
+impl ValueTag {
+    /// The tag whose `as u8` is `b` (for [`crate::codec`]).
+    pub(crate) fn from_u8(b: u8) -> Option<ValueTag> {
+        Some(match b {
+            0 => ValueTag::Str,
+            1 => ValueTag::Bool,
+            2 => ValueTag::Int,
+            3 => ValueTag::Double,
+            4 => ValueTag::Bytes,
+            5 => ValueTag::Array,
+            6 => ValueTag::KvList,
+            7 => ValueTag::Empty,
+            _ => return None,
+        })
+    }
 }
 
 /// A half-open range `start..start+len` into an arena, packed in 8 bytes.
@@ -61,7 +86,7 @@ impl Range32 {
     fn pack(self) -> u64 {
         ((self.start as u64) << 32) | self.len as u64
     }
-    fn unpack(p: u64) -> Range32 {
+    pub(crate) fn unpack(p: u64) -> Range32 {
         Range32 { start: (p >> 32) as u32, len: p as u32 }
     }
 }
