@@ -4,13 +4,14 @@ SHELL := /bin/bash
 WASM_ENV := source scripts/wasm-env.sh
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: help setup serve build dist test test-native test-wasm test-browser lint fmt bench clean
+.PHONY: help setup serve build dist test test-native test-wasm test-browser lint fmt bench bench-native bench-browser bench-quick clean
 
 help:
 	@echo "make serve   build and serve the app at http://127.0.0.1:8080 with live rebuild (setup included)"
 	@echo "make test    every test: native, lint, browser (setup included)"
 	@echo "make dist    release static site in dist/"
-	@echo "make bench   benchmarks"
+	@echo "make bench   benchmarks: the model (criterion) and the browser (release site, 1k-1M spans)"
+	@echo "make bench-quick   the browser benchmark at 1k-100k spans (minutes)"
 
 setup:
 	@scripts/setup
@@ -48,8 +49,18 @@ lint:
 fmt:
 	cargo fmt --all
 
-bench: setup
+# Every benchmark: the model's criterion benchmarks, then the browser benchmark on the release site.
+bench: bench-native bench-browser
+
+bench-native: setup
 	cargo bench -p spanscope-model
+
+# The release site in headless Chromium at 1k–1M spans in three formats (BENCH_ARGS=--quick: 1k–100k).
+bench-browser: dist
+	cargo bench -p spanscope --bench browser -- $(BENCH_ARGS)
+
+bench-quick: dist
+	cargo bench -p spanscope --bench browser -- --quick
 
 clean:
 	cargo clean

@@ -58,6 +58,8 @@ pub fn App() -> impl IntoView {
     provide_context(state);
     loader::load_config(state);
     crate::handoff::install(state);
+    // An import worker ready before the first file arrives (once the page itself has started).
+    leptos::prelude::set_timeout(crate::worker::prewarm, std::time::Duration::from_millis(300));
     if let Some(url) = url_param() {
         loader::load_url(state, url);
     }

@@ -4,7 +4,8 @@
 use crate::route::{Params, Route};
 use crate::state::{AppState, Backends, FileOutcome, LoadProgress, LoadedTrace};
 use leptos::prelude::*;
-use spanscope_model::{import_into, BuildOptions, TraceSetBuilder};
+use crate::worker::{Source, WorkerInput};
+use spanscope_model::{import_into, BuildOptions, Trace, TraceSetBuilder};
 use std::sync::Arc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -15,74 +16,151 @@ pub struct Input {
     pub bytes: Vec<u8>,
 }
 
-/// Imports all inputs together (spans of one trace spread over several inputs merge), records each input's
-/// outcome (with those of `unreadable` inputs that never got this far), adds the traces to the state, and opens the trace when exactly one was found.
+/// Imports inputs whose bytes the page already holds (pasted text, a fetched `?url=`, a postMessage handoff),
+/// off the page's thread when a worker can run.
 pub fn load_inputs(state: AppState, inputs: Vec<Input>, unreadable: Vec<FileOutcome>) {
-    let mut builder = TraceSetBuilder::new();
-    let mut outcomes = Vec::with_capacity(inputs.len() + unreadable.len());
-    for input in &inputs {
-        let result = import_into(&mut builder, &input.bytes).map(|s| s.traces).map_err(|e| e.to_string());
-        outcomes.push(FileOutcome { name: input.name.clone(), bytes: input.bytes.len(), result });
-    }
-    outcomes.extend(unreadable);
-    let traces = builder.finish(&BuildOptions::default());
-    let source = match inputs.as_slice() {
-        [one] => one.name.clone(),
-        _ => format!("{} files", inputs.len()),
-    };
-    let loaded: Vec<LoadedTrace> = traces
-        .into_iter()
-        .map(|t| LoadedTrace { trace: Arc::new(t), source: source.clone(), skew_adjusted: true })
-        .collect();
-    // Open the trace directly only when the load was unambiguous: one trace and no failed input to report.
-    let all_ok = outcomes.iter().all(|o| o.result.is_ok());
-    let open = if loaded.len() == 1 && all_ok { Some(loaded[0].trace.id_text()) } else { None };
-    state.outcomes.set(outcomes);
-    state.last_load.set(loaded.iter().map(|t| t.trace.id_text()).collect());
-    state.add_traces(loaded);
-    if let Some(id) = open {
-        state.navigate(&Route::Trace { id, params: Params::default() });
-    }
+    let inputs = inputs.into_iter().map(|i| WorkerInput { name: i.name, source: Source::Bytes(i.bytes) }).collect();
+    load_sources(state, inputs, unreadable);
 }
 
-/// Reads the files' bytes (reporting progress), then imports them.
+/// Reads and imports the files (in a worker, which reads them in chunks and reports progress).
 pub fn load_files(state: AppState, files: Vec<web_sys::File>) {
     if files.is_empty() {
         return;
     }
+    let inputs = files.into_iter().map(|f| WorkerInput { name: f.name(), source: Source::File(f) }).collect();
+    load_sources(state, inputs, Vec::new());
+}
+
+/// Imports all inputs together (spans of one trace spread over several inputs merge), records each input's
+/// outcome (with those of `unreadable` inputs that never got this far), adds the traces to the state, and opens
+/// the trace when exactly one was found. The work runs in a Web Worker ([`crate::worker`]); where none can
+/// start, on the page's thread.
+pub fn load_sources(state: AppState, inputs: Vec<WorkerInput>, unreadable: Vec<FileOutcome>) {
+    let source = match inputs.as_slice() {
+        [one] => one.name.clone(),
+        _ => format!("{} files", inputs.len()),
+    };
+    if inputs.is_empty() {
+        finish_load(state, Vec::new(), unreadable, source);
+        return;
+    }
     leptos::task::spawn_local(async move {
-        let total: usize = files.iter().map(|f| f.size() as usize).sum();
-        let mut read = 0usize;
-        let mut inputs = Vec::with_capacity(files.len());
-        let mut failures = Vec::new();
-        for f in files {
-            let name = f.name();
-            match read_file(&f, |done| {
-                state.progress.set(Some(LoadProgress {
-                    name: name.clone(),
-                    bytes_read: read + done,
-                    bytes_total: total,
-                }));
-            })
-            .await
-            {
-                Ok(bytes) => {
-                    read += bytes.len();
-                    inputs.push(Input { name, bytes });
+        let total: usize = inputs.iter().map(input_size).sum();
+        let first = inputs.first().map(|i| i.name.clone()).unwrap_or_default();
+        state.progress.set(Some(LoadProgress { name: first, bytes_read: 0, bytes_total: total }));
+        match crate::worker::spawn() {
+            Ok(worker) => {
+                let names: Vec<(String, usize)> = inputs.iter().map(|i| (i.name.clone(), input_size(i))).collect();
+                let progress = move |p: LoadProgress| {
+                    let _ = state.progress.try_set(Some(p));
+                };
+                match crate::worker::import_in_worker(worker, inputs, progress).await {
+                    Ok(imported) => {
+                        // Show the trace in a task of its own, after the decode's.
+                        yield_to_browser().await;
+                        let mut outcomes = imported.outcomes;
+                        outcomes.extend(unreadable);
+                        finish_load(state, imported.traces, outcomes, source);
+                    }
+                    Err(message) => {
+                        // The worker trapped: nothing of this load arrived; everything loaded before stays.
+                        let mut outcomes: Vec<FileOutcome> = names
+                            .into_iter()
+                            .map(|(name, bytes)| FileOutcome {
+                                result: Err(format!(
+                                    "the import stopped ({message}). A file this large may not fit in the memory a \
+                                     browser tab can use ({} here); everything loaded before is still open.",
+                                    crate::worker::human_size(bytes as f64)
+                                )),
+                                name,
+                                bytes,
+                            })
+                            .collect();
+                        outcomes.extend(unreadable);
+                        finish_load(state, Vec::new(), outcomes, source);
+                    }
                 }
-                Err(message) => failures.push(FileOutcome {
-                    name,
-                    bytes: f.size() as usize,
-                    result: Err(format!("could not read the file: {message}")),
-                }),
+            }
+            Err(why) => {
+                leptos::logging::log!("spanscope: importing on the page's thread ({why})");
+                import_on_page(state, inputs, unreadable, source).await;
             }
         }
-        state.progress.set(Some(LoadProgress { name: "importing".into(), bytes_read: read, bytes_total: total }));
-        // Let the progress paint before the import takes the thread.
-        yield_to_browser().await;
-        load_inputs(state, inputs, failures);
-        state.progress.set(None);
+        let _ = state.progress.try_set(None);
     });
+}
+
+fn input_size(i: &WorkerInput) -> usize {
+    match &i.source {
+        Source::File(f) => f.size() as usize,
+        Source::Bytes(b) => b.len(),
+    }
+}
+
+/// The fallback without a worker: read (in chunks, with progress), then import on the page's thread.
+async fn import_on_page(state: AppState, inputs: Vec<WorkerInput>, mut failures: Vec<FileOutcome>, source: String) {
+    let total: usize = inputs.iter().map(input_size).sum();
+    let mut read = 0usize;
+    let mut builder = TraceSetBuilder::new();
+    let mut outcomes = Vec::with_capacity(inputs.len() + failures.len());
+    for input in inputs {
+        let name = input.name;
+        let bytes = match input.source {
+            Source::Bytes(b) => Ok(b),
+            Source::File(f) => {
+                let size = f.size() as usize;
+                read_file(&f, |done| {
+                    let _ = state.progress.try_set(Some(LoadProgress {
+                        name: name.clone(),
+                        bytes_read: read + done,
+                        bytes_total: total,
+                    }));
+                })
+                .await
+                .map_err(|message| (size, message))
+            }
+        };
+        match bytes {
+            Ok(bytes) => {
+                read += bytes.len();
+                let _ = state.progress.try_set(Some(LoadProgress {
+                    name: format!("parsing {name}"),
+                    bytes_read: read,
+                    bytes_total: total,
+                }));
+                // Let the progress paint before the import takes the thread.
+                yield_to_browser().await;
+                let result = import_into(&mut builder, &bytes).map(|s| s.traces).map_err(|e| e.to_string());
+                outcomes.push(FileOutcome { name, bytes: bytes.len(), result });
+            }
+            Err((size, message)) => failures.push(FileOutcome {
+                name,
+                bytes: size,
+                result: Err(format!("could not read the file: {message}")),
+            }),
+        }
+    }
+    outcomes.extend(failures);
+    let traces = builder.finish(&BuildOptions::default());
+    finish_load(state, traces, outcomes, source);
+}
+
+/// Adds the traces of a finished load and its outcomes to the state; opens the trace when the load was
+/// unambiguous (one trace, no failed input).
+fn finish_load(state: AppState, traces: Vec<Trace>, outcomes: Vec<FileOutcome>, source: String) {
+    let loaded: Vec<LoadedTrace> = traces
+        .into_iter()
+        .map(|t| LoadedTrace { trace: Arc::new(t), source: source.clone(), skew_adjusted: true })
+        .collect();
+    let all_ok = outcomes.iter().all(|o| o.result.is_ok());
+    let open = if loaded.len() == 1 && all_ok { Some(loaded[0].trace.id_text()) } else { None };
+    let _ = state.outcomes.try_set(outcomes);
+    let _ = state.last_load.try_set(loaded.iter().map(|t| t.trace.id_text()).collect());
+    state.add_traces(loaded);
+    if let Some(id) = open {
+        state.navigate(&Route::Trace { id, params: Params::default() });
+    }
 }
 
 /// Bytes read per step, so the progress bar moves through a large file.
@@ -177,13 +255,8 @@ pub fn load_url(state: AppState, url: String) {
         let fail = |message: String| FileOutcome { name: url.clone(), bytes: 0, result: Err(message) };
         match crate::http::get_anonymous(&url, &cancel).await {
             Ok((200..=299, bytes)) => {
-                state.progress.set(Some(LoadProgress {
-                    name: "importing".into(),
-                    bytes_read: bytes.len(),
-                    bytes_total: bytes.len(),
-                }));
-                yield_to_browser().await;
                 load_inputs(state, vec![Input { name: url.clone(), bytes }], Vec::new());
+                return; // load_inputs clears the progress when done
             }
             Ok((status, _)) => {
                 let outcome = fail(format!("the server answered HTTP {status} for {url}."));

@@ -17,8 +17,13 @@ mod pages;
 mod route;
 mod state;
 mod trace_view;
+mod worker;
 
 fn main() {
     fatal::install_panic_hook();
+    // The same module runs in the import worker (see `worker`), where there is no page to mount.
+    if web_sys::window().is_none() {
+        return;
+    }
     leptos::mount::mount_to_body(app::App);
 }

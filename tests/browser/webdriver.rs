@@ -127,6 +127,11 @@ impl Drop for TempDir {
 
 impl Browser {
     pub fn start() -> Result<Browser> {
+        Browser::start_with(&[])
+    }
+
+    /// Starts with extra Chromium switches (the benchmark adds `--enable-precise-memory-info`).
+    pub fn start_with(extra_args: &[&str]) -> Result<Browser> {
         let chromedriver = which("chromedriver")
             .ok_or("chromedriver not found: run `make test` (scripts/setup installs chromium-driver)")?;
         let chromium = ["chromium", "chromium-browser", "google-chrome"]
@@ -154,17 +159,22 @@ impl Browser {
             std::thread::sleep(Duration::from_millis(100));
         }
         let profile = std::env::temp_dir().join(format!("spanscope-chromium-{}-{port}", std::process::id()));
+        let mut args: Vec<String> = [
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            "--disable-dev-shm-usage", "--window-size=1400,1400",
+        ]
+        .iter()
+        .map(|a| a.to_string())
+        .collect();
+        args.push(format!("--user-data-dir={}", profile.display()));
+        args.extend(extra_args.iter().map(|a| a.to_string()));
         let caps = json!({
             "capabilities": { "alwaysMatch": {
                 "browserName": "chrome",
                 "goog:chromeOptions": {
                     "binary": chromium.to_string_lossy(),
-                    "args": [
-                        "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                        "--disable-dev-shm-usage", "--window-size=1400,1400",
-                        format!("--user-data-dir={}", profile.display()),
-                    ]
+                    "args": args
                 }
             }}
         });
@@ -209,6 +219,13 @@ impl Browser {
     /// Runs a script (a function body; `arguments` holds `args`) and returns its result.
     pub fn js(&self, script: &str, args: Vec<Value>) -> Result<Value> {
         self.post("/execute/sync", json!({ "script": script, "args": args }))
+    }
+
+    /// Runs an asynchronous script: its last argument is a callback to call with the result. Waits up to
+    /// `timeout` for it.
+    pub fn js_async(&self, script: &str, args: Vec<Value>, timeout: Duration) -> Result<Value> {
+        self.post("/timeouts", json!({ "script": timeout.as_millis() as u64 }))?;
+        self.post("/execute/async", json!({ "script": script, "args": args }))
     }
 
     /// Elements matching a CSS selector, now.

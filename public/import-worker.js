@@ -1,0 +1,33 @@
+// spanscope's import worker: reads and parses trace files off the page's thread.
+//
+// It runs the app's own wasm module (the same two files the page loaded, so nothing more is downloaded): the
+// page sends their addresses first, then one job. `main` sees no window and mounts nothing; the exported
+// `spanscopeWorkerImport` reads the inputs in chunks (File objects through FileReaderSync, or transferred
+// ArrayBuffers), imports them, and returns the traces as one encoded buffer, which is transferred back.
+// Progress is posted while it works. See src/worker.rs.
+let app = null;
+
+self.onmessage = async (event) => {
+  const msg = event.data;
+  try {
+    if (msg.type === "init") {
+      app = import(msg.glue).then(async (m) => {
+        await m.default({ module_or_path: msg.wasm });
+        return m;
+      });
+      await app;
+      self.postMessage({ type: "ready" });
+      return;
+    }
+    if (msg.type === "import") {
+      const m = await app;
+      const progress = (phase, name, done, total) => self.postMessage({ type: "progress", phase, name, done, total });
+      const result = m.spanscopeWorkerImport(msg.inputs, msg.limitBytes, progress);
+      self.postMessage({ type: "done", result }, result.encoded ? [result.encoded.buffer] : []);
+    }
+  } catch (e) {
+    // A trap in the wasm ("unreachable": a panic or running out of memory) lands here; the page reports it and
+    // keeps everything it already has.
+    self.postMessage({ type: "failed", message: String((e && e.message) || e) });
+  }
+};

@@ -1,0 +1,365 @@
+//! Importing off the page's thread. The page starts a module Web Worker (`public/import-worker.js`) that runs
+//! this same wasm module — the two files the page already loaded, so nothing more is downloaded — and hands it
+//! the inputs: `File`s (read there in chunks with `FileReaderSync`, so a file larger than a JavaScript string
+//! can hold is fine) or byte buffers (transferred). The worker imports them into one `TraceSetBuilder`, builds,
+//! encodes the traces with `spanscope_model::codec` and transfers the buffer back; the page decodes it.
+//!
+//! Both halves live here: [`worker_import`] runs in the worker, [`import_in_worker`] on the page. A trap in the
+//! worker (a panic, or memory running out) fails only that load: the page says so and keeps what it has. Each
+//! load gets a fresh worker, terminated afterwards, so its memory (file bytes, parse state) is given back.
+
+use crate::state::{FileOutcome, LoadProgress};
+use js_sys::{Array, Function, Object, Reflect, Uint8Array};
+use spanscope_model::{codec, import_into, BuildOptions, Trace, TraceSetBuilder};
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+/// Bytes read per `FileReaderSync` call.
+const CHUNK_BYTES: f64 = 128.0 * 1024.0 * 1024.0;
+
+/// The largest total input the worker accepts. A wasm32 instance can address 4 GiB; the input bytes, the
+/// model being built (about a third of the JSON's size) and the parser's state must fit in it together.
+/// Measured: a 1M-span Jaeger file (0.8 GB) peaks the worker at about 1.4 GB.
+pub const MAX_INPUT_BYTES: f64 = 2.0 * 1024.0 * 1024.0 * 1024.0;
+
+/// One input for the worker.
+pub enum Source {
+    File(web_sys::File),
+    Bytes(Vec<u8>),
+}
+
+pub struct WorkerInput {
+    pub name: String,
+    pub source: Source,
+}
+
+/// What a load gave.
+pub struct Imported {
+    pub traces: Vec<Trace>,
+    pub outcomes: Vec<FileOutcome>,
+}
+
+// ---- the worker's half ----
+
+fn get(o: &JsValue, key: &str) -> JsValue {
+    Reflect::get(o, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+fn set(o: &Object, key: &str, value: impl Into<JsValue>) {
+    let _ = Reflect::set(o, &JsValue::from_str(key), &value.into());
+}
+
+fn report(progress: &Function, phase: &str, name: &str, done: f64, total: f64) {
+    let args = Array::of4(&phase.into(), &name.into(), &done.into(), &total.into());
+    let _ = progress.apply(&JsValue::NULL, &args);
+}
+
+/// Reads a whole `File` in chunks into wasm memory (never into one JavaScript string).
+fn read_file_sync(file: &web_sys::File, name: &str, progress: &Function) -> Result<Vec<u8>, String> {
+    let size = file.size();
+    let mut out = Vec::new();
+    out.try_reserve_exact(size as usize).map_err(|_| {
+        format!("{} is too large to hold in memory here ({}).", name, human_size(size))
+    })?;
+    let reader = web_sys::FileReaderSync::new().map_err(crate::loader::js_message)?;
+    let mut at = 0.0;
+    while at < size {
+        let end = (at + CHUNK_BYTES).min(size);
+        let blob = file.slice_with_f64_and_f64(at, end).map_err(crate::loader::js_message)?;
+        let buffer = reader.read_as_array_buffer(&blob).map_err(crate::loader::js_message)?;
+        let chunk = Uint8Array::new(&buffer);
+        let start = out.len();
+        out.resize(start + chunk.length() as usize, 0);
+        chunk.copy_to(&mut out[start..]);
+        at = end;
+        report(progress, "reading", name, out.len() as f64, size);
+    }
+    Ok(out)
+}
+
+/// Runs in the worker: `inputs` is an array of `{name, file}` or `{name, bytes: Uint8Array}`; `progress` is
+/// called with `(phase, name, done, total)`. Returns `{encoded: Uint8Array, outcomes: [{name, bytes, traces |
+/// error}], timings: {read_ms, parse_ms, build_ms, encode_ms}}`.
+#[wasm_bindgen(js_name = spanscopeWorkerImport)]
+pub fn worker_import(inputs: Array, limit_bytes: f64, progress: Function) -> Object {
+    let mut builder = TraceSetBuilder::new();
+    let outcomes = Array::new();
+    let (mut read_ms, mut parse_ms) = (0.0, 0.0);
+    let total: f64 = inputs
+        .iter()
+        .map(|i| {
+            let file = get(&i, "file");
+            if let Some(f) = file.dyn_ref::<web_sys::File>() {
+                f.size()
+            } else {
+                get(&i, "bytes").dyn_ref::<Uint8Array>().map_or(0.0, |b| b.length() as f64)
+            }
+        })
+        .sum();
+    for input in inputs.iter() {
+        let name = get(&input, "name").as_string().unwrap_or_default();
+        let outcome = Object::new();
+        set(&outcome, "name", name.as_str());
+        let t0 = js_sys::Date::now();
+        let bytes = if let Some(file) = get(&input, "file").dyn_ref::<web_sys::File>() {
+            set(&outcome, "bytes", file.size());
+            if total > limit_bytes {
+                Err(too_large_message(&name, file.size(), total, limit_bytes))
+            } else {
+                read_file_sync(file, &name, &progress)
+            }
+        } else if let Some(array) = get(&input, "bytes").dyn_ref::<Uint8Array>() {
+            set(&outcome, "bytes", array.length());
+            Ok(array.to_vec())
+        } else {
+            Err("nothing to read (internal: an input without a file or bytes)".to_string())
+        };
+        let t1 = js_sys::Date::now();
+        read_ms += t1 - t0;
+        match bytes {
+            Ok(bytes) => {
+                report(&progress, "parsing", &name, 0.0, bytes.len() as f64);
+                match import_into(&mut builder, &bytes) {
+                    Ok(summary) => set(&outcome, "traces", summary.traces as f64),
+                    Err(e) => set(&outcome, "error", e.to_string()),
+                }
+            }
+            Err(message) => set(&outcome, "error", message),
+        }
+        parse_ms += js_sys::Date::now() - t1;
+        outcomes.push(&outcome);
+    }
+    report(&progress, "building", "", 0.0, 0.0);
+    let t2 = js_sys::Date::now();
+    let traces = builder.finish(&BuildOptions::default());
+    let t3 = js_sys::Date::now();
+    let encoded = codec::traces_to_bytes(&traces);
+    drop(traces);
+    let array = Uint8Array::new_with_length(encoded.len() as u32);
+    array.copy_from(&encoded);
+    let t4 = js_sys::Date::now();
+    let timings = Object::new();
+    set(&timings, "read_ms", read_ms);
+    set(&timings, "parse_ms", parse_ms);
+    set(&timings, "build_ms", t3 - t2);
+    set(&timings, "encode_ms", t4 - t3);
+    let result = Object::new();
+    set(&result, "encoded", array);
+    set(&result, "outcomes", outcomes);
+    set(&result, "timings", timings);
+    result
+}
+
+fn too_large_message(name: &str, size: f64, total: f64, limit: f64) -> String {
+    let what = if size < total { format!("these files together are {}", human_size(total)) } else { format!("it is {}", human_size(size)) };
+    format!(
+        "{name} was not opened: {what}, and spanscope opens at most {} at once (a browser tab can address 4 GiB, and \
+         the file and the trace built from it must fit together). A 1M-span Jaeger file is about 0.8 GB. Split \
+         the file, or fetch fewer traces per file.",
+        human_size(limit)
+    )
+}
+
+pub fn human_size(bytes: f64) -> String {
+    if bytes >= 1e9 {
+        format!("{:.2} GB", bytes / 1e9)
+    } else if bytes >= 1e6 {
+        format!("{:.1} MB", bytes / 1e6)
+    } else if bytes >= 1e3 {
+        format!("{:.0} KB", bytes / 1e3)
+    } else {
+        format!("{bytes} bytes")
+    }
+}
+
+// ---- the page's half ----
+
+/// The addresses of this page's wasm-bindgen module and wasm binary (Trunk preloads both).
+fn module_addresses(doc: &web_sys::Document) -> Option<(String, String)> {
+    let href = |css: &str| -> Option<String> {
+        let el = doc.query_selector(css).ok()??;
+        el.dyn_ref::<web_sys::HtmlLinkElement>().map(|l| l.href())
+    };
+    Some((href("link[rel=modulepreload]")?, href("link[rel=preload][as=fetch]")?))
+}
+
+thread_local! {
+    /// A worker started ahead of need (its module compiled and instantiated), so a load does not wait for that.
+    static READY: std::cell::RefCell<Option<web_sys::Worker>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Starts a worker for the next load, unless one is waiting already.
+pub fn prewarm() {
+    if READY.with(|r| r.borrow().is_some()) {
+        return;
+    }
+    if let Ok(w) = start() {
+        READY.with(|r| *r.borrow_mut() = Some(w));
+    }
+}
+
+/// The waiting worker, or a new one; or why there is none (then the page imports on its own thread).
+pub fn spawn() -> Result<web_sys::Worker, String> {
+    match READY.with(|r| r.borrow_mut().take()) {
+        Some(w) => Ok(w),
+        None => start(),
+    }
+}
+
+/// Starts an import worker and has it load the app's module.
+fn start() -> Result<web_sys::Worker, String> {
+    let doc = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
+    let (glue, wasm) = module_addresses(&doc).ok_or("the page's module addresses were not found")?;
+    let options = web_sys::WorkerOptions::new();
+    options.set_type(web_sys::WorkerType::Module);
+    let worker =
+        web_sys::Worker::new_with_options("import-worker.js", &options).map_err(crate::loader::js_message)?;
+    let init = Object::new();
+    set(&init, "type", "init");
+    set(&init, "glue", glue);
+    set(&init, "wasm", wasm);
+    worker.post_message(&init).map_err(crate::loader::js_message)?;
+    Ok(worker)
+}
+
+/// Imports `inputs` in `worker` (from [`spawn`]), calling `on_progress` as it goes, and terminates it. An error
+/// means the worker failed (a trap: a bug, or memory ran out); the message says what the browser reported.
+pub async fn import_in_worker(
+    worker: web_sys::Worker,
+    inputs: Vec<WorkerInput>,
+    on_progress: impl Fn(LoadProgress) + 'static,
+) -> Result<Imported, String> {
+    mark("spanscope:import-start");
+
+    let job = Object::new();
+    set(&job, "type", "import");
+    set(&job, "limitBytes", MAX_INPUT_BYTES);
+    let list = Array::new();
+    let transfer = Array::new();
+    for input in inputs {
+        let entry = Object::new();
+        set(&entry, "name", input.name);
+        match input.source {
+            Source::File(f) => set(&entry, "file", f),
+            Source::Bytes(b) => {
+                let array = Uint8Array::from(b.as_slice());
+                transfer.push(&array.buffer());
+                set(&entry, "bytes", array);
+            }
+        }
+        list.push(&entry);
+    }
+    set(&job, "inputs", list);
+    if let Err(e) = worker.post_message_with_transfer(&job, &transfer) {
+        worker.terminate();
+        return Err(crate::loader::js_message(e));
+    }
+
+    // The conversation, as one promise: progress messages call back, "done" resolves, "failed" or a worker
+    // error rejects.
+    let on_progress = Rc::new(on_progress);
+    let handlers: Rc<RefCell<Vec<Closure<dyn FnMut(JsValue)>>>> = Rc::default();
+    let promise = js_sys::Promise::new(&mut |resolve: Function, reject: Function| {
+        let on_progress = on_progress.clone();
+        let reject2 = reject.clone();
+        let on_message = Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
+            let data = get(&event, "data");
+            match get(&data, "type").as_string().as_deref() {
+                Some("progress") => {
+                    let phase = get(&data, "phase").as_string().unwrap_or_default();
+                    let name = get(&data, "name").as_string().unwrap_or_default();
+                    let done = get(&data, "done").as_f64().unwrap_or(0.0) as usize;
+                    let total = get(&data, "total").as_f64().unwrap_or(0.0) as usize;
+                    let label = match phase.as_str() {
+                        "reading" => name,
+                        "parsing" => format!("parsing {name}"),
+                        _ => "building the trace tree".to_string(),
+                    };
+                    on_progress(LoadProgress { name: label, bytes_read: done, bytes_total: total });
+                }
+                Some("done") => {
+                    let _ = resolve.call1(&JsValue::NULL, &get(&data, "result"));
+                }
+                Some("failed") => {
+                    let _ = reject.call1(&JsValue::NULL, &get(&data, "message"));
+                }
+                _ => {}
+            }
+        });
+        let on_error = Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
+            let message = get(&event, "message").as_string().unwrap_or_else(|| "the import worker stopped".into());
+            let _ = reject2.call1(&JsValue::NULL, &JsValue::from_str(&message));
+        });
+        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        handlers.borrow_mut().push(on_message);
+        handlers.borrow_mut().push(on_error);
+    });
+    let answer = JsFuture::from(promise).await;
+    worker.terminate();
+    drop(handlers);
+    // The next load's worker starts now, while this one's result is decoded and shown.
+    prewarm();
+    let result = answer.map_err(|e| e.as_string().unwrap_or_else(|| crate::loader::js_message(e)))?;
+
+    // Decoding is the page's one long step: let the progress paint first.
+    crate::loader::yield_to_browser().await;
+    let t0 = js_sys::Date::now();
+    let encoded = get(&result, "encoded").dyn_into::<Uint8Array>().map(|a| a.to_vec()).unwrap_or_default();
+    let traces = codec::traces_from_bytes(&encoded)
+        .map_err(|e| format!("the import worker's answer could not be read: {e}"))?;
+    drop(encoded);
+    let decode_ms = js_sys::Date::now() - t0;
+    mark("spanscope:import-end");
+    measure("spanscope:import", "spanscope:import-start", "spanscope:import-end");
+
+    let outcomes = get(&result, "outcomes")
+        .dyn_into::<Array>()
+        .map(|a| {
+            a.iter()
+                .map(|o| {
+                    let name = get(&o, "name").as_string().unwrap_or_default();
+                    let bytes = get(&o, "bytes").as_f64().unwrap_or(0.0) as usize;
+                    let result = match get(&o, "error").as_string() {
+                        Some(e) => Err(e),
+                        None => Ok(get(&o, "traces").as_f64().unwrap_or(0.0) as usize),
+                    };
+                    FileOutcome { name, bytes, result }
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    // Timings for the benchmark (`make bench` reads them): worker read/parse/build/encode and page decode.
+    let timings = get(&result, "timings");
+    if let Ok(t) = timings.clone().dyn_into::<Object>() {
+        set(&t, "decode_ms", decode_ms);
+        set(&t, "spans", traces.iter().map(|t| t.len()).sum::<usize>() as f64);
+        if let Some(w) = web_sys::window() {
+            let _ = Reflect::set(&w, &JsValue::from_str("spanscopeLastImport"), &t);
+        }
+    }
+    Ok(Imported { traces, outcomes })
+}
+
+fn mark(name: &str) {
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = p.mark(name);
+    }
+}
+
+fn measure(name: &str, start: &str, end: &str) {
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = p.measure_with_start_mark_and_end_mark(name, start, end);
+    }
+}
+
+/// The bytes of this page's wasm memory (for the benchmark's memory figure).
+#[wasm_bindgen(js_name = spanscopeWasmMemoryBytes)]
+pub fn wasm_memory_bytes() -> f64 {
+    wasm_bindgen::memory().dyn_into::<js_sys::WebAssembly::Memory>().map_or(0.0, |m| {
+        m.buffer().dyn_into::<js_sys::ArrayBuffer>().map_or(0.0, |b| b.byte_length() as f64)
+    })
+}
