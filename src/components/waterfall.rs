@@ -107,14 +107,31 @@ pub fn Waterfall(view: TraceView) -> impl IntoView {
         let hi = (first + count + OVERSCAN).min(n);
         (lo, hi)
     });
-    let items = move || {
-        let (lo, hi) = window.get();
-        view.rows.with(|r| (lo..hi).filter_map(|i| Some((i, r.get(i)?))).collect::<Vec<_>>())
-    };
-
-    let row_view = move |(i, row): (usize, Row)| match row {
-        Row::Span(s) => span_row(view, i, s, trace_start, win).into_any(),
-        Row::Hidden { first, count } => hidden_row(view, i, first, count).into_any(),
+    // Recycled row slots: as many as the window can hold; slot k shows the window's row i with
+    // i % slots == k. Scrolling moves only the rows that left the window into the slots they freed, and a
+    // slot's DOM nodes stay: its text and attributes are updated in place (no nodes created while scrolling).
+    let slots = Memo::new(move |_| (view.viewport_h.get() / ROW_H).ceil() as usize + 1 + 2 * OVERSCAN);
+    let slot_keys = move || (0..slots.get()).collect::<Vec<_>>();
+    let slot_view = move |k: usize| {
+        let row = Memo::new(move |_| {
+            let n = slots.get();
+            let (lo, hi) = window.get();
+            let i = lo + (k + n - lo % n) % n;
+            if k >= n || i >= hi {
+                return None;
+            }
+            view.rows.with(|r| r.get(i)).map(|row| (i, row))
+        });
+        let kind = Memo::new(move |_| match row.get() {
+            None => 0,
+            Some((_, Row::Span(_))) => 1,
+            Some((_, Row::Hidden { .. })) => 2,
+        });
+        move || match kind.get() {
+            1 => span_slot(view, row, trace_start, win).into_any(),
+            2 => hidden_slot(view, row).into_any(),
+            _ => ().into_any(),
+        }
     };
 
     let ticks = move || {
@@ -147,7 +164,7 @@ pub fn Waterfall(view: TraceView) -> impl IntoView {
                     }
                 }>
                 <div class="rows-spacer" style:height=move || format!("{}px", view.rows.with(|r| r.len()) as f64 * ROW_H)>
-                    <For each=items key=|(i, row)| (*i, *row) children=row_view />
+                    <For each=slot_keys key=|k| *k children=slot_view />
                 </div>
             </div>
             </div>
@@ -155,19 +172,81 @@ pub fn Waterfall(view: TraceView) -> impl IntoView {
     }
 }
 
-/// A "N hidden spans" row standing for a run of pruned siblings in "matches only" mode.
-fn hidden_row(view: TraceView, i: usize, first: SpanIdx, count: u32) -> impl IntoView {
-    let depth = view.trace.with_value(|t| t.depth_of(first));
-    let label = if count == 1 { "1 hidden span".to_string() } else { format!("{count} hidden spans") };
+/// What a span's row shows that does not change while it is shown (computed when a slot takes the row).
+#[derive(Clone, PartialEq)]
+struct SpanRowData {
+    i: usize,
+    s: SpanIdx,
+    depth: u32,
+    color: &'static str,
+    descendants: u32,
+    offset_ns: f64,
+    dur: DurationNs,
+    tip: String,
+    is_error: bool,
+    events_ns: Vec<f64>,
+    span_id: String,
+    service: String,
+    name: String,
+}
+
+fn span_row_data(view: TraceView, i: usize, s: SpanIdx, trace_start: i64) -> SpanRowData {
+    let t = view.trace();
+    let offset_ns = (t.start_of(s).0 - trace_start) as f64;
+    let dur = t.duration_of(s);
+    let self_t = view.self_times.with_value(|st| st.get(s.ix()).copied().unwrap_or_default());
+    SpanRowData {
+        i,
+        s,
+        depth: t.depth_of(s),
+        color: service_color(t.service_index(s)),
+        descendants: t.descendant_count(s),
+        offset_ns,
+        dur,
+        tip: format!(
+            "{} — {}\nstart +{}  duration {}  self {}",
+            t.service(s),
+            t.name(s),
+            DurationNs(offset_ns as i64),
+            dur,
+            self_t
+        ),
+        is_error: t.is_error(s),
+        events_ns: t.events(s).iter().map(|e| (e.time.0 - trace_start) as f64).collect(),
+        span_id: t.span_id_text(s),
+        service: t.service(s).to_string(),
+        name: t.name(s).to_string(),
+    }
+}
+
+/// A "N hidden spans" row standing for a run of pruned siblings in "matches only" mode, in a recycled slot.
+fn hidden_slot(view: TraceView, row: Memo<Option<(usize, Row)>>) -> impl IntoView {
+    let run = Memo::new(move |_| match row.get() {
+        Some((i, Row::Hidden { first, count })) => Some((i, first, count, view.trace.with_value(|t| t.depth_of(first)))),
+        _ => None,
+    });
+    let get = move || run.get().unwrap_or((0, SpanIdx(0), 0, 0));
+    let label = move || {
+        let count = get().2;
+        if count == 1 {
+            "⋯ 1 hidden span".to_string()
+        } else {
+            format!("⋯ {count} hidden spans")
+        }
+    };
     view! {
-        <div class="row hidden-run" role="row" data-testid="hidden-spans" data-count=count prop:ariaRowIndex=(i + 2).to_string()
-            style:top=format!("{}px", i as f64 * ROW_H)>
+        <div class="row hidden-run" role="row" data-testid="hidden-spans" data-count=move || get().2
+            prop:ariaRowIndex=move || (get().0 + 2).to_string()
+            style:top=move || format!("{}px", get().0 as f64 * ROW_H)>
             <div class="cell tree" role="gridcell"
-                style:padding-left=format!("{}px", depth * INDENT_PX + 4)
-                style:background-size=format!("{}px 100%", depth * INDENT_PX)>
+                style:padding-left=move || format!("{}px", get().3 * INDENT_PX + 4)
+                style:background-size=move || format!("{}px 100%", get().3 * INDENT_PX)>
                 <button class="link show-hidden" title="Show these spans although they do not match"
-                    on:click=move |_| view.open_hidden(first, count)>
-                    {format!("⋯ {label}")}
+                    on:click=move |_| {
+                        let (_, first, count, _) = get();
+                        view.open_hidden(first, count);
+                    }>
+                    {label}
                 </button>
             </div>
             <div class="cell timeline" role="gridcell"></div>
@@ -175,41 +254,38 @@ fn hidden_row(view: TraceView, i: usize, first: SpanIdx, count: u32) -> impl Int
     }
 }
 
-/// One span's row: tree cell and timeline cell.
-fn span_row(view: TraceView, i: usize, s: SpanIdx, trace_start: i64, win: Memo<(f64, f64)>) -> impl IntoView {
-    let t = view.trace();
-    let depth = t.depth_of(s);
-    let color = service_color(t.service_index(s));
-    let descendants = t.descendant_count(s);
-    let offset = (t.start_of(s).0 - trace_start) as f64;
-    let dur = t.duration_of(s);
-    let self_t = view.self_times.with_value(|st| st.get(s.ix()).copied().unwrap_or_default());
-    let tip = format!(
-        "{} — {}\nstart +{}  duration {}  self {}",
-        t.service(s),
-        t.name(s),
-        DurationNs(offset as i64),
-        dur,
-        self_t
-    );
-    let is_error = t.is_error(s);
-    let events: Vec<f64> = t.events(s).iter().map(|e| (e.time.0 - trace_start) as f64).collect();
-    let span_id = t.span_id_text(s);
-    let service = t.service(s).to_string();
-    let name = t.name(s).to_string();
+/// One span's row (tree cell and timeline cell) in a recycled slot: the nodes stay when the slot takes another
+/// row; what they show follows `row`.
+fn span_slot(
+    view: TraceView,
+    row: Memo<Option<(usize, Row)>>,
+    trace_start: i64,
+    win: Memo<(f64, f64)>,
+) -> impl IntoView {
+    let data = Memo::new(move |_| match row.get() {
+        Some((i, Row::Span(s))) => Some(span_row_data(view, i, s, trace_start)),
+        _ => None,
+    });
+    let d = move |f: &dyn Fn(&SpanRowData) -> String| data.with(|d| d.as_ref().map(f).unwrap_or_default());
+    let span = move || data.with(|d| d.as_ref().map_or(SpanIdx(0), |d| d.s));
     let collapsed = view.collapsed;
     let selected = view.selected;
-    let is_collapsed = move || collapsed.with(|c| c.contains(s));
-    let is_match = move || view.matches.with(|m| m.as_ref().is_some_and(|m| m.contains(s)));
+    let is_collapsed = move || collapsed.with(|c| c.contains(span()));
+    let is_match = move || view.matches.with(|m| m.as_ref().is_some_and(|m| m.contains(span())));
     let filtering = move || view.matches.with(|m| m.is_some());
-    let on_path = move || view.critical.with(|c| c.as_ref().is_some_and(|c| c.spans.contains(s)));
+    let on_path = move || view.critical.with(|c| c.as_ref().is_some_and(|c| c.spans.contains(span())));
+    let is_error = move || data.with(|d| d.as_ref().is_some_and(|d| d.is_error));
+    let descendants = move || data.with(|d| d.as_ref().map_or(0, |d| d.descendants));
+    let depth = move || data.with(|d| d.as_ref().map_or(0, |d| d.depth));
+    let offset_dur = move || data.with(|d| d.as_ref().map_or((0.0, 0.0), |d| (d.offset_ns, d.dur.0 as f64)));
 
     // Bar geometry in percent of the window; the duration label goes after the bar when there is room, else
     // before it, else inside its right end.
     let geometry = move || {
         let w = win.get();
+        let (offset, dur) = offset_dur();
         let left = pct(offset, w);
-        let width = (dur.0 as f64 / (w.1 - w.0).max(1.0) * 100.0).max(0.0);
+        let width = (dur / (w.1 - w.0).max(1.0) * 100.0).max(0.0);
         (left, width)
     };
     let label_style = move || {
@@ -225,6 +301,7 @@ fn span_row(view: TraceView, i: usize, s: SpanIdx, trace_start: i64, win: Memo<(
     };
     let segments = move || {
         let w = win.get();
+        let s = span();
         view.critical.with(|c| {
             let Some(c) = c else { return Vec::new() };
             c.segments_of(s)
@@ -237,9 +314,23 @@ fn span_row(view: TraceView, i: usize, s: SpanIdx, trace_start: i64, win: Memo<(
                 .collect::<Vec<_>>()
         })
     };
+    let ticks = move || {
+        let w = win.get();
+        data.with(|d| {
+            d.as_ref()
+                .map(|d| {
+                    d.events_ns
+                        .iter()
+                        .map(|&e| view! { <div class="tick" style:left=format!("{:.4}%", pct(e, w))></div> })
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+    };
     let on_toggle = move |ev: leptos::ev::MouseEvent| {
         ev.stop_propagation();
         let t = view.trace();
+        let s = span();
         if ev.shift_key() || ev.alt_key() {
             if is_collapsed() {
                 collapsed.update(|c| c.expand_subtree(&t, s));
@@ -250,34 +341,35 @@ fn span_row(view: TraceView, i: usize, s: SpanIdx, trace_start: i64, win: Memo<(
             collapsed.update(|c| c.toggle(s));
         }
     };
+    let has_children = Memo::new(move |_| descendants() > 0);
     view! {
         <div
             class="row"
-            class:selected=move || selected.get() == Some(s)
+            class:selected=move || selected.get() == Some(span())
             class:error=is_error
             class:match=is_match
             class:dim=move || filtering() && !is_match()
             class:critical=on_path
             role="row"
-            prop:ariaLevel=(depth + 1).to_string()
-            prop:ariaRowIndex=(i + 2).to_string()
-            aria-expanded=move || (descendants > 0).then(|| if is_collapsed() { "false" } else { "true" })
-            aria-selected=move || if selected.get() == Some(s) { "true" } else { "false" }
+            prop:ariaLevel=move || (depth() + 1).to_string()
+            prop:ariaRowIndex=move || d(&|d| (d.i + 2).to_string())
+            aria-expanded=move || has_children.get().then(|| if is_collapsed() { "false" } else { "true" })
+            aria-selected=move || if selected.get() == Some(span()) { "true" } else { "false" }
             data-testid="span-row"
-            data-span-id=span_id
-            style:top=format!("{}px", i as f64 * ROW_H)
-            title=tip
+            data-span-id=move || d(&|d| d.span_id.clone())
+            style:top=move || d(&|d| format!("{}px", d.i as f64 * ROW_H))
+            title=move || d(&|d| d.tip.clone())
             on:click=move |_| {
-                selected.set(Some(s));
+                selected.set(Some(span()));
                 view.detail_open.set(true);
                 // A row clicked is in view already; nothing to keep revealing.
                 view.reveal_row.set(None);
             }
         >
             <div class="cell tree" role="gridcell"
-                style:padding-left=format!("{}px", depth * INDENT_PX + 4)
-                style:background-size=format!("{}px 100%", depth * INDENT_PX)>
-                {if descendants > 0 {
+                style:padding-left=move || format!("{}px", depth() * INDENT_PX + 4)
+                style:background-size=move || format!("{}px 100%", depth() * INDENT_PX)>
+                {move || if has_children.get() {
                     view! {
                         <button class="toggle" data-testid="row-toggle"
                             title="Collapse or expand (Shift-click: the whole subtree)"
@@ -289,27 +381,24 @@ fn span_row(view: TraceView, i: usize, s: SpanIdx, trace_start: i64, win: Memo<(
                 } else {
                     view! { <span class="toggle-space"></span> }.into_any()
                 }}
-                <span class="swatch" style:background=color></span>
-                <span class="svc">{service}</span>
-                <span class="op">{name}</span>
-                {is_error.then(|| view! { <span class="err-mark" title="error status">"!"</span> })}
+                <span class="swatch" style:background=move || data.with(|d| d.as_ref().map_or("", |d| d.color))></span>
+                <span class="svc">{move || d(&|d| d.service.clone())}</span>
+                <span class="op">{move || d(&|d| d.name.clone())}</span>
+                {move || is_error().then(|| view! { <span class="err-mark" title="error status">"!"</span> })}
                 {move || is_collapsed().then(|| view! {
-                    <span class="hidden-count" title="hidden descendants">{format!("+{descendants}")}</span>
+                    <span class="hidden-count" title="hidden descendants">{format!("+{}", descendants())}</span>
                 })}
             </div>
             <div class="cell timeline" role="gridcell">
                 <div class="bar"
                     style:left=move || format!("{:.4}%", geometry().0)
                     style:width=move || format!("max(1px, {:.4}%)", geometry().1)
-                    style:background=color></div>
+                    style:background=move || data.with(|d| d.as_ref().map_or("", |d| d.color))></div>
                 {segments}
-                {move || {
-                    let w = win.get();
-                    events.iter().map(|&e| view! { <div class="tick" style:left=format!("{:.4}%", pct(e, w))></div> }).collect::<Vec<_>>()
-                }}
+                {ticks}
                 <span class=move || format!("dur-label {}", label_style().0)
                     style:left=move || label_style().1 style:right=move || label_style().2>
-                    {dur.to_string()}
+                    {move || d(&|d| d.dur.to_string())}
                 </span>
             </div>
         </div>
