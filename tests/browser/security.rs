@@ -226,6 +226,17 @@ fn hostile_strings_render_as_text(c: &Ctx) -> Result<()> {
     let otlp = write(&dir, "hostile-otlp.json", hostile_otlp().to_string().as_bytes())?;
     let jaeger = write(&dir, "hostile-jaeger.json", hostile_jaeger().to_string().as_bytes())?;
     c.open("#/")?;
+    // The scan itself sees an injection (else passing would mean nothing).
+    c.browser.js(
+        "const d = document.createElement('div'); d.id = 'planted'; \
+         d.innerHTML = '<b onclick=\"1\">x</b><a href=\"javascript:void 0\">y</a><img src=\"data:,\">'; \
+         document.body.append(d); window.__xss = 1",
+        vec![],
+    )?;
+    let planted = clean(c, "planted").err().unwrap_or_default();
+    mentions(&planted, &["window.__xss is set", "onclick", "link: javascript:", "element: <img"], "the scan")?;
+    c.browser.js("document.getElementById('planted').remove(); delete window.__xss", vec![])?;
+    clean(c, "the start page")?;
     c.upload(&[otlp, jaeger])?;
     c.browser.wait_js("document.querySelectorAll('[data-testid=trace-list-item]').length === 2", "both listed")?;
     clean(c, "the landing page's trace list")?;
