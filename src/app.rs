@@ -55,6 +55,7 @@ fn initial_dark(hash: &str) -> bool {
 pub fn App() -> impl IntoView {
     let hash = current_hash();
     let state = AppState::new(Route::from_hash(&hash), initial_dark(&hash), Route::embed_in_hash(&hash));
+    state.param_notices.set(crate::route::param_problems(&hash));
     provide_context(state);
     loader::load_config(state);
     crate::handoff::install(state);
@@ -69,6 +70,7 @@ pub fn App() -> impl IntoView {
             state.dark.set(t == Theme::Dark);
         }
         state.embed.set(Route::embed_in_hash(&hash));
+        state.param_notices.set(crate::route::param_problems(&hash));
         state.route.set(Route::from_hash(&hash));
     });
     // Follow the system's theme while neither the URL nor the user picked one.
@@ -151,6 +153,7 @@ pub fn App() -> impl IntoView {
                 </button>
             </nav>
             </Show>
+            <ParamNotices/>
             <main class="app-main">{move || page(state, page_route.get())}</main>
             <Show when=move || state.dragging.get()>
                 <div class="drop-overlay" data-testid="drop-overlay">
@@ -158,6 +161,26 @@ pub fn App() -> impl IntoView {
                 </div>
             </Show>
         </div>
+    }
+}
+
+/// What the URL asked for that was ignored (`zoom=abc`, `view=nope`, an unknown span), with a dismiss button.
+#[component]
+fn ParamNotices() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    move || {
+        let notices = state.param_notices.get();
+        (!notices.is_empty()).then(|| {
+            view! {
+                <div class="param-notices" data-testid="param-notices" role="status">
+                    {notices.into_iter().map(|m| view! {
+                        <p class="config-note" data-testid="param-notice">{format!("⚠ {m}")}</p>
+                    }).collect_view()}
+                    <button class="link" data-testid="param-notices-dismiss"
+                        on:click=move |_| state.param_notices.set(Vec::new())>"Dismiss"</button>
+                </div>
+            }
+        })
     }
 }
 
@@ -174,6 +197,10 @@ fn page(state: AppState, route: Route) -> AnyView {
         Route::Trace { id, params } => match (state.find_trace(&id), params.backend) {
             (Some(t), _) => view! { <TracePage loaded=t/> }.into_any(),
             (None, Some(backend)) => view! { <RemoteTrace id=id backend=backend/> }.into_any(),
+            (None, None) if spanscope_model::backend::normalize_trace_id(&id).is_err() => not_found(format!(
+                "“{}” is not a trace id (trace ids are 16 or 32 hex digits), and no loaded trace has it.",
+                crate::route::shown_value(&id)
+            )),
             (None, None) => not_found(format!(
                 "Trace {id} is not loaded. Open its file again, pick one from the start page, or add ?backend=<name> to fetch it from a configured backend."
             )),

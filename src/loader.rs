@@ -249,6 +249,11 @@ pub fn load_config(state: AppState) {
 
 /// Loads a trace file from an address (`?url=`), with the outcome listed like a dropped file's.
 pub fn load_url(state: AppState, url: String) {
+    if let Err(message) = check_url_param(&url) {
+        let outcome = FileOutcome { name: "?url=".into(), bytes: 0, result: Err(message) };
+        load_inputs(state, Vec::new(), vec![outcome]);
+        return;
+    }
     leptos::task::spawn_local(async move {
         state.progress.set(Some(LoadProgress { name: url.clone(), bytes_read: 0, bytes_total: 0 }));
         let cancel = crate::http::Cancel::default();
@@ -279,6 +284,25 @@ pub fn load_url(state: AppState, url: String) {
         }
         state.progress.set(None);
     });
+}
+
+/// Longest `?url=` shown in a message (a data: address can be megabytes).
+const URL_SHOWN_CHARS: usize = 120;
+
+/// Refuses a `?url=` that is not an http(s) address once resolved against this page (`javascript:`, `data:`,
+/// `file:`, `blob:` …): only web addresses are fetched, so a link cannot make spanscope read anything else.
+fn check_url_param(url: &str) -> Result<(), String> {
+    let base = web_sys::window().and_then(|w| w.location().href().ok()).unwrap_or_default();
+    let shown: String = url.chars().take(URL_SHOWN_CHARS).collect();
+    let shown = if shown.len() < url.len() { format!("{shown}…") } else { shown };
+    let parsed = web_sys::Url::new_with_base(url.trim(), &base)
+        .map_err(|_| format!("?url= is not a valid address: “{shown}”. Give an http:// or https:// address."))?;
+    match parsed.protocol().as_str() {
+        "http:" | "https:" => Ok(()),
+        scheme => Err(format!(
+            "?url= only loads http:// and https:// addresses; “{shown}” uses {scheme} and was not fetched."
+        )),
+    }
 }
 
 /// This page's origin (`https://host:port`), for messages.

@@ -262,6 +262,58 @@ fn parse_params(query: &str) -> Params {
     p
 }
 
+/// The views `view=` names (the waterfall is the default; `waterfall` is accepted too).
+const VIEWS: [&str; 4] = ["waterfall", "statistics", "flamegraph", "service-map"];
+
+/// Longest value quoted in a notice.
+const SHOWN_CHARS: usize = 40;
+
+/// A parameter's value as quoted in a notice: at most [`SHOWN_CHARS`] characters.
+pub fn shown_value(v: &str) -> String {
+    let mut s: String = v.chars().take(SHOWN_CHARS).collect();
+    if s.len() < v.len() {
+        s.push('…');
+    }
+    s
+}
+
+/// What the view parameters of `hash` ask for that the app ignores, one message each ("Ignored zoom=abc: …"),
+/// so a mistyped or tampered link says what happened instead of silently showing something else. Only the
+/// parameters of trace pages (and `theme`/`embed`, which every route takes) are checked; `span=` is checked by
+/// the trace page, which knows the spans.
+pub fn param_problems(hash: &str) -> Vec<String> {
+    let h = hash.strip_prefix('#').unwrap_or(hash);
+    let (path, query) = h.split_once('?').unwrap_or((h, ""));
+    let trace_page = matches!(Route::from_hash(path), Route::Demo { .. } | Route::Trace { .. });
+    let mut out = Vec::new();
+    for pair in query.split('&').filter(|s| !s.is_empty()) {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        let v = percent_decode(v);
+        let flag = |v: &str| matches!(v, "" | "0" | "1" | "true" | "false");
+        let why = match k {
+            "theme" if !matches!(v.as_str(), "light" | "dark") => "expected light or dark",
+            "embed" if !flag(&v) => "expected 1 or 0",
+            _ if !trace_page => continue,
+            "zoom" if !v.is_empty() && parse_zoom(&v).is_none() && !is_whole_window(&v) => {
+                "expected two numbers between 0 and 1, the first smaller (e.g. zoom=0.1,0.35)"
+            }
+            "view" if !v.is_empty() && !VIEWS.contains(&v.as_str()) => {
+                "expected statistics, flamegraph or service-map (the waterfall when left out)"
+            }
+            "mode" if !matches!(v.as_str(), "" | "only" | "highlight") => "expected mode=only",
+            "cp" if !flag(&v) => "expected 1 or 0",
+            _ => continue,
+        };
+        out.push(format!("Ignored {k}={}: {why}.", shown_value(&v)));
+    }
+    out
+}
+
+/// `0,1`: the whole trace, written out (valid, and the same as no zoom).
+fn is_whole_window(v: &str) -> bool {
+    v.split_once(',').is_some_and(|(a, b)| a.trim().parse::<f64>() == Ok(0.0) && b.trim().parse::<f64>() == Ok(1.0))
+}
+
 /// `from,to` fractions; anything else (out of range, reversed, empty) is no zoom.
 fn parse_zoom(v: &str) -> Option<(f64, f64)> {
     let (a, b) = v.split_once(',')?;
@@ -401,6 +453,33 @@ mod tests {
         ] {
             assert_eq!(Route::from_hash(&r.to_hash()), r);
         }
+    }
+
+    #[test]
+    fn ignored_parameters_are_named() {
+        assert_eq!(
+            param_problems("#/demo/x?zoom=0.1,0.3&view=statistics&theme=dark&cp=1&mode=only"),
+            Vec::<String>::new()
+        );
+        assert_eq!(param_problems("#/demo/x?zoom=0,1&span=zzz&find=%3Cscript%3E"), Vec::<String>::new());
+        assert_eq!(
+            param_problems("#/trace/abc?zoom=abc&view=nope&theme=evil&mode=x&cp=yes&embed=2"),
+            vec![
+                "Ignored zoom=abc: expected two numbers between 0 and 1, the first smaller (e.g. zoom=0.1,0.35).",
+                "Ignored view=nope: expected statistics, flamegraph or service-map (the waterfall when left out).",
+                "Ignored theme=evil: expected light or dark.",
+                "Ignored mode=x: expected mode=only.",
+                "Ignored cp=yes: expected 1 or 0.",
+                "Ignored embed=2: expected 1 or 0.",
+            ]
+        );
+        assert_eq!(param_problems("#/demo/x?zoom=0.9,0.1").len(), 1);
+        // Other routes: only what every route takes.
+        assert_eq!(param_problems("#/?theme=evil&zoom=abc"), vec!["Ignored theme=evil: expected light or dark."]);
+        assert_eq!(param_problems("#/search?view=nope&service=a"), Vec::<String>::new());
+        // Values are quoted short.
+        let long = format!("#/demo/x?view={}", "a".repeat(1000));
+        assert!(param_problems(&long)[0].len() < 200);
     }
 
     #[test]

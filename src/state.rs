@@ -78,6 +78,8 @@ pub struct AppState {
     pub links: RwSignal<Vec<spanscope_model::links::LinkTemplate>>,
     /// What in `config.json` was ignored, and why (shown on the start page).
     pub config_notes: RwSignal<Vec<String>>,
+    /// What the URL asked for that was ignored, and why (a notice line above the page; dismissible).
+    pub param_notices: RwSignal<Vec<String>>,
     /// `insights.min_repeats` from `config.json`: how many like sibling calls make a repeated-call finding.
     pub min_repeats: RwSignal<usize>,
     /// Traces picked for comparison (ids; the two most recent picks count), with the backend to fetch them from.
@@ -98,6 +100,7 @@ impl AppState {
             backends: RwSignal::new(Backends::Loading),
             links: RwSignal::new(Vec::new()),
             config_notes: RwSignal::new(Vec::new()),
+            param_notices: RwSignal::new(Vec::new()),
             compare_pick: RwSignal::new((Vec::new(), None)),
             min_repeats: RwSignal::new(spanscope_model::insights::InsightOptions::default().min_repeats),
         }
@@ -110,6 +113,15 @@ impl AppState {
             let _ = w.location().set_hash(&hash);
         }
         self.route.set(route.clone());
+    }
+
+    /// Adds a notice about the URL (once).
+    pub fn notice(&self, message: String) {
+        self.param_notices.update(|n| {
+            if !n.contains(&message) {
+                n.push(message);
+            }
+        });
     }
 
     /// Replaces the current history entry's hash without adding a new entry (view-state changes).

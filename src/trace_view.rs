@@ -294,8 +294,9 @@ impl TraceView {
         }
     }
 
-    /// Applies view parameters from the URL (when the hash is edited or history moves).
-    pub fn apply_params(&self, p: &Params) {
+    /// Applies view parameters from the URL (when the hash is edited or history moves). Returns a notice when
+    /// `span=` names no span of this trace.
+    pub fn apply_params(&self, p: &Params) -> Option<String> {
         if self.find_text.get_untracked() != p.find {
             self.find_text.set(p.find.clone());
         }
@@ -322,17 +323,24 @@ impl TraceView {
             Some(id) => {
                 let current = self.selected.get_untracked().map(|s| trace.span_id_text(s));
                 if current.is_some_and(|c| c.eq_ignore_ascii_case(id)) {
-                    return;
+                    return None;
                 }
                 // Hex ids by value (no string per span); ids that are not hex by their text.
                 let found = match spanscope_model::SpanId::from_hex(id) {
                     Some(sid) => trace.find_span(sid),
                     None => trace.spans().find(|&s| trace.span_id_text(s).eq_ignore_ascii_case(id)),
                 };
-                if let Some(s) = found {
-                    self.select(s);
+                match found {
+                    Some(s) => self.select(s),
+                    None => {
+                        return Some(format!(
+                            "Ignored span={}: this trace has no span with that id.",
+                            crate::route::shown_value(id)
+                        ))
+                    }
                 }
             }
         }
+        None
     }
 }

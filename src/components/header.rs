@@ -53,7 +53,7 @@ pub fn TraceHeader(
             <div class="title-row">
                 <h1 class="trace-title">{t.title()}</h1>
                 <span class="mono muted trace-id" title="Trace id">{t.id_text()}</span>
-                <span class="muted source" title="Where this trace came from">{format!("from {source}")}</span>
+                <span class="muted source" data-testid="trace-source" title="Where this trace came from">{format!("from {source}")}</span>
             </div>
             <dl class="facts">
                 <div><dt>"Start"</dt><dd title=format!("{start_utc} (UTC)")>{start_local}</dd></div>

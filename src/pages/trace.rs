@@ -33,7 +33,9 @@ pub fn TracePage(loaded: LoadedTrace) -> impl IntoView {
     // URL → view (on open, and when the hash is edited or history moves), then view → URL.
     Effect::new(move |_| {
         let params = app.route.with(|r| r.params());
-        view.apply_params(&params);
+        if let Some(notice) = view.apply_params(&params) {
+            app.notice(notice);
+        }
     });
     Effect::new(move |prev: Option<()>| {
         let params = view.params(&app.route.with_untracked(|r| r.params()));

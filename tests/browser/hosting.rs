@@ -21,9 +21,9 @@ pub const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval';
                        form-action 'none'";
 
 /// Python's http.server with a Content-Security-Policy header: a real static server, not the tests' own.
-struct PythonServer {
+pub(crate) struct PythonServer {
     child: Child,
-    port: u16,
+    pub(crate) port: u16,
     _root: std::path::PathBuf,
 }
 
@@ -49,7 +49,7 @@ http.server.ThreadingHTTPServer(('127.0.0.1', port), functools.partial(H, direct
 "#;
 
 /// Copies `dist` to `<tmp>/apps/spanscope/` and serves `<tmp>` with python3.
-fn python_server(dist: &std::path::Path) -> Result<PythonServer> {
+pub(crate) fn python_server(dist: &std::path::Path) -> Result<PythonServer> {
     let root = std::env::temp_dir().join(format!("spanscope-subpath-{}", std::process::id()));
     let target = root.join("apps/spanscope");
     std::fs::create_dir_all(&target).map_err(|e| e.to_string())?;
@@ -77,7 +77,7 @@ fn python_server(dist: &std::path::Path) -> Result<PythonServer> {
 }
 
 /// Console lines about the Content-Security-Policy (violations are logged as errors).
-fn csp_violations(c: &Ctx) -> Vec<String> {
+pub(crate) fn csp_violations(c: &Ctx) -> Vec<String> {
     c.browser
         .severe_logs()
         .into_iter()

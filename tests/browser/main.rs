@@ -6,6 +6,7 @@
 
 mod backend;
 mod hosting;
+mod security;
 mod sources;
 mod views;
 mod webdriver;
@@ -623,6 +624,7 @@ fn main() {
         .chain(sources::SCENARIOS)
         .chain(hosting::SCENARIOS)
         .chain(views::SCENARIOS)
+        .chain(security::SCENARIOS)
         .partition(|s| s.0 == "no console errors");
     let shots = root.join("target/browser-screenshots");
     let _ = std::fs::create_dir_all(&shots);

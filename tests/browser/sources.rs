@@ -43,7 +43,7 @@ pub const SCENARIOS: &[Scenario] = &[
 // ---- set-up ----
 
 /// config.json serving `backends` (name, kind, fixture), with `headers` on each when given.
-fn config(backends: &[(&str, &str, &FixtureBackend)], headers: Option<Value>) -> Vec<u8> {
+pub(crate) fn config(backends: &[(&str, &str, &FixtureBackend)], headers: Option<Value>) -> Vec<u8> {
     let list: Vec<Value> = backends
         .iter()
         .map(|(name, kind, b)| {
@@ -59,13 +59,13 @@ fn config(backends: &[(&str, &str, &FixtureBackend)], headers: Option<Value>) ->
 
 /// A scenario's surroundings: the config.json it serves and the fixture backends it talks to. When dropped (also
 /// on a failure), the site's own config.json comes back and the console errors the fixtures caused are cleared.
-struct Scene<'a> {
+pub(crate) struct Scene<'a> {
     c: &'a Ctx,
     origins: Vec<String>,
 }
 
 impl<'a> Scene<'a> {
-    fn new(c: &'a Ctx, config: Option<Vec<u8>>, backends: &[&FixtureBackend]) -> Scene<'a> {
+    pub(crate) fn new(c: &'a Ctx, config: Option<Vec<u8>>, backends: &[&FixtureBackend]) -> Scene<'a> {
         if let Some(bytes) = config {
             c.server.set_file("config.json", Some(bytes));
         }

@@ -172,6 +172,7 @@ impl Browser {
         let caps = json!({
             "capabilities": { "alwaysMatch": {
                 "browserName": "chrome",
+                "goog:loggingPrefs": { "browser": "ALL" },
                 "goog:chromeOptions": {
                     "binary": chromium.to_string_lossy(),
                     "args": args
@@ -363,6 +364,22 @@ impl Browser {
         let b64 = v.as_str().ok_or("no screenshot data")?;
         let bytes = spanscope_model::base64::decode(b64).ok_or("bad screenshot base64")?;
         std::fs::write(path, bytes).map_err(|e| e.to_string())
+    }
+
+    /// Everything the page logged since the last read, at any level, as `LEVEL message` (reading empties the
+    /// log, so SEVERE lines read here are not seen by [`Browser::severe_logs`]).
+    pub fn all_logs(&self) -> Vec<String> {
+        let url = format!("{}/session/{}/se/log", self.base, self.session);
+        let Ok(r) = ureq::post(&url).send_json(json!({ "type": "browser" })) else { return Vec::new() };
+        let v: Value = r.into_json().unwrap_or_default();
+        v["value"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|e| format!("{} {}", e["level"].as_str().unwrap_or("?"), e["message"].as_str().unwrap_or("")))
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     /// Messages the page logged at level SEVERE (uncaught errors, panics).

@@ -252,6 +252,17 @@ fn check_url(raw: &str) -> Result<String, String> {
         return Ok(base.to_string());
     }
     let first = url.split('/').next().unwrap_or("");
+    // `javascript:…`, `data:…`, `mailto:…`: a scheme of its own (a letter after the colon, unlike `host:16686`).
+    if let Some((scheme, rest)) = first.split_once(':') {
+        let is_scheme = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+            && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
+        if is_scheme && !rest.starts_with(|c: char| c.is_ascii_digit()) {
+            return Err(format!(
+                "uses `{}:`; expected an http:// or https:// address",
+                scheme.to_ascii_lowercase().chars().take(20).collect::<String>()
+            ));
+        }
+    }
     if first.contains(':') || first.contains('.') {
         return Err(format!("has no scheme; did you mean \"http://{url}\"?"));
     }
@@ -416,6 +427,9 @@ mod tests {
             "has no scheme; did you mean \"http://jaeger.example.com/jaeger\"?"
         );
         assert_eq!(bad("ftp://h"), "uses `ftp:`; expected an http:// or https:// address");
+        assert_eq!(bad("javascript:alert(1)"), "uses `javascript:`; expected an http:// or https:// address");
+        assert_eq!(bad("data:text/html,x"), "uses `data:`; expected an http:// or https:// address");
+        assert_eq!(bad("JavaScript:x"), "uses `javascript:`; expected an http:// or https:// address");
         assert_eq!(bad("https://"), "has no host after `://`");
         assert_eq!(bad("//h/j"), "has no scheme; write https://h/j (or http:)");
         assert!(bad("https://h/?token=x").starts_with("has a query"));
