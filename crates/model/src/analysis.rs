@@ -70,7 +70,7 @@ impl CriticalPath {
 
     /// Time of span `s` on the path.
     pub fn time_of(&self, s: SpanIdx) -> DurationNs {
-        DurationNs(self.segments_of(s).iter().map(|g| g.end.0 - g.start.0).sum())
+        DurationNs(self.segments_of(s).iter().fold(0i64, |t, g| t.saturating_add(g.end.since(g.start).0)))
     }
 }
 

@@ -10,6 +10,8 @@
 //! - a parent cycle → cut at one span, which becomes a root (`CycleBroken`);
 //! - no start → the parent's start (`MissingStart`); no or negative duration → zero (`MissingDuration`,
 //!   `NegativeDuration`);
+//! - a start or end beyond i64 nanoseconds (after 2262-04-11 or before 1677-09-21; the importers saturate such
+//!   times) → clamped to that range (`TimeOutOfRange`);
 //! - clock skew, as Jaeger's adjuster does it: a server span under a client span of another host that does not
 //!   fit inside its parent is shifted (with its subtree) to sit centred in the parent (`SkewAdjusted`).
 //!
@@ -371,11 +373,22 @@ impl TraceSetBuilder {
         c.kind.push(d.kind);
         c.status.push(d.status);
         c.status_message.push(d.status_message);
-        c.start.push(d.start.unwrap_or(TimestampNs(i64::MIN)));
-        if d.start.is_none() {
-            self.warnings.push((pos, SpanWarning::MissingStart));
-        }
-        let duration = match d.duration {
+        // Importers saturate times beyond i64 nanoseconds (before 1677-09-21, after 2262-04-11) at the i64 range;
+        // such a time is clamped and flagged. i64::MIN itself is the "no start" mark, so a start there moves up 1 ns.
+        let mut out_of_range = false;
+        let start = match d.start {
+            None => {
+                self.warnings.push((pos, SpanWarning::MissingStart));
+                None
+            }
+            Some(TimestampNs(s)) if s == i64::MIN || s == i64::MAX => {
+                out_of_range = true;
+                Some(TimestampNs(s.max(i64::MIN + 1)))
+            }
+            Some(s) => Some(s),
+        };
+        c.start.push(start.unwrap_or(TimestampNs(i64::MIN)));
+        let mut duration = match d.duration {
             None => {
                 self.warnings.push((pos, SpanWarning::MissingDuration));
                 DurationNs::ZERO
@@ -386,6 +399,16 @@ impl TraceSetBuilder {
             }
             Some(x) => x,
         };
+        // An end at or past the last instant (a saturated end, or start + duration overflowing) ends there.
+        if let Some(TimestampNs(s)) = start {
+            if duration.0 > 0 && s.checked_add(duration.0).is_none_or(|end| end == i64::MAX) {
+                out_of_range = true;
+                duration = DurationNs(i64::MAX - s.max(0));
+            }
+        }
+        if out_of_range {
+            self.warnings.push((pos, SpanWarning::TimeOutOfRange));
+        }
         c.duration.push(duration);
         let a0 = self.attrs.len();
         self.attrs.extend_from_slice(&d.attrs);

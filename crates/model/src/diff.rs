@@ -167,8 +167,8 @@ pub fn diff(a: &Trace, b: &Trace) -> TraceDiff {
             node.first = node.first.min(t.offset_of(s).0);
             let sums = &mut node.sides[side];
             sums.count += 1;
-            sums.total += t.duration_of(s).0;
-            sums.self_total += self_time[s.ix()].0;
+            sums.total = sums.total.saturating_add(t.duration_of(s).0);
+            sums.self_total = sums.self_total.saturating_add(self_time[s.ix()].0);
             sums.errors += t.is_error(s) as u32;
         }
     }

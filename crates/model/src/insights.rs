@@ -656,9 +656,9 @@ fn time_summary(trace: &Trace) -> TimeSummary {
     let mut groups: HashMap<(u32, StrId), (i64, usize)> = HashMap::new();
     for segs in path.segments.chunk_by(|a, b| a.span == b.span) {
         let s = segs[0].span;
-        let t: i64 = segs.iter().map(|g| g.end.0 - g.start.0).sum();
+        let t = segs.iter().fold(0i64, |t, g| t.saturating_add(g.end.since(g.start).0));
         let e = groups.entry((trace.service_index(s), trace.name_id(s))).or_insert((0, 0));
-        e.0 += t;
+        e.0 = e.0.saturating_add(t);
         e.1 += 1;
     }
     let mut critical: Vec<PathGroup> = groups
@@ -794,7 +794,7 @@ fn sequential_runs(trace: &Trace, opts: &InsightOptions, in_repeat: &SpanSet) ->
             keys.extend(chain.iter().map(|&c| (trace.service_index(c), trace.name_id(c))));
             keys.sort_unstable();
             keys.dedup();
-            let total: i64 = chain.iter().map(|&c| trace.duration_of(c).0).sum();
+            let total = chain.iter().fold(0i64, |t, &c| t.saturating_add(trace.duration_of(c).0));
             let parallel = chain.iter().map(|&c| trace.duration_of(c).0).max().unwrap_or(0);
             let parent_ns = trace.duration_of(p).0;
             let part = share(total, parent_ns);

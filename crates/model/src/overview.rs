@@ -47,7 +47,7 @@ pub fn overview(trace: &Trace, width: usize, height: usize) -> Overview {
     }
     let t0 = trace.start().0;
     let total = trace.duration().0.max(1) as f64;
-    let col = |t: i64| (((t - t0) as f64 / total) * width as f64).clamp(0.0, width as f64) as usize;
+    let col = |t: i64| ((t.saturating_sub(t0) as f64 / total) * width as f64).clamp(0.0, width as f64) as usize;
     let mut next = vec![0u32; width + 1];
     for y in 0..height {
         let lo = y * n / height;

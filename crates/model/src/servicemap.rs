@@ -71,7 +71,7 @@ pub fn service_map(trace: &Trace, self_times: &[DurationNs]) -> ServiceMap {
         let node = &mut map.nodes[node_of[svc as usize] as usize];
         node.spans += 1;
         node.errors += error as u32;
-        node.self_time.0 += self_times.get(s.ix()).map_or(0, |d| d.0);
+        node.self_time.0 = node.self_time.0.saturating_add(self_times.get(s.ix()).map_or(0, |d| d.0));
         let Some(p) = trace.parent(s) else { continue };
         let from = trace.service_index(p);
         if from == svc {
@@ -84,7 +84,7 @@ pub fn service_map(trace: &Trace, self_times: &[DurationNs]) -> ServiceMap {
         let e = &mut map.edges[k];
         e.calls += 1;
         e.errors += error as u32;
-        e.total.0 += trace.duration_of(s).0;
+        e.total.0 = e.total.0.saturating_add(trace.duration_of(s).0);
     }
     map
 }

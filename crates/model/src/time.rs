@@ -86,7 +86,7 @@ pub fn parse_duration(v: &str) -> Result<DurationNs, DurationError> {
 /// Ruler ticks for a window `[from, to]` of offsets (ns): multiples of a round step (1, 2 or 5 × 10^k ns) such
 /// that there are at most `max_ticks` of them, `from` and `to` included when they fall on a multiple.
 pub fn ruler_ticks(from: DurationNs, to: DurationNs, max_ticks: usize) -> Vec<DurationNs> {
-    let span = (to.0 - from.0).max(1);
+    let span = to.0.saturating_sub(from.0).max(1);
     let max_ticks = max_ticks.max(2) as i64;
     let mut step = 1i64;
     'search: loop {

@@ -184,6 +184,9 @@ pub enum SpanWarning {
     MissingDuration,
     /// The source gave a negative duration; it was set to zero.
     NegativeDuration,
+    /// A start or end beyond the representable time range (i64 nanoseconds: after 2262-04-11T23:47:16Z or before
+    /// 1677-09-21) was clamped to that range.
+    TimeOutOfRange,
     /// A text warning carried by the source (Jaeger `warnings`).
     Source(String),
 }
@@ -202,6 +205,10 @@ impl SpanWarning {
             SpanWarning::MissingStart => "no start time in the source; placed at its parent's start".to_string(),
             SpanWarning::MissingDuration => "no duration in the source; shown as zero-length".to_string(),
             SpanWarning::NegativeDuration => "negative duration in the source; set to zero".to_string(),
+            SpanWarning::TimeOutOfRange => {
+                "a time beyond 2262-04-11 (or before 1677-09-21), the range spanscope can show; clamped to it"
+                    .to_string()
+            }
             SpanWarning::Source(s) => s.clone(),
         }
     }

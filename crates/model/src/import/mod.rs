@@ -93,9 +93,20 @@ fn strip_bom(bytes: &[u8]) -> &[u8] {
     bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
 }
 
+/// UTF-16 text: a UTF-16 byte order mark, or a NUL byte beside the first character (JSON text in UTF-16 starts
+/// with an ASCII character, so one of its first two bytes is 0; UTF-8 JSON has no NUL bytes there).
+fn is_utf16(b: &[u8]) -> bool {
+    b.starts_with(b"\xFF\xFE") || b.starts_with(b"\xFE\xFF") || (b.len() >= 2 && (b[0] == 0) != (b[1] == 0))
+}
+
 /// Which format `bytes` holds, judged from the keys the document opens with.
 pub fn detect(bytes: &[u8]) -> Result<Format, ImportError> {
     let body = strip_bom(bytes);
+    if is_utf16(body) {
+        return Err(ImportError::UnknownFormat {
+            found: "a UTF-16 text file; trace files are read as UTF-8 JSON (save it as UTF-8)".into(),
+        });
+    }
     let mut s = Scanner { b: body, i: 0 };
     s.ws();
     match s.peek() {
@@ -124,7 +135,11 @@ pub fn detect(bytes: &[u8]) -> Result<Format, ImportError> {
                         found: describe_keys("an array whose first element is an object", &keys),
                     })
                 }
-                Some(_) => Err(ImportError::UnknownFormat { found: "an array that does not hold objects".into() }),
+                // Either valid JSON that is no trace, or not JSON at all (a comment, a bare word): say which.
+                Some(_) => Err(match serde_json::from_slice::<serde::de::IgnoredAny>(body) {
+                    Err(e) => syntax_from(&e),
+                    Ok(_) => ImportError::UnknownFormat { found: "an array that does not hold objects".into() },
+                }),
                 None => Err(s.eof_error()),
             }
         }
@@ -196,6 +211,12 @@ pub(crate) fn syntax_from(e: &serde_json::Error) -> ImportError {
     let message = match msg.rfind(" at line ") {
         Some(k) => msg[..k].to_string(),
         None => msg,
+    };
+    // serde_json's own words ("recursion limit exceeded") say nothing to someone holding a trace file.
+    let message = if message == "recursion limit exceeded" {
+        "arrays and objects nested more than 128 levels deep (the most spanscope reads)".to_string()
+    } else {
+        message
     };
     ImportError::Syntax { message, line: e.line(), column: e.column() }
 }

@@ -53,7 +53,8 @@
 //! `intValue` beyond the i64 range (e.g. `"9223372036854775808"`, a u64 written as int64) is kept as a
 //! **string** attribute with the exact digits: nothing is lost and one odd value does not reject a whole
 //! file. A JSON *number* beyond u64 has already been rounded to a double by the JSON parser and is kept as a
-//! double. Timestamps beyond i64 nanoseconds (year 2262) saturate; 32-bit counts and flags saturate.
+//! double. Timestamps beyond i64 nanoseconds (year 2262), even beyond u64 (decimal text or a number), saturate
+//! and the builder flags the span `TimeOutOfRange`; 32-bit counts and flags saturate.
 //! Text that is not a number at all is a shape error with its JSON path.
 //!
 //! # Streaming, and key order
@@ -1206,9 +1207,15 @@ impl<'de: 'a, 'a> Deserialize<'de> for CowStr<'a> {
     }
 }
 
-/// A value that may arrive as a JSON number or as a decimal string.
+/// A value that may arrive as a JSON number or as a decimal string; digits beyond u64 saturate (a time after
+/// year 2554 or a count past 2^64 is out of range either way, and the builder flags the time).
 fn parse_u64_text(s: &str) -> Option<u64> {
-    s.trim().parse::<u64>().ok()
+    let t = s.trim();
+    match t.parse::<u64>() {
+        Ok(v) => Some(v),
+        Err(_) if !t.is_empty() && t.bytes().all(|c| c.is_ascii_digit()) => Some(u64::MAX),
+        Err(_) => None,
+    }
 }
 
 /// An unsigned 64-bit value (string or number); `None` when absent, null or empty.
@@ -1230,7 +1237,8 @@ impl<'de> Deserialize<'de> for U64V {
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<U64V, E> {
                 // A whole number written with a fraction or exponent (`1.5e18`).
-                if v.is_finite() && v >= 0.0 && v.fract() == 0.0 && v < 18_446_744_073_709_551_616.0 {
+                // Beyond u64 saturates (`as` does), as decimal text does.
+                if v.is_finite() && v >= 0.0 && v.fract() == 0.0 {
                     Ok(U64V(Some(v as u64)))
                 } else {
                     Err(E::invalid_value(Unexpected::Float(v), &self))
