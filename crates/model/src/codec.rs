@@ -317,6 +317,7 @@ fn write_trace(w: &mut Writer, t: &Trace, refs: [u32; 3]) {
                 w.u8(8);
                 w.str(text);
             }
+            SpanWarning::TimeOutOfRange => w.u8(9),
         }
     }
     w.len(t.dropped.len());
@@ -856,6 +857,7 @@ fn read_trace(
             6 => SpanWarning::MissingDuration,
             7 => SpanWarning::NegativeDuration,
             8 => SpanWarning::Source(r.string()?),
+            9 => SpanWarning::TimeOutOfRange,
             _ => return Err(invalid(at, "warning kind")),
         };
         warnings.push((SpanIdx(s), w));
