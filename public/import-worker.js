@@ -22,7 +22,24 @@ self.onmessage = async (event) => {
     if (msg.type === "import") {
       const m = await app;
       const progress = (phase, name, done, total) => self.postMessage({ type: "progress", phase, name, done, total });
+      // Files up to 512 MB are read whole by the browser (its fastest path); larger ones are read in chunks by
+      // the wasm side (FileReaderSync), which never needs one buffer of the whole file outside wasm memory.
+      const t0 = performance.now();
+      const total = msg.inputs.reduce((n, i) => n + (i.file ? i.file.size : i.bytes.length), 0);
+      for (const input of msg.inputs) {
+        if (input.file && input.file.size <= 512 * 1024 * 1024 && total <= msg.limitBytes) {
+          progress("reading", input.name, 0, input.file.size);
+          try {
+            input.bytes = new Uint8Array(await input.file.arrayBuffer());
+            delete input.file;
+          } catch (e) {
+            // Left to the chunked reader, which reports the error against the file.
+          }
+        }
+      }
+      const readMs = performance.now() - t0;
       const result = m.spanscopeWorkerImport(msg.inputs, msg.limitBytes, progress);
+      result.timings.read_ms += readMs;
       self.postMessage({ type: "done", result }, result.encoded ? [result.encoded.buffer] : []);
     }
   } catch (e) {
