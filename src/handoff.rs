@@ -12,10 +12,9 @@
 //!
 //! Any origin may hand over a trace: the data is only displayed, never sent anywhere, and its origin is shown.
 
-use crate::loader::{load_inputs, Input};
+use crate::loader::{load_inputs, load_inputs_then, Input};
 use crate::state::AppState;
 use js_sys::{Object, Reflect, Uint8Array};
-use leptos::prelude::WithUntracked;
 use wasm_bindgen::{JsCast, JsValue};
 
 fn message(kind: &str, extra: &[(&str, JsValue)]) -> JsValue {
@@ -53,11 +52,15 @@ pub fn install(state: AppState) {
             let data = ev.data();
             let kind = Reflect::get(&data, &"type".into()).ok().and_then(|t| t.as_string()).unwrap_or_default();
             let origin = ev.origin();
-            let reply = |m: JsValue| {
-                // A window of another origin fails `instanceof Window`, yet postMessage is allowed on it.
-                if let Some(w) = ev.source().map(|s| s.unchecked_into::<web_sys::Window>()) {
-                    let target = if origin.is_empty() || origin == "null" { "*" } else { origin.as_str() };
-                    let _ = w.post_message(&m, target);
+            let source = ev.source();
+            let reply = {
+                let origin = origin.clone();
+                move |m: JsValue| {
+                    // A window of another origin fails `instanceof Window`, yet postMessage is allowed on it.
+                    if let Some(w) = source.clone().map(|s| s.unchecked_into::<web_sys::Window>()) {
+                        let target = if origin.is_empty() || origin == "null" { "*" } else { origin.as_str() };
+                        let _ = w.post_message(&m, target);
+                    }
                 }
             };
             match kind.as_str() {
@@ -71,17 +74,20 @@ pub fn install(state: AppState) {
                     let name = format!("{name} (from {origin})");
                     match Reflect::get(&data, &"data".into()).map_err(|_| String::new()).and_then(|d| bytes_of(&d)) {
                         Ok(bytes) => {
-                            load_inputs(state, vec![Input { name, bytes }], Vec::new());
-                            let (found, error) =
-                                state.outcomes.with_untracked(|o| match o.first().map(|x| &x.result) {
+                            // Answered once the import (in the worker) has finished.
+                            load_inputs_then(state, vec![Input { name, bytes }], Vec::new(), move |outcomes| {
+                                let (found, error) = match outcomes.first().map(|x| &x.result) {
                                     Some(Ok(n)) => (*n, None),
                                     Some(Err(e)) => (0, Some(e.clone())),
                                     None => (0, None),
-                                });
-                            match error {
-                                None => reply(message("spanscope:loaded", &[("traces", JsValue::from(found as u32))])),
-                                Some(e) => reply(message("spanscope:error", &[("message", e.into())])),
-                            }
+                                };
+                                match error {
+                                    None => {
+                                        reply(message("spanscope:loaded", &[("traces", JsValue::from(found as u32))]))
+                                    }
+                                    Some(e) => reply(message("spanscope:error", &[("message", e.into())])),
+                                }
+                            });
                         }
                         Err(e) => {
                             let outcome = crate::state::FileOutcome { name, bytes: 0, result: Err(e.clone()) };

@@ -3,8 +3,8 @@
 
 use crate::route::{Params, Route};
 use crate::state::{AppState, Backends, FileOutcome, LoadProgress, LoadedTrace};
-use leptos::prelude::*;
 use crate::worker::{Source, WorkerInput};
+use leptos::prelude::*;
 use spanscope_model::{import_into, BuildOptions, Trace, TraceSetBuilder};
 use std::sync::Arc;
 use wasm_bindgen::JsCast;
@@ -19,8 +19,18 @@ pub struct Input {
 /// Imports inputs whose bytes the page already holds (pasted text, a fetched `?url=`, a postMessage handoff),
 /// off the page's thread when a worker can run.
 pub fn load_inputs(state: AppState, inputs: Vec<Input>, unreadable: Vec<FileOutcome>) {
+    load_inputs_then(state, inputs, unreadable, |_| {});
+}
+
+/// [`load_inputs`], then `done` with the outcome of each input once the load has finished.
+pub fn load_inputs_then(
+    state: AppState,
+    inputs: Vec<Input>,
+    unreadable: Vec<FileOutcome>,
+    done: impl FnOnce(&[FileOutcome]) + 'static,
+) {
     let inputs = inputs.into_iter().map(|i| WorkerInput { name: i.name, source: Source::Bytes(i.bytes) }).collect();
-    load_sources(state, inputs, unreadable);
+    load_sources(state, inputs, unreadable, done);
 }
 
 /// Reads and imports the files (in a worker, which reads them in chunks and reports progress).
@@ -29,20 +39,26 @@ pub fn load_files(state: AppState, files: Vec<web_sys::File>) {
         return;
     }
     let inputs = files.into_iter().map(|f| WorkerInput { name: f.name(), source: Source::File(f) }).collect();
-    load_sources(state, inputs, Vec::new());
+    load_sources(state, inputs, Vec::new(), |_| {});
 }
 
 /// Imports all inputs together (spans of one trace spread over several inputs merge), records each input's
 /// outcome (with those of `unreadable` inputs that never got this far), adds the traces to the state, and opens
 /// the trace when exactly one was found. The work runs in a Web Worker ([`crate::worker`]); where none can
-/// start, on the page's thread.
-pub fn load_sources(state: AppState, inputs: Vec<WorkerInput>, unreadable: Vec<FileOutcome>) {
+/// start, on the page's thread. `done` gets the outcomes at the end.
+pub fn load_sources(
+    state: AppState,
+    inputs: Vec<WorkerInput>,
+    unreadable: Vec<FileOutcome>,
+    done: impl FnOnce(&[FileOutcome]) + 'static,
+) {
     let source = match inputs.as_slice() {
         [one] => one.name.clone(),
         _ => format!("{} files", inputs.len()),
     };
     if inputs.is_empty() {
         finish_load(state, Vec::new(), unreadable, source);
+        state.outcomes.with_untracked(|o| done(o));
         return;
     }
     leptos::task::spawn_local(async move {
@@ -88,6 +104,7 @@ pub fn load_sources(state: AppState, inputs: Vec<WorkerInput>, unreadable: Vec<F
             }
         }
         let _ = state.progress.try_set(None);
+        state.outcomes.with_untracked(|o| done(o));
     });
 }
 

@@ -61,9 +61,8 @@ fn report(progress: &Function, phase: &str, name: &str, done: f64, total: f64) {
 fn read_file_sync(file: &web_sys::File, name: &str, progress: &Function) -> Result<Vec<u8>, String> {
     let size = file.size();
     let mut out = Vec::new();
-    out.try_reserve_exact(size as usize).map_err(|_| {
-        format!("{} is too large to hold in memory here ({}).", name, human_size(size))
-    })?;
+    out.try_reserve_exact(size as usize)
+        .map_err(|_| format!("{} is too large to hold in memory here ({}).", name, human_size(size)))?;
     let reader = web_sys::FileReaderSync::new().map_err(crate::loader::js_message)?;
     let mut at = 0.0;
     while at < size {
@@ -154,7 +153,11 @@ pub fn worker_import(inputs: Array, limit_bytes: f64, progress: Function) -> Obj
 }
 
 fn too_large_message(name: &str, size: f64, total: f64, limit: f64) -> String {
-    let what = if size < total { format!("these files together are {}", human_size(total)) } else { format!("it is {}", human_size(size)) };
+    let what = if size < total {
+        format!("these files together are {}", human_size(total))
+    } else {
+        format!("it is {}", human_size(size))
+    };
     format!(
         "{name} was not opened: {what}, and spanscope opens at most {} at once (a browser tab can address 4 GiB, and \
          the file and the trace built from it must fit together). A 1M-span Jaeger file is about 0.8 GB. Split \
@@ -215,8 +218,7 @@ fn start() -> Result<web_sys::Worker, String> {
     let (glue, wasm) = module_addresses(&doc).ok_or("the page's module addresses were not found")?;
     let options = web_sys::WorkerOptions::new();
     options.set_type(web_sys::WorkerType::Module);
-    let worker =
-        web_sys::Worker::new_with_options("import-worker.js", &options).map_err(crate::loader::js_message)?;
+    let worker = web_sys::Worker::new_with_options("import-worker.js", &options).map_err(crate::loader::js_message)?;
     let init = Object::new();
     set(&init, "type", "init");
     set(&init, "glue", glue);
@@ -309,8 +311,8 @@ pub async fn import_in_worker(
     crate::loader::yield_to_browser().await;
     let t0 = js_sys::Date::now();
     let encoded = get(&result, "encoded").dyn_into::<Uint8Array>().map(|a| a.to_vec()).unwrap_or_default();
-    let traces = codec::traces_from_bytes(&encoded)
-        .map_err(|e| format!("the import worker's answer could not be read: {e}"))?;
+    let traces =
+        codec::traces_from_bytes(&encoded).map_err(|e| format!("the import worker's answer could not be read: {e}"))?;
     drop(encoded);
     let decode_ms = js_sys::Date::now() - t0;
     mark("spanscope:import-end");
@@ -359,7 +361,7 @@ fn measure(name: &str, start: &str, end: &str) {
 /// The bytes of this page's wasm memory (for the benchmark's memory figure).
 #[wasm_bindgen(js_name = spanscopeWasmMemoryBytes)]
 pub fn wasm_memory_bytes() -> f64 {
-    wasm_bindgen::memory().dyn_into::<js_sys::WebAssembly::Memory>().map_or(0.0, |m| {
-        m.buffer().dyn_into::<js_sys::ArrayBuffer>().map_or(0.0, |b| b.byte_length() as f64)
-    })
+    wasm_bindgen::memory()
+        .dyn_into::<js_sys::WebAssembly::Memory>()
+        .map_or(0.0, |m| m.buffer().dyn_into::<js_sys::ArrayBuffer>().map_or(0.0, |b| b.byte_length() as f64))
 }

@@ -222,7 +222,9 @@ fn span_row_data(view: TraceView, i: usize, s: SpanIdx, trace_start: i64) -> Spa
 /// A "N hidden spans" row standing for a run of pruned siblings in "matches only" mode, in a recycled slot.
 fn hidden_slot(view: TraceView, row: Memo<Option<(usize, Row)>>) -> impl IntoView {
     let run = Memo::new(move |_| match row.get() {
-        Some((i, Row::Hidden { first, count })) => Some((i, first, count, view.trace.with_value(|t| t.depth_of(first)))),
+        Some((i, Row::Hidden { first, count })) => {
+            Some((i, first, count, view.trace.with_value(|t| t.depth_of(first))))
+        }
         _ => None,
     });
     let get = move || run.get().unwrap_or((0, SpanIdx(0), 0, 0));

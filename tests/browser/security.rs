@@ -28,6 +28,8 @@ pub const SCENARIOS: &[Scenario] = &[
     ("security: configured headers stay with their backend: not in URLs, exports or the console", headers_stay_home),
     ("security: bad URL parameters are named in a notice", bad_url_parameters_are_named),
     ("security: bad config.json values are explained", bad_config_values_are_explained),
+    ("security: files are imported off the page's thread, in the import worker", imported_in_the_worker),
+    ("security: a file too large to hold is refused with its size and the limit; the loaded stay", too_large_a_file),
 ];
 
 const SCRIPT: &str = "<script>window.__xss=1</script>";
@@ -751,5 +753,49 @@ fn bad_config_values_are_explained(c: &Ctx) -> Result<()> {
         check(!err.contains("s3cr3t"), format!("the error quotes a header value: {err}"))?;
         clean(c, &format!("the error for {cfg}"))?;
     }
+    Ok(())
+}
+
+fn imported_in_the_worker(c: &Ctx) -> Result<()> {
+    let dir = scratch()?;
+    let path =
+        write(&dir, "worker.json", serde_json::to_string(&small_otlp(41)).map_err(|e| e.to_string())?.as_bytes())?;
+    c.open("#/")?;
+    c.upload(&[path])?;
+    c.browser.wait("[data-testid=span-row]")?;
+    // Only the worker's path reports its timings (read, parse, build, encode in the worker; decode here).
+    let t = c.browser.js("return window.spanscopeLastImport || null", vec![])?;
+    check(t["parse_ms"].is_number() && t["decode_ms"].is_number(), format!("the worker's timings: {t}"))?;
+    eq(t["spans"].as_f64(), Some(2.0), "spans decoded on the page")?;
+    let _ = std::fs::remove_dir_all(dir);
+    Ok(())
+}
+
+fn too_large_a_file(c: &Ctx) -> Result<()> {
+    let dir = scratch()?;
+    let ok = write(&dir, "kept.json", serde_json::to_string(&small_otlp(42)).map_err(|e| e.to_string())?.as_bytes())?;
+    // A sparse 3 GB file: larger than a tab can hold together with the trace built from it.
+    let big = dir.join("huge-trace.json");
+    let f = std::fs::File::create(&big).map_err(|e| e.to_string())?;
+    f.set_len(3_000_000_000).map_err(|e| e.to_string())?;
+    c.open("#/")?;
+    c.upload(&[ok])?;
+    c.browser.wait("[data-testid=span-row]")?;
+    // Back to the start page in the same tab (a reload would drop what is loaded).
+    c.browser.js("location.hash = '#/'", vec![])?;
+    c.upload(&[big.display().to_string()])?;
+    c.browser.wait_js(
+        "document.querySelector('[data-testid=load-error]')?.innerText.includes('huge-trace.json')",
+        "the large file's error",
+    )?;
+    let err = text_of(c, "[data-testid=load-error]")?;
+    mentions(&err, &["huge-trace.json", "3.00 GB", "at most"], "the message (file, size, limit)")?;
+    eq(
+        c.count(&format!("[data-testid=trace-history-item][data-trace-id='{:032x}']", 0x5ec1_0000_u64 + 42))?,
+        1,
+        "the trace loaded before is still listed",
+    )?;
+    eq(c.count("[data-testid=fatal-error]")?, 0, "no fatal error")?;
+    let _ = std::fs::remove_dir_all(dir);
     Ok(())
 }
