@@ -69,7 +69,10 @@ fn parse_args() -> Result<Args> {
             "--quick" => sizes = vec![1_000, 10_000, 100_000],
             "--sizes" => {
                 let v = it.next().ok_or("--sizes needs a list such as 1000,100000")?;
-                sizes = v.split(',').map(|s| s.trim().parse().map_err(|_| format!("--sizes: `{s}` is not a number"))).collect::<Result<_>>()?;
+                sizes = v
+                    .split(',')
+                    .map(|s| s.trim().parse().map_err(|_| format!("--sizes: `{s}` is not a number")))
+                    .collect::<Result<_>>()?;
             }
             "--formats" => {
                 let v = it.next().ok_or("--formats needs a list such as jaeger,otlp")?;
@@ -287,7 +290,8 @@ fn measure(server: &StaticServer, file: &Path, format: Format, spans: usize) -> 
 
     // Scrolling 2,000 rows, 10 per frame.
     let scroll = b.js_async(SCROLL, vec![json!(2000), json!(10)], Duration::from_secs(120))?;
-    let mut frames: Vec<f64> = scroll["frames"].as_array().map(|a| a.iter().filter_map(Value::as_f64).collect()).unwrap_or_default();
+    let mut frames: Vec<f64> =
+        scroll["frames"].as_array().map(|a| a.iter().filter_map(Value::as_f64).collect()).unwrap_or_default();
     let scroll_median = percentile(&mut frames, 0.5);
     let scroll_p95 = percentile(&mut frames, 0.95);
 
@@ -394,8 +398,10 @@ fetch(arguments[0]).then((r) => r.text()).then((text) => {
 fn sizes_of(dist: &Path) -> Result<Value> {
     let mut files = Vec::new();
     let (mut raw_total, mut gz_total) = (0u64, 0u64);
-    let mut entries: Vec<_> =
-        std::fs::read_dir(dist).map_err(|e| format!("{}: {e} (run `make dist` first)", dist.display()))?.flatten().collect();
+    let mut entries: Vec<_> = std::fs::read_dir(dist)
+        .map_err(|e| format!("{}: {e} (run `make dist` first)", dist.display()))?
+        .flatten()
+        .collect();
     entries.sort_by_key(|e| e.file_name());
     for e in entries {
         let p = e.path();
@@ -503,10 +509,18 @@ fn run() -> Result<()> {
 fn machine() -> String {
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
-        .and_then(|c| c.lines().find(|l| l.starts_with("model name")).map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string()))
+        .and_then(|c| {
+            c.lines()
+                .find(|l| l.starts_with("model name"))
+                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
+        })
         .unwrap_or_default();
     let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0);
-    let chromium = Command::new("chromium").arg("--version").output().map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string()).unwrap_or_default();
+    let chromium = Command::new("chromium")
+        .arg("--version")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_default();
     format!("{cores} cores, {cpu}; {chromium} headless")
 }
 
