@@ -20,14 +20,15 @@
 
 use criterion::measurement::Measurement;
 use criterion::{
-    black_box, criterion_group, criterion_main, BenchmarkGroup, BenchmarkId, Criterion, SamplingMode, Throughput,
+    black_box, criterion_group, criterion_main, BatchSize, BenchmarkGroup, BenchmarkId, Criterion, SamplingMode,
+    Throughput,
 };
 use spanscope_model::filter::Filter;
 use spanscope_model::overview::overview;
 use spanscope_model::rows::{visible_rows, with_ancestors, Collapsed};
 use spanscope_model::synth::{generate, SynthOptions};
 use spanscope_model::trace::Arena;
-use spanscope_model::{analysis, import, Format, Trace};
+use spanscope_model::{analysis, import, import_into, BuildOptions, Format, Trace, TraceSetBuilder};
 use std::time::Duration;
 
 const DEFAULT_SIZES: [usize; 3] = [10_000, 100_000, 1_000_000];
@@ -111,6 +112,24 @@ fn bench_model(c: &mut Criterion) {
                 b.iter(|| import(black_box(json)).expect("imports"))
             });
             g.finish();
+
+            // Tree building alone (parent links, repair, pre-order, skew), from spans already parsed.
+            if format == Format::Jaeger {
+                let mut g = c.benchmark_group("build");
+                configure(&mut g, spans, true);
+                g.bench_function(BenchmarkId::from_parameter(spans), |b| {
+                    b.iter_batched(
+                        || {
+                            let mut builder = TraceSetBuilder::new();
+                            import_into(&mut builder, &json).expect("imports");
+                            builder
+                        },
+                        |builder| builder.finish(&BuildOptions::default()),
+                        BatchSize::LargeInput,
+                    )
+                });
+                g.finish();
+            }
         }
         drop(synth);
 
