@@ -227,6 +227,9 @@ fn start() -> Result<web_sys::Worker, String> {
     Ok(worker)
 }
 
+/// A message or error listener on the worker, kept alive until the conversation ends.
+type Handler = Closure<dyn FnMut(JsValue)>;
+
 /// Imports `inputs` in `worker` (from [`spawn`]), calling `on_progress` as it goes, and terminates it. An error
 /// means the worker failed (a trap: a bug, or memory ran out); the message says what the browser reported.
 pub async fn import_in_worker(
@@ -263,7 +266,7 @@ pub async fn import_in_worker(
     // The conversation, as one promise: progress messages call back, "done" resolves, "failed" or a worker
     // error rejects.
     let on_progress = Rc::new(on_progress);
-    let handlers: Rc<RefCell<Vec<Closure<dyn FnMut(JsValue)>>>> = Rc::default();
+    let handlers: Rc<RefCell<Vec<Handler>>> = Rc::default();
     let promise = js_sys::Promise::new(&mut |resolve: Function, reject: Function| {
         let on_progress = on_progress.clone();
         let reject2 = reject.clone();

@@ -231,6 +231,7 @@ impl Browser {
 
     /// Runs an asynchronous script: its last argument is a callback to call with the result. Waits up to
     /// `timeout` for it.
+    #[allow(dead_code)] // used by the browser benchmark (benches/browser.rs includes this file)
     pub fn js_async(&self, script: &str, args: Vec<Value>, timeout: Duration) -> Result<Value> {
         self.post("/timeouts", json!({ "script": timeout.as_millis() as u64 }))?;
         self.post("/execute/async", json!({ "script": script, "args": args }))
