@@ -22,6 +22,7 @@ pub mod intern;
 pub mod links;
 pub mod overview;
 pub mod rebuild;
+pub mod route;
 pub mod rows;
 pub mod servicemap;
 pub mod spanset;
