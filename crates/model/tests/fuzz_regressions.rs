@@ -2,8 +2,14 @@
 //! ordinary tests so the fixes stay fixed. Each test is named after its case; inputs are inline bytes or files
 //! under `fixtures/fuzz/`. Cases that once looped forever run on a thread with a deadline, so a regression fails
 //! the test instead of hanging the suite.
+//!
+//! The wasm build runs with a 1 MB stack, so recursion that survives natively can still crash the app: the
+//! nesting tests run on a thread with a 1 MB stack ([`on_wasm_stack`]).
 
+use spanscope_model::export::{export, ExportFormat};
 use spanscope_model::filter::Filter;
+use spanscope_model::insights::{insights, InsightOptions};
+use spanscope_model::{import, ImportError, SpanIdx, Trace};
 use std::path::PathBuf;
 use std::sync::mpsc;
 use std::time::Duration;
@@ -48,4 +54,102 @@ fn filter_unicode_whitespace_separates_terms() {
         }
     }
     assert!(within(10, "Filter::parse", || Filter::parse("\u{a0}\u{0b}\u{3000}")).unwrap().is_none());
+}
+
+/// Runs `f` on a thread with the wasm build's 1 MB stack (an overflow aborts the test run).
+fn on_wasm_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    std::thread::Builder::new().stack_size(1 << 20).spawn(f).unwrap().join().unwrap()
+}
+
+/// One OTLP span whose attribute `deep` is `value`.
+fn otlp_with_value(value: &str) -> String {
+    format!(
+        r#"{{"resourceSpans":[{{"scopeSpans":[{{"spans":[{{"traceId":"0102030405060708090a0b0c0d0e0f10","spanId":"0102030405060708","name":"n","startTimeUnixNano":"1","endTimeUnixNano":"2","attributes":[{{"key":"deep","value":{value}}}]}}]}}]}}]}}"#
+    )
+}
+
+/// `depth` levels of `arrayValue` (or of `kvlistValue`) around a string.
+fn nested_value(depth: usize, kvlist: bool) -> String {
+    let mut v = r#"{"stringValue":"core"}"#.to_string();
+    for _ in 0..depth {
+        v = if kvlist {
+            format!(r#"{{"kvlistValue":{{"values":[{{"key":"k","value":{v}}}]}}}}"#)
+        } else {
+            format!(r#"{{"arrayValue":{{"values":[{v}]}}}}"#)
+        };
+    }
+    v
+}
+
+/// What a trace page does with a trace's values: their text, both JSON exports (read back), filters, insights.
+fn derive_everything(t: &Trace) -> String {
+    let text = t.value_text(t.attribute(SpanIdx(0), "deep").expect("the deep attribute"));
+    for format in [ExportFormat::OtlpJson, ExportFormat::JaegerJson, ExportFormat::Csv] {
+        let bytes = export(t, None, format);
+        if format != ExportFormat::Csv {
+            let back = import(&bytes).unwrap_or_else(|e| panic!("{format:?} export re-imports: {e}"));
+            assert_eq!(back.len(), 1);
+        }
+    }
+    for f in ["deep~core", "deep=core", "core", "deep>1"] {
+        let _ = Filter::parse(f).unwrap().unwrap().matches(t);
+    }
+    let _ = insights(t, &InsightOptions::default());
+    text
+}
+
+/// The deepest `arrayValue` and `kvlistValue` nesting that imports (serde_json's 128-level limit) is read,
+/// shown, exported, re-imported and filtered within a 1 MB stack; far deeper nesting is a clean syntax error.
+#[test]
+fn otlp_nested_values_on_a_wasm_stack() {
+    for kvlist in [false, true] {
+        let deepest = on_wasm_stack(move || {
+            (1..=60)
+                .rev()
+                .find_map(|d| import(otlp_with_value(&nested_value(d, kvlist)).as_bytes()).ok().map(|t| (d, t)))
+                .map(|(d, traces)| (d, derive_everything(&traces[0])))
+        });
+        let (depth, text) = deepest.expect("some nesting imports");
+        assert!(depth >= 25, "kvlist {kvlist}: only {depth} levels import");
+        assert!(text.contains("core"), "{text}");
+        for depth in [depth + 1, 10_000] {
+            let doc = otlp_with_value(&nested_value(depth, kvlist));
+            match on_wasm_stack(move || import(doc.as_bytes())) {
+                Err(ImportError::Syntax { message, .. }) => assert!(message.contains("recursion limit"), "{message}"),
+                other => panic!("kvlist {kvlist}, depth {depth}: {:?}", other.map(|t| t.len())),
+            }
+        }
+    }
+}
+
+/// A wrongly typed value at the deepest nesting: the error is re-parsed with path tracking (more stack per level).
+#[test]
+fn otlp_shape_error_deep_in_a_value_on_a_wasm_stack() {
+    let mut v = r#"{"intValue":[1]}"#.to_string();
+    for _ in 0..38 {
+        v = format!(r#"{{"arrayValue":{{"values":[{v}]}}}}"#);
+    }
+    let doc = otlp_with_value(&v);
+    let e = on_wasm_stack(move || import(doc.as_bytes()).map(|t| t.len())).unwrap_err();
+    assert!(matches!(e, ImportError::Shape { .. } | ImportError::Syntax { .. }), "{e:?}");
+}
+
+/// Unknown fields nested 100,000 deep, in each format: skipped (what spans there are import) or refused at the
+/// nesting limit, never a stack overflow.
+#[test]
+fn deeply_nested_unknown_fields_on_a_wasm_stack() {
+    let deep = format!("{}1{}", "[".repeat(100_000), "]".repeat(100_000));
+    let docs = [
+        format!(
+            r#"{{"resourceSpans":[{{"scopeSpans":[{{"spans":[{{"traceId":"01","spanId":"02","future":{deep}}}]}}]}}]}}"#
+        ),
+        format!(r#"{{"data":[{{"traceID":"01","spans":[{{"traceID":"01","spanID":"02","future":{deep}}}]}}]}}"#),
+        format!(r#"[{{"traceId":"01","id":"02","future":{deep}}}]"#),
+        format!(r#"{{"future":{deep},"resourceSpans":[]}}"#),
+    ];
+    for doc in docs {
+        let head: String = doc.chars().take(30).collect();
+        let r = on_wasm_stack(move || import(doc.as_bytes()).map(|t| t.len()));
+        assert!(matches!(r, Ok(0 | 1) | Err(ImportError::Syntax { .. })), "{head}…: {r:?}");
+    }
 }
