@@ -263,11 +263,20 @@ fn parse_params(query: &str) -> Params {
     p
 }
 
-/// `from,to` fractions; anything else (out of range, reversed, empty) is no zoom.
+/// `from,to` fractions, read at the six decimals a URL carries ([`format_fraction`]), so that a parsed zoom
+/// formats back to the same text and parses to the same value; anything else (out of range, reversed, empty once
+/// rounded) is no zoom.
 fn parse_zoom(v: &str) -> Option<(f64, f64)> {
     let (a, b) = v.split_once(',')?;
     let (a, b) = (a.trim().parse::<f64>().ok()?, b.trim().parse::<f64>().ok()?);
+    let (a, b) = (to_micro_fraction(a), to_micro_fraction(b));
     (a.is_finite() && b.is_finite() && 0.0 <= a && a < b && b <= 1.0 && (a, b) != (0.0, 1.0)).then_some((a, b))
+}
+
+/// `f` rounded to six decimals: the nearest `f64` to k / 10⁶, which [`format_fraction`] writes as exactly those
+/// digits (and `-0` becomes `0`).
+fn to_micro_fraction(f: f64) -> f64 {
+    (f * 1e6).round() / 1e6 + 0.0
 }
 
 /// A fraction with up to six decimals and no trailing zeros.
