@@ -171,3 +171,22 @@ fn deeply_nested_unknown_fields_on_a_wasm_stack() {
         assert!(matches!(r, Ok(0 | 1) | Err(ImportError::Syntax { .. })), "{head}…: {r:?}");
     }
 }
+
+/// Regular expressions in the find box nested as deep as the engine allows (and far deeper) compile, or are
+/// refused with an error, within a 1 MB stack; the ones that compile match a trace.
+#[test]
+fn deeply_nested_filter_regex_on_a_wasm_stack() {
+    let trace = on_wasm_stack(|| import(otlp_with_value(&nested_value(3, true)).as_bytes()).unwrap());
+    for depth in [50, 200, 249, 250, 251, 1_000, 100_000] {
+        for (open, close) in [("(", ")"), ("(?:", ")*"), ("[", "]")] {
+            let text = format!("name~{}a{}", open.repeat(depth), close.repeat(depth));
+            let traces = trace.clone();
+            let parsed = on_wasm_stack(move || {
+                Filter::parse(&text).map(|f| f.map(|f| traces.iter().map(|t| f.matches(t).count()).sum::<usize>()))
+            });
+            if depth <= 50 && open != "[" {
+                assert!(parsed.is_ok(), "{open}×{depth}: {parsed:?}");
+            }
+        }
+    }
+}
