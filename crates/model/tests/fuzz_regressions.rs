@@ -57,6 +57,31 @@ fn filter_unicode_whitespace_separates_terms() {
     assert!(within(10, "Filter::parse", || Filter::parse("\u{a0}\u{0b}\u{3000}")).unwrap().is_none());
 }
 
+/// A span starting after year 2262 (the importer saturates it to `i64::MAX`) with an end before its start (repaired
+/// to zero length) ends at `i64::MAX`; insights' overlap test gave a zero-length span 1 ns more and overflowed.
+#[test]
+fn otlp_zero_length_span_ending_at_i64_max() {
+    // Minimal: zero-length siblings at the end of time under a parent.
+    let span = |id: &str, parent: &str| {
+        format!(
+            r#"{{"traceId":"0102030405060708090a0b0c0d0e0f10","spanId":"{id}","parentSpanId":"{parent}","name":"q","startTimeUnixNano":"10000000000000000000","endTimeUnixNano":"10000000000000000000"}}"#
+        )
+    };
+    let doc = format!(
+        r#"{{"resourceSpans":[{{"scopeSpans":[{{"spans":[{{"traceId":"0102030405060708090a0b0c0d0e0f10","spanId":"00000000000000a0","name":"p","startTimeUnixNano":"1","endTimeUnixNano":"2"}},{}]}}]}}]}}"#,
+        (1..=4).map(|k| span(&format!("00000000000000a{k}"), "00000000000000a0")).collect::<Vec<_>>().join(",")
+    );
+    let traces = import(doc.as_bytes()).unwrap();
+    let t = &traces[0];
+    assert_eq!(t.spans().filter(|&s| t.end_of(s).0 == i64::MAX && t.duration_of(s).0 == 0).count(), 4);
+    let _ = insights(t, &InsightOptions::default());
+    // The input the otlp target found.
+    let traces = import(&fuzz_fixture("otlp_zero_length_span_ending_at_i64_max.json")).unwrap();
+    let t = &traces[0];
+    assert!(t.spans().any(|s| t.end_of(s).0 == i64::MAX && t.duration_of(s).0 == 0));
+    let _ = insights(t, &InsightOptions::default());
+}
+
 /// A zoom with more than six decimals was kept at full precision, but a route's hash writes six: the route the
 /// app parsed from a link differed from the one its own link parses to (`from_hash(to_hash(r)) != r`).
 #[test]
