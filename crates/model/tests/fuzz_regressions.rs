@@ -10,7 +10,7 @@ use spanscope_model::export::{export, ExportFormat};
 use spanscope_model::filter::Filter;
 use spanscope_model::insights::{insights, InsightOptions};
 use spanscope_model::route::Route;
-use spanscope_model::{import, ImportError, SpanIdx, Trace};
+use spanscope_model::{import, import_into, BuildOptions, ImportError, SpanIdx, Trace, TraceSetBuilder};
 use std::path::PathBuf;
 use std::sync::mpsc;
 use std::time::Duration;
@@ -55,6 +55,35 @@ fn filter_unicode_whitespace_separates_terms() {
         }
     }
     assert!(within(10, "Filter::parse", || Filter::parse("\u{a0}\u{0b}\u{3000}")).unwrap().is_none());
+}
+
+/// Trace ids and span counts after loading `files` one after another into one builder (failures skipped).
+fn loaded(files: &[&[u8]]) -> Vec<(String, usize)> {
+    let mut b = TraceSetBuilder::new();
+    for f in files {
+        let _ = import_into(&mut b, f);
+    }
+    b.finish(&BuildOptions::default()).iter().map(|t| (t.id_text(), t.len())).collect()
+}
+
+/// A second file that failed to import still widened the id of a trace the first file had loaded (its span
+/// named the trace with 17 hex digits): the rollback forgot the file's spans but not the widening, so the first
+/// file's trace came out with a 128-bit id.
+#[test]
+fn jaeger_failed_second_file_widens_trace_id() {
+    let first = std::fs::read(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/jaeger/synthetic_references.json"),
+    )
+    .unwrap();
+    let second = fuzz_fixture("jaeger_failed_second_file_widens_trace_id.json");
+    assert!(import(&second).is_err());
+    assert_eq!(loaded(&[&first, &second]), loaded(&[&first]));
+    assert_eq!(loaded(&[&first])[0].0, "0000000000000101");
+    // Minimal: a 64-bit trace, then a broken document whose first span names it with a 128-bit id.
+    let narrow = br#"[{"traceId":"0000000000000101","id":"0000000000000001","name":"a","timestamp":1,"duration":2}]"#;
+    let wide_then_broken = br#"[{"traceId":"00000000000000000000000000000101","id":"0000000000000002","name":"b","timestamp":1,"duration":2},{"traceId":1}]"#;
+    assert!(import(wide_then_broken).is_err());
+    assert_eq!(loaded(&[narrow, wide_then_broken]), vec![("0000000000000101".to_string(), 1)]);
 }
 
 /// A span starting after year 2262 (the importer saturates it to `i64::MAX`) with an end before its start (repaired
