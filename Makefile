@@ -4,7 +4,7 @@ SHELL := /bin/bash
 WASM_ENV := source scripts/wasm-env.sh
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: help setup serve build dist test test-native test-wasm test-browser lint fmt bench bench-native bench-browser bench-quick clean
+.PHONY: help setup serve build dist test test-native test-fuzz test-wasm test-browser lint fmt bench bench-native bench-browser bench-quick fuzz clean
 
 help:
 	@echo "make serve   build and serve the app at http://127.0.0.1:8080 with live rebuild (setup included)"
@@ -27,11 +27,16 @@ dist: setup
 	@scripts/sizes dist
 
 # Native unit and integration tests of the whole workspace, then the browser tests against the release build.
-test: setup dist lint test-native test-wasm test-browser
+test: setup dist lint test-native test-fuzz test-wasm test-browser
 
 test-native:
 	cargo test --workspace --exclude spanscope
 	cargo test -p spanscope --bins
+
+# The fuzz smoke run (scripts/fuzz, cargo-fuzz): every target for FUZZ_SECONDS (default 60) from its corpus; fails
+# on any crash, hang or OOM and prints the command that reproduces it. See README "Fuzzing".
+test-fuzz:
+	FUZZ_SECONDS="$(FUZZ_SECONDS)" scripts/fuzz
 
 # The model compiled to wasm32, run in Node by wasm-bindgen-test-runner.
 test-wasm:
@@ -48,6 +53,11 @@ lint:
 
 fmt:
 	cargo fmt --all
+
+# A long fuzzing run: every target for FUZZ_SECONDS (default 600 = 10 minutes each); the corpus grows across
+# runs under $CARGO_TARGET_DIR/fuzz/corpus (default target/). One target: scripts/fuzz --seconds 3600 otlp.
+fuzz:
+	FUZZ_SECONDS="$(or $(FUZZ_SECONDS),600)" scripts/fuzz
 
 # Every benchmark: the model's criterion benchmarks, then the browser benchmark on the release site.
 bench: bench-native bench-browser

@@ -136,6 +136,7 @@ pub struct Checkpoint {
     scopes: usize,
     warnings: usize,
     dropped: usize,
+    widened: usize,
 }
 
 /// Collects spans of any number of traces, from any number of files, and builds them.
@@ -155,6 +156,8 @@ pub struct TraceSetBuilder {
     warnings: Vec<(u32, SpanWarning)>,
     dropped: Vec<(u32, DroppedCounts)>,
     trace_ids: Vec<TraceId>,
+    /// Traces whose id a later span widened from 64 to 128 bits, in order, so that a rollback narrows them again.
+    widened: Vec<u32>,
     trace_index: HashMap<u128, u32>,
     raw_trace_ids: HashMap<u128, StrId>,
     raw_span_ids: HashMap<u64, StrId>,
@@ -183,6 +186,7 @@ impl TraceSetBuilder {
             warnings: Vec::new(),
             dropped: Vec::new(),
             trace_ids: Vec::new(),
+            widened: Vec::new(),
             trace_index: HashMap::new(),
             raw_trace_ids: HashMap::new(),
             raw_span_ids: HashMap::new(),
@@ -302,11 +306,18 @@ impl TraceSetBuilder {
             scopes: self.scopes.len(),
             warnings: self.warnings.len(),
             dropped: self.dropped.len(),
+            widened: self.widened.len(),
         }
     }
 
-    /// Forgets everything added since `cp` (interned strings stay; they cost little and harm nothing).
+    /// Forgets everything added since `cp`, including the widening of ids of traces that existed then (interned
+    /// strings stay; they cost little and harm nothing).
     pub fn rollback(&mut self, cp: Checkpoint) {
+        for t in self.widened.drain(cp.widened..) {
+            if let Some(id) = self.trace_ids.get_mut(t as usize) {
+                id.wide = false;
+            }
+        }
         for id in self.trace_ids.drain(cp.traces..) {
             self.trace_index.remove(&id.value);
         }
@@ -351,6 +362,7 @@ impl TraceSetBuilder {
             self.trace_ids.push(trace_id);
         } else if trace_id.wide && !self.trace_ids[t as usize].wide {
             self.trace_ids[t as usize].wide = true;
+            self.widened.push(t);
         }
         self.trace_of.push(t);
         self.shared.push(d.shared);
@@ -472,6 +484,7 @@ impl TraceSetBuilder {
             warnings,
             dropped,
             trace_ids,
+            widened: _,
             trace_index: _,
             raw_trace_ids,
             raw_span_ids,

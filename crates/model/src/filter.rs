@@ -148,11 +148,10 @@ impl Filter {
     /// Parses the filter text. `Ok(None)` for blank input.
     pub fn parse(text: &str) -> Result<Option<Filter>, FilterError> {
         let mut terms = Vec::new();
-        let b = text.as_bytes();
         let mut i = 0;
-        while i < b.len() {
-            if b[i].is_ascii_whitespace() {
-                i += 1;
+        while let Some(c) = text[i..].chars().next() {
+            if is_separator(c) {
+                i += c.len_utf8();
                 continue;
             }
             let (term, next) = parse_term(text, i)?;
@@ -208,9 +207,15 @@ fn quoted(text: &str, i: usize, term_start: usize) -> Result<(String, usize), Fi
     Err(error(term_start, text.len(), format!("unterminated quote in `{}`: add the closing \"", &text[term_start..])))
 }
 
-/// The end of an unquoted run starting at `i` (next whitespace or end).
+/// What separates terms: any Unicode whitespace (a pasted no-break space too). The term loop, keys and words all
+/// use this one definition, so a term always starts at a non-separator and consumes at least one character.
+fn is_separator(c: char) -> bool {
+    c.is_whitespace()
+}
+
+/// The end of an unquoted run starting at `i` (next separator or end).
 fn word_end(text: &str, i: usize) -> usize {
-    text[i..].find(|c: char| c.is_whitespace()).map_or(text.len(), |k| i + k)
+    text[i..].find(is_separator).map_or(text.len(), |k| i + k)
 }
 
 /// Parses one term starting at `start` (not whitespace); returns it and where the next term may start.
@@ -220,11 +225,10 @@ fn parse_term(text: &str, start: usize) -> Result<(Term, usize), FilterError> {
         let (s, end) = quoted(text, start, start)?;
         return Ok((text_term(&s), end));
     }
-    // The key runs up to an operator, a quote or whitespace.
-    let mut k = start;
-    while k < b.len() && !b[k].is_ascii_whitespace() && !matches!(b[k], b'=' | b'!' | b'~' | b'>' | b'<' | b'"') {
-        k += 1;
-    }
+    // The key runs up to an operator, a quote or a separator.
+    let k = text[start..]
+        .find(|c: char| is_separator(c) || matches!(c, '=' | '!' | '~' | '>' | '<' | '"'))
+        .map_or(text.len(), |k| start + k);
     let op = match (b.get(k), b.get(k + 1)) {
         (Some(b'!'), Some(b'=')) => Some((Op::Ne, 2)),
         (Some(b'!'), Some(b'~')) => Some((Op::NotRe, 2)),

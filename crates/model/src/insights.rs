@@ -340,10 +340,11 @@ struct Shape {
 }
 
 /// End of a span for overlap tests: a zero-length span occupies 1 ns, so two issued at the same instant overlap.
+/// (Saturating: importers saturate times beyond year 2262 to `i64::MAX`, so a span can end there.)
 fn busy_end(trace: &Trace, s: SpanIdx) -> i64 {
     let end = trace.end_of(s).0;
     if trace.duration_of(s).0 == 0 {
-        end + 1
+        end.saturating_add(1)
     } else {
         end
     }

@@ -23,6 +23,7 @@ pub mod intern;
 pub mod links;
 pub mod overview;
 pub mod rebuild;
+pub mod route;
 pub mod rows;
 pub mod servicemap;
 pub mod spanset;
@@ -36,7 +37,7 @@ pub mod value;
 
 pub use build::{BuildOptions, SpanDraft, TraceSetBuilder};
 pub use ids::{SpanId, TraceId};
-pub use import::{detect, import, import_into, Format, ImportError, ImportSummary};
+pub use import::{detect, import, import_as, import_into, import_into_as, Format, ImportError, ImportSummary};
 pub use intern::StrId;
 pub use time::{DurationNs, TimestampNs};
 pub use trace::{LinkKind, SpanIdx, SpanKind, SpanWarning, StatusCode, Trace};

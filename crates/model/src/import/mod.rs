@@ -8,6 +8,8 @@
 //! | OTLP JSON | [`otlp`] | `resourceSpans` (and legacy `instrumentationLibrarySpans`), Tempo `batches` and `{"trace":…}`, Jaeger api_v3 `{"result":…}`, JSON Lines |
 //! | Zipkin v2 | [`zipkin`] | a span array, a single span, or a list of traces (array of span arrays) |
 //!
+//! [`import_as`] skips detection and parses with the format it is given.
+//!
 //! Errors name the problem: an unknown format says what was looked for; malformed JSON gives line and column;
 //! a value of the wrong shape gives its JSON path and what was expected.
 
@@ -65,6 +67,13 @@ pub struct ImportSummary {
 /// Detects the format and parses `bytes` into `b`. On error nothing of this document stays in `b`.
 pub fn import_into(b: &mut TraceSetBuilder, bytes: &[u8]) -> Result<ImportSummary, ImportError> {
     let format = detect(bytes)?;
+    import_into_as(b, format, bytes)
+}
+
+/// Parses `bytes` as `format` into `b`, without detection: for a caller that knows the format, and for fuzzing
+/// each format's parser on documents that detection would give to another one. On error nothing of this document
+/// stays in `b`.
+pub fn import_into_as(b: &mut TraceSetBuilder, format: Format, bytes: &[u8]) -> Result<ImportSummary, ImportError> {
     let cp = b.checkpoint();
     let before = b.span_count();
     let body = strip_bom(bytes);
@@ -86,6 +95,14 @@ pub fn import_into(b: &mut TraceSetBuilder, bytes: &[u8]) -> Result<ImportSummar
 pub fn import(bytes: &[u8]) -> Result<Vec<Trace>, ImportError> {
     let mut b = TraceSetBuilder::new();
     import_into(&mut b, bytes)?;
+    Ok(b.finish(&BuildOptions::default()))
+}
+
+/// Imports one document as `format` (no detection; see [`import_into_as`]) and builds its traces with default
+/// options.
+pub fn import_as(format: Format, bytes: &[u8]) -> Result<Vec<Trace>, ImportError> {
+    let mut b = TraceSetBuilder::new();
+    import_into_as(&mut b, format, bytes)?;
     Ok(b.finish(&BuildOptions::default()))
 }
 
@@ -379,6 +396,18 @@ mod tests {
         assert_eq!(detect(br#"[[{"traceId":"a","id":"b"}]]"#), Ok(Format::Zipkin));
         assert_eq!(detect(b"\xEF\xBB\xBF {\"resourceSpans\":[]}"), Ok(Format::Otlp));
         assert_eq!(detect(br#"  {"x":{"nested":[1,2,{"resourceSpans":1}]},"resourceSpans":[]}"#), Ok(Format::Otlp));
+    }
+
+    #[test]
+    fn import_as_parses_with_the_named_format_only() {
+        // Detection calls this Jaeger (`data`); read as OTLP it is an OTLP document with no spans.
+        let doc = br#"{"data":[],"resourceSpans":[]}"#;
+        assert_eq!(detect(doc), Ok(Format::Jaeger));
+        assert!(import_as(Format::Otlp, doc).unwrap().is_empty());
+        let zipkin = br#"[{"traceId":"0a","id":"0b","name":"x","timestamp":1,"duration":2}]"#;
+        assert_eq!(import_as(Format::Zipkin, zipkin).unwrap().len(), 1);
+        let e = import_as(Format::Jaeger, b"").unwrap_err();
+        assert!(matches!(e, ImportError::Syntax { .. }), "{e:?}");
     }
 
     #[test]
