@@ -12,6 +12,7 @@ help:
 	@echo "make dist    release static site in dist/"
 	@echo "make bench   benchmarks: the model (criterion) and the browser (release site, 1k-1M spans)"
 	@echo "make bench-quick   the browser benchmark at 1k-100k spans (minutes)"
+	@echo "make fuzz    fuzz the importers, filter, routes and config (FUZZ_SECONDS each, default 600)"
 
 setup:
 	@scripts/setup
