@@ -8,7 +8,7 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 
 help:
 	@echo "make serve   build and serve the app at http://127.0.0.1:8080 with live rebuild (setup included)"
-	@echo "make test    every test: native, lint, browser (setup included)"
+	@echo "make test    every test: lint, native, fuzz smoke (1 min per target), wasm, browser (setup included)"
 	@echo "make dist    release static site in dist/"
 	@echo "make bench   benchmarks: the model (criterion) and the browser (release site, 1k-1M spans)"
 	@echo "make bench-quick   the browser benchmark at 1k-100k spans (minutes)"
