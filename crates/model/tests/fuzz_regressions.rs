@@ -187,7 +187,9 @@ fn otlp_nested_values_on_a_wasm_stack() {
         for depth in [depth + 1, 10_000] {
             let doc = otlp_with_value(&nested_value(depth, kvlist));
             match on_wasm_stack(move || import(doc.as_bytes())) {
-                Err(ImportError::Syntax { message, .. }) => assert!(message.contains("nested more than 128 levels"), "{message}"),
+                Err(ImportError::Syntax { message, .. }) => {
+                    assert!(message.contains("nested more than 128 levels"), "{message}")
+                }
                 other => panic!("kvlist {kvlist}, depth {depth}: {:?}", other.map(|t| t.len())),
             }
         }
