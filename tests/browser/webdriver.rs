@@ -374,9 +374,8 @@ impl Browser {
         std::fs::write(path, bytes).map_err(|e| e.to_string())
     }
 
-    /// Everything the page logged since the last read, at any level, as `LEVEL message` (reading empties the
-    /// log, so SEVERE lines read here are not seen by [`Browser::severe_logs`]).
-    pub fn all_logs(&self) -> Vec<String> {
+    /// The browser log since the last read, as `(level, message)` (reading empties it).
+    fn read_log(&self) -> Vec<(String, String)> {
         let url = format!("{}/session/{}/se/log", self.base, self.session);
         let Ok(r) = ureq::post(&url).send_json(json!({ "type": "browser" })) else { return Vec::new() };
         let v: Value = r.into_json().unwrap_or_default();
@@ -384,26 +383,26 @@ impl Browser {
             .as_array()
             .map(|a| {
                 a.iter()
-                    .map(|e| format!("{} {}", e["level"].as_str().unwrap_or("?"), e["message"].as_str().unwrap_or("")))
+                    .map(|e| {
+                        (
+                            e["level"].as_str().unwrap_or("?").to_string(),
+                            e["message"].as_str().unwrap_or("").to_string(),
+                        )
+                    })
                     .collect()
             })
             .unwrap_or_default()
     }
 
+    /// Everything the page logged since the last read, at any level, as `LEVEL message` (reading empties the
+    /// log, so SEVERE lines read here are not seen by [`Browser::severe_logs`]).
+    pub fn all_logs(&self) -> Vec<String> {
+        self.read_log().into_iter().map(|(level, message)| format!("{level} {message}")).collect()
+    }
+
     /// Messages the page logged at level SEVERE (uncaught errors, panics).
     pub fn severe_logs(&self) -> Vec<String> {
-        let url = format!("{}/session/{}/se/log", self.base, self.session);
-        let Ok(r) = ureq::post(&url).send_json(json!({ "type": "browser" })) else { return Vec::new() };
-        let v: Value = r.into_json().unwrap_or_default();
-        v["value"]
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .filter(|e| e["level"] == "SEVERE")
-                    .filter_map(|e| e["message"].as_str().map(str::to_string))
-                    .collect()
-            })
-            .unwrap_or_default()
+        self.read_log().into_iter().filter(|(level, _)| level == "SEVERE").map(|(_, m)| m).collect()
     }
 }
 

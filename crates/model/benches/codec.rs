@@ -16,8 +16,8 @@
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion, SamplingMode, Throughput};
 use spanscope_model::codec::{traces_from_bytes, traces_to_bytes};
 use spanscope_model::synth::{generate, SynthOptions};
-use spanscope_model::trace::Arena;
-use spanscope_model::{import, Format, Trace};
+use spanscope_model::trace::import_heap_bytes;
+use spanscope_model::{import, Format};
 use std::time::Duration;
 
 const DEFAULT_SIZES: [usize; 2] = [100_000, 1_000_000];
@@ -35,27 +35,13 @@ fn sizes() -> Vec<usize> {
     }
 }
 
-/// Heap bytes of an import's traces: every trace's own columns, plus each distinct arena once.
-fn model_bytes(traces: &[Trace]) -> usize {
-    let mut arenas: Vec<&Arena> = Vec::new();
-    let mut total = 0;
-    for t in traces {
-        total += t.span_heap_bytes();
-        if !arenas.iter().any(|a| std::ptr::eq(*a, t.arena())) {
-            arenas.push(t.arena());
-            total += t.arena().heap_bytes();
-        }
-    }
-    total
-}
-
 fn bench_codec(c: &mut Criterion) {
     for spans in sizes() {
         let json = generate(&SynthOptions { spans, seed: 1, ..SynthOptions::default() }).to_json(Format::Jaeger);
         let traces = import(&json).expect("synthetic trace imports");
         drop(json);
         let bytes = traces_to_bytes(&traces);
-        let model = model_bytes(&traces);
+        let model = import_heap_bytes(&traces);
         println!(
             "size: {spans} spans: encoding {:.1} MB, model {:.1} MB ({:.0}% of the model), {:.0} B/span",
             bytes.len() as f64 / 1e6,

@@ -27,7 +27,7 @@ use spanscope_model::filter::Filter;
 use spanscope_model::overview::overview;
 use spanscope_model::rows::{visible_rows, with_ancestors, Collapsed};
 use spanscope_model::synth::{generate, SynthOptions};
-use spanscope_model::trace::Arena;
+use spanscope_model::trace::import_heap_bytes;
 use spanscope_model::{analysis, import, import_into, BuildOptions, Format, Trace, TraceSetBuilder};
 use std::time::Duration;
 
@@ -54,20 +54,6 @@ fn format_name(f: Format) -> &'static str {
     }
 }
 
-/// Heap bytes of an import's traces: every trace's own columns, plus each distinct arena once.
-fn model_bytes(traces: &[Trace]) -> usize {
-    let mut arenas: Vec<&Arena> = Vec::new();
-    let mut total = 0;
-    for t in traces {
-        total += t.span_heap_bytes();
-        if !arenas.iter().any(|a| std::ptr::eq(*a, t.arena())) {
-            arenas.push(t.arena());
-            total += t.arena().heap_bytes();
-        }
-    }
-    total
-}
-
 /// Sampling suited to one iteration's cost: plenty of samples for cheap runs, ten flat samples for imports of
 /// 100k spans and more (one 1M-span import takes seconds).
 fn configure<M: Measurement>(g: &mut BenchmarkGroup<'_, M>, spans: usize, import: bool) {
@@ -90,7 +76,7 @@ fn bench_model(c: &mut Criterion) {
             let json = synth.to_json(format);
             let traces = import(&json).expect("synthetic trace imports");
             assert_eq!(traces.iter().map(Trace::len).sum::<usize>(), spans);
-            let model = model_bytes(&traces);
+            let model = import_heap_bytes(&traces);
             println!(
                 "memory: {} {spans} spans: JSON {:.1} MB, model {:.1} MB ({:.1}% of JSON), {:.0} B/span",
                 format_name(format),

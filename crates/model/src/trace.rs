@@ -240,6 +240,21 @@ impl Arena {
     }
 }
 
+/// Heap bytes of an import's traces: every trace's own columns, plus each distinct arena once (the traces of one
+/// import share theirs).
+pub fn import_heap_bytes(traces: &[Trace]) -> usize {
+    let mut arenas: Vec<&Arena> = Vec::new();
+    let mut total = 0;
+    for t in traces {
+        total += t.span_heap_bytes();
+        if !arenas.iter().any(|a| std::ptr::eq(*a, t.arena())) {
+            arenas.push(t.arena());
+            total += t.arena().heap_bytes();
+        }
+    }
+    total
+}
+
 /// The span columns, all of the same length, in pre-order.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub(crate) struct SpanColumns {

@@ -9,7 +9,7 @@ use spanscope_model::codec::{traces_from_bytes, traces_to_bytes, CodecError, MAG
 use spanscope_model::export::{export, ExportFormat};
 use spanscope_model::rows::{visible_rows, Collapsed};
 use spanscope_model::synth::{generate, SynthOptions};
-use spanscope_model::trace::Arena;
+use spanscope_model::trace::import_heap_bytes;
 use spanscope_model::{analysis, import, Format, Trace};
 use std::path::{Path, PathBuf};
 
@@ -27,20 +27,6 @@ fn json_files(dir: &Path, out: &mut Vec<PathBuf>) {
             out.push(p);
         }
     }
-}
-
-/// Heap bytes of an import: every trace's own columns, plus each distinct arena once.
-fn model_bytes(traces: &[Trace]) -> usize {
-    let mut arenas: Vec<&Arena> = Vec::new();
-    let mut total = 0;
-    for t in traces {
-        total += t.span_heap_bytes();
-        if !arenas.iter().any(|a| std::ptr::eq(*a, t.arena())) {
-            arenas.push(t.arena());
-            total += t.arena().heap_bytes();
-        }
-    }
-    total
 }
 
 /// Which traces share an arena, as a matrix.
@@ -64,8 +50,8 @@ fn round_trip(name: &str, traces: &[Trace]) -> Vec<u8> {
     // Decoded vectors are exactly sized, as a clone's are; the builder's `warnings` may have spare capacity, so
     // the original can be larger by that (and only that) much.
     let exact: Vec<Trace> = traces.to_vec();
-    assert_eq!(model_bytes(&back), model_bytes(&exact), "{name}: heap bytes");
-    assert!(model_bytes(&back) <= model_bytes(traces), "{name}: heap bytes");
+    assert_eq!(import_heap_bytes(&back), import_heap_bytes(&exact), "{name}: heap bytes");
+    assert!(import_heap_bytes(&back) <= import_heap_bytes(traces), "{name}: heap bytes");
     assert_eq!(traces_to_bytes(&back), bytes, "{name}: re-encoding gives the same bytes");
     bytes
 }
@@ -92,7 +78,7 @@ fn generated_traces_round_trip_in_every_format() {
         let traces = import(&synth.to_json(format)).unwrap();
         assert_eq!(traces.iter().map(Trace::len).sum::<usize>(), 10_000);
         let bytes = round_trip(&format!("{format:?} 10k"), &traces);
-        let model = model_bytes(&traces);
+        let model = import_heap_bytes(&traces);
         println!("{format:?} 10k spans: encoded {} bytes, model {} bytes", bytes.len(), model);
         assert!(bytes.len() <= model * 11 / 10, "{format:?}: encoding {} vs model {model}", bytes.len());
     }
