@@ -295,6 +295,11 @@ fn measure(server: &StaticServer, file: &Path, format: Format, spans: usize) -> 
     let scroll = b.js_async(SCROLL, vec![json!(2000), json!(10)], Duration::from_secs(120))?;
     let mut frames: Vec<f64> =
         scroll["frames"].as_array().map(|a| a.iter().filter_map(Value::as_f64).collect()).unwrap_or_default();
+    // What the page looked like after the scroll, for a person to check (target/bench/<format>-<spans>.png).
+    let shot = workspace_root().join(format!("target/bench/{}-{spans}.png", format_key(format)));
+    if let Err(e) = b.screenshot(&shot) {
+        eprintln!("bench:   no screenshot: {e}");
+    }
     let scroll_median = percentile(&mut frames, 0.5);
     let scroll_p95 = percentile(&mut frames, 0.95);
 
