@@ -85,8 +85,9 @@ pub fn load_sources(
                             .into_iter()
                             .map(|(name, bytes)| FileOutcome {
                                 result: Err(format!(
-                                    "the import stopped ({message}). A file this large may not fit in the memory a \
-                                     browser tab can use ({} here); everything loaded before is still open.",
+                                    "the import of this file ({}) stopped: {message}. If the file is very large, \
+                                     the tab may have run out of memory for it; everything loaded before is still \
+                                     open.",
                                     crate::worker::human_size(bytes as f64)
                                 )),
                                 name,
