@@ -166,6 +166,7 @@ fn too_large_message(name: &str, size: f64, total: f64, limit: f64) -> String {
     )
 }
 
+/// A byte count for people (SI units: 81.8 MB, 3.00 GB), used by the progress bar, outcomes and messages.
 pub fn human_size(bytes: f64) -> String {
     if bytes >= 1e9 {
         format!("{:.2} GB", bytes / 1e9)

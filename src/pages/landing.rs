@@ -4,6 +4,7 @@ use crate::components::compare_bar::{CompareBar, ComparePick};
 use crate::loader::{self, Input};
 use crate::route::{Params, Route, SearchParams};
 use crate::state::{AppState, Backends};
+use crate::worker::human_size;
 use leptos::prelude::*;
 use spanscope_model::backend::normalize_trace_id;
 use spanscope_model::demo::DEMOS;
@@ -183,7 +184,7 @@ fn Progress() -> impl IntoView {
                 <div class="load-progress" data-testid="load-progress" role="progressbar"
                     aria-valuenow=format!("{pct:.0}") aria-valuemin="0" aria-valuemax="100">
                     <div class="bar" style:width=format!("{pct:.1}%")></div>
-                    <span>{format!("{} — {} of {}", p.name, human_bytes(p.bytes_read), human_bytes(p.bytes_total))}</span>
+                    <span>{format!("{} — {} of {}", p.name, human_size(p.bytes_read as f64), human_size(p.bytes_total as f64))}</span>
                 </div>
             }
         })
@@ -207,7 +208,7 @@ fn Outcomes() -> impl IntoView {
                                 Ok(n) => view! {
                                     <li class="file-outcome ok" data-testid="file-outcome" data-status="ok">
                                         <span class="file-name">{o.name}</span>
-                                        {format!(" — {} trace{} ({})", n, if n == 1 { "" } else { "s" }, human_bytes(o.bytes))}
+                                        {format!(" — {} trace{} ({})", n, if n == 1 { "" } else { "s" }, human_size(o.bytes as f64))}
                                     </li>
                                 }
                                 .into_any(),
@@ -286,18 +287,5 @@ fn TraceTable(traces: Vec<crate::state::LoadedTrace>, testid: &'static str) -> i
                     .collect_view()}
             </tbody>
         </table>
-    }
-}
-
-fn human_bytes(n: usize) -> String {
-    let n = n as f64;
-    if n < 1024.0 {
-        format!("{n} B")
-    } else if n < 1024.0 * 1024.0 {
-        format!("{:.1} KB", n / 1024.0)
-    } else if n < 1024.0 * 1024.0 * 1024.0 {
-        format!("{:.1} MB", n / 1024.0 / 1024.0)
-    } else {
-        format!("{:.2} GB", n / 1024.0 / 1024.0 / 1024.0)
     }
 }

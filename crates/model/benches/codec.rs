@@ -13,6 +13,8 @@
 //!
 //! Target: decoding 1M spans well under 300 ms; the encoding about the size of the model.
 
+mod common;
+
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion, SamplingMode, Throughput};
 use spanscope_model::codec::{traces_from_bytes, traces_to_bytes};
 use spanscope_model::synth::{generate, SynthOptions};
@@ -22,17 +24,9 @@ use std::time::Duration;
 
 const DEFAULT_SIZES: [usize; 2] = [100_000, 1_000_000];
 
-/// `SPANSCOPE_BENCH_SIZES=100000,1000000` (underscores allowed); both sizes when unset.
+/// The sizes to run (`SPANSCOPE_BENCH_SIZES`, else [`DEFAULT_SIZES`]).
 fn sizes() -> Vec<usize> {
-    match std::env::var("SPANSCOPE_BENCH_SIZES") {
-        Ok(v) if !v.trim().is_empty() => v
-            .split(',')
-            .map(|s| {
-                s.trim().replace('_', "").parse().unwrap_or_else(|_| panic!("SPANSCOPE_BENCH_SIZES: not a size: {s:?}"))
-            })
-            .collect(),
-        _ => DEFAULT_SIZES.to_vec(),
-    }
+    common::sizes(&DEFAULT_SIZES)
 }
 
 fn bench_codec(c: &mut Criterion) {

@@ -18,6 +18,8 @@
 //! Targets (the benchmark issue): ≥ 250 MB/s for Jaeger and OTLP at 100k spans; model ≤ 35% of the JSON size.
 //! Large sizes use few samples (flat sampling) so a full run stays under ~10 minutes on two cores.
 
+mod common;
+
 use criterion::measurement::Measurement;
 use criterion::{
     black_box, criterion_group, criterion_main, BatchSize, BenchmarkGroup, BenchmarkId, Criterion, SamplingMode,
@@ -33,17 +35,9 @@ use std::time::Duration;
 
 const DEFAULT_SIZES: [usize; 3] = [10_000, 100_000, 1_000_000];
 
-/// `SPANSCOPE_BENCH_SIZES=10000,100000` (underscores allowed); all three sizes when unset.
+/// The sizes to run (`SPANSCOPE_BENCH_SIZES`, else [`DEFAULT_SIZES`]).
 fn sizes() -> Vec<usize> {
-    match std::env::var("SPANSCOPE_BENCH_SIZES") {
-        Ok(v) if !v.trim().is_empty() => v
-            .split(',')
-            .map(|s| {
-                s.trim().replace('_', "").parse().unwrap_or_else(|_| panic!("SPANSCOPE_BENCH_SIZES: not a size: {s:?}"))
-            })
-            .collect(),
-        _ => DEFAULT_SIZES.to_vec(),
-    }
+    common::sizes(&DEFAULT_SIZES)
 }
 
 fn format_name(f: Format) -> &'static str {
