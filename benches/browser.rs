@@ -4,7 +4,9 @@
 //!
 //! - **import**: file handed to the page → traces decoded on the page (worker read, parse, build, encode,
 //!   transfer, decode: the `spanscope:import` performance measure), and the browser's own `JSON.parse` of the
-//!   same bytes as the floor (`import / JSON.parse`);
+//!   same bytes as the reference: parse alone (`import / JSON.parse`, the budget's ratio) and, in brackets,
+//!   fetch + text + parse (the floor as issue 8 states it). The file is handed over once the page's import
+//!   worker has started (as when a person picks a file; the wait is in `worker_ready_wait_ms`);
 //! - **first paint**: the file input's `change` → the first frame painted with waterfall rows;
 //! - **memory** after the load: JS heap (`performance.memory`) + the page's wasm memory, and the renderer
 //!   process's peak resident memory (which includes the import worker);
@@ -280,6 +282,16 @@ fn measure(server: &StaticServer, file: &Path, format: Format, spans: usize) -> 
     b.goto(&server.url("/#/"))?;
     wait_js(&b, "document.querySelector('[data-testid=file-input]')", Duration::from_secs(30), "the start page")?;
     b.js(INSTRUMENT, vec![])?;
+    // Hand the file over as a person would: once the page is ready for it (its import worker started, ~0.5 s
+    // after the page; a person takes longer to pick a file). Waited for at most 15 s, and reported.
+    let t_wait = Instant::now();
+    let _ = wait_js(
+        &b,
+        "performance.getEntriesByName('spanscope:import-worker-ready').length > 0",
+        Duration::from_secs(15),
+        "the import worker",
+    );
+    let worker_wait_ms = t_wait.elapsed().as_secs_f64() * 1000.0;
     let input = b.wait("[data-testid=file-input]")?;
     b.send_keys(&input, &file.display().to_string())?;
     let load_limit = Duration::from_secs(if spans >= 1_000_000 { 300 } else { 120 });
@@ -346,8 +358,12 @@ fn measure(server: &StaticServer, file: &Path, format: Format, spans: usize) -> 
         return Err("clicking a row did not show its detail".into());
     }
 
-    let json_parse_ms = json_parse_reference(&b, server, file)?;
+    let (json_parse_ms, fetch_parse_ms) = json_parse_reference(&b, server, file)?;
     let import_ms = load["import_ms"].as_f64();
+    let ratio = |r: Option<f64>| match (import_ms, r) {
+        (Some(a), Some(r)) if r > 0.0 => Some(a / r),
+        _ => None,
+    };
     Ok(json!({
         "format": format_key(format),
         "spans": spans,
@@ -355,7 +371,10 @@ fn measure(server: &StaticServer, file: &Path, format: Format, spans: usize) -> 
         "import_ms": import_ms,
         "worker": load["worker"],
         "json_parse_ms": json_parse_ms,
-        "import_over_json_parse": match (import_ms, json_parse_ms) { (Some(a), Some(r)) if r > 0.0 => Some(a / r), _ => None },
+        "import_over_json_parse": ratio(json_parse_ms),
+        "fetch_parse_ms": fetch_parse_ms,
+        "import_over_fetch_parse": ratio(fetch_parse_ms),
+        "worker_ready_wait_ms": worker_wait_ms,
         "first_paint_ms": load["first_paint_ms"],
         "longest_task_ms": load["longest_task_ms"],
         "long_tasks_over_200": load["long_tasks_over_200"],
@@ -375,32 +394,38 @@ fn measure(server: &StaticServer, file: &Path, format: Format, spans: usize) -> 
     }))
 }
 
-/// The browser's own `fetch` + `JSON.parse` of the same bytes: the floor. `None` when the file is larger than
-/// a JavaScript string can hold (V8: 2^29 − 24 characters).
-fn json_parse_reference(b: &Browser, server: &StaticServer, file: &Path) -> Result<Option<f64>> {
+/// The browser's own `JSON.parse` of the same bytes, best of three: `(parse alone, fetch + text + parse)`. The
+/// first is the budget's reference (the string already in memory); the second is the floor the issue describes
+/// ("the browser's own fetch plus JSON.parse"), which like our import starts from bytes not yet read. `None`
+/// when the file is larger than a JavaScript string can hold (V8: 2^29 − 24 characters).
+fn json_parse_reference(b: &Browser, server: &StaticServer, file: &Path) -> Result<(Option<f64>, Option<f64>)> {
     let len = std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);
     if len >= (1 << 29) - 24 {
-        return Ok(None);
+        return Ok((None, None));
     }
     let name = file.file_name().and_then(|n| n.to_str()).unwrap_or_default();
     let v = b.js_async(
         r#"
 const done = arguments[arguments.length - 1];
-fetch(arguments[0]).then((r) => r.text()).then((text) => {
-  const best = [];
+(async () => {
+  const parse = [], whole = [];
   for (let i = 0; i < 3; i++) {
     const t0 = performance.now();
+    const text = await (await fetch(arguments[0], { cache: "no-store" })).text();
+    const t1 = performance.now();
     const v = JSON.parse(text);
-    best.push(performance.now() - t0);
+    const t2 = performance.now();
     if (!v) break;
+    parse.push(t2 - t1);
+    whole.push(t2 - t0);
   }
-  done(Math.min(...best));
-}).catch((e) => done(null));
+  done([Math.min(...parse), Math.min(...whole)]);
+})().catch((e) => done(null));
 "#,
         vec![json!(server.url(&format!("/bench-traces/{name}")))],
         Duration::from_secs(180),
     )?;
-    Ok(v.as_f64())
+    Ok((v[0].as_f64(), v[1].as_f64()))
 }
 
 fn sizes_of(dist: &Path) -> Result<Value> {
@@ -444,6 +469,11 @@ fn cell(r: &Value, figure: &str, digits: usize) -> String {
         Some(_) => format!("{text} ✗"),
         None => text,
     }
+}
+
+/// A figure without a budget mark.
+fn plain(r: &Value, figure: &str, digits: usize) -> String {
+    r[figure].as_f64().map_or_else(|| "n/a".into(), |v| format!("{v:.digits$}"))
 }
 
 fn main() {
@@ -538,18 +568,20 @@ fn machine() -> String {
 fn print_table(results: &[Value], sizes: &Value) {
     println!();
     println!(
-        "| format | spans | file MB | import ms | JSON.parse ms | import/parse | first paint ms | longest task ms | memory MB (JS+wasm) | renderer peak MB | scroll p50/p95 ms | collapse/expand ms | find error/text ms | detail ms |"
+        "| format | spans | file MB | import ms | JSON.parse ms (with fetch) | import/parse (/with fetch) | first paint ms | longest task ms | memory MB (JS+wasm) | renderer peak MB | scroll p50/p95 ms | collapse/expand ms | find error/text ms | detail ms |"
     );
     println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     for r in results {
         println!(
-            "| {} | {} | {:.1} | {} | {} | {} | {} | {} | {} | {:.0} | {} / {} | {} / {} | {} / {} | {} |",
+            "| {} | {} | {:.1} | {} | {} ({}) | {} ({}) | {} | {} | {} | {:.0} | {} / {} | {} / {} | {} / {} | {} |",
             r["format"].as_str().unwrap_or(""),
             r["spans"],
             r["file_bytes"].as_f64().unwrap_or(0.0) / 1e6,
             cell(r, "import_ms", 0),
             cell(r, "json_parse_ms", 0),
+            plain(r, "fetch_parse_ms", 0),
             cell(r, "import_over_json_parse", 2),
+            plain(r, "import_over_fetch_parse", 2),
             cell(r, "first_paint_ms", 0),
             cell(r, "longest_task_ms", 0),
             cell(r, "memory_mb", 0),

@@ -15,8 +15,15 @@ self.onmessage = async (event) => {
         await m.default({ module_or_path: msg.wasm });
         return m;
       });
-      await app;
-      self.postMessage({ type: "ready" });
+      const m = await app;
+      // Optimize the parser before a file arrives (see spanscopeWorkerWarmUp in src/worker.rs).
+      let warmUpMs = null;
+      try {
+        warmUpMs = m.spanscopeWorkerWarmUp();
+      } catch (e) {
+        // A failed warm-up costs speed, not correctness: the import reports its own errors.
+      }
+      self.postMessage({ type: "ready", warmUpMs });
       return;
     }
     if (msg.type === "import") {

@@ -4,17 +4,34 @@
 use crate::backend_client::{run, ClientError};
 use crate::http::Cancel;
 use crate::state::{AppState, Backends, LoadedTrace};
+use crate::worker::{Source, WorkerInput};
 use leptos::prelude::*;
-use spanscope_model::backend::{normalize_trace_id, read_trace, trace_calls, BackendConfig};
+use spanscope_model::backend::{
+    check_trace, normalize_trace_id, trace_calls, trace_from_import, Answer, BackendConfig,
+};
+use spanscope_model::Trace;
 use std::sync::Arc;
+
+/// Answers from this size on are imported in the import worker, so a large trace does not hold up the page (a
+/// smaller one takes less time to import on the page than to hand over).
+const WORKER_FROM_BYTES: usize = 512 * 1024;
 
 /// Fetches trace `id` from backend `b` and adds it to the loaded traces.
 pub async fn fetch_trace(app: AppState, b: &BackendConfig, id: &str, cancel: &Cancel) -> Result<(), ClientError> {
     let id = normalize_trace_id(id).map_err(|e| ClientError::Failed(format!("“{id}” is not a trace id: {e}")))?;
-    let traces = run(b, trace_calls(b, &id), read_trace, cancel).await?;
-    if traces.is_empty() {
-        return Err(ClientError::Failed(format!("{}: the answer for trace {id} held no spans.", b.name)));
+    let read = |b: &BackendConfig, call: &spanscope_model::backend::Call, status: u16, body: &[u8]| {
+        check_trace(b, call, status, body).map(|answer| match answer {
+            Answer::Done(()) => Answer::Done((call.clone(), status, body.to_vec())),
+            Answer::FallBack => Answer::FallBack,
+        })
+    };
+    let (call, status, body) = run(b, trace_calls(b, &id), read, cancel).await?;
+    let imported = import_answer(&format!("trace {id} from {}", b.name), &body).await;
+    if cancel.is_cancelled() {
+        return Err(ClientError::Cancelled);
     }
+    let traces =
+        trace_from_import(b, &call, status, &body, imported).map_err(|e| ClientError::Failed(e.to_string()))?;
     let source = format!("{} ({})", b.name, b.url);
     let loaded = traces
         .into_iter()
@@ -22,6 +39,26 @@ pub async fn fetch_trace(app: AppState, b: &BackendConfig, id: &str, cancel: &Ca
         .collect();
     app.add_traces(loaded);
     Ok(())
+}
+
+/// Imports a backend's answer: a large one in the import worker (where one can start), a small one here.
+async fn import_answer(name: &str, body: &[u8]) -> Result<Vec<Trace>, String> {
+    if body.len() >= WORKER_FROM_BYTES {
+        if let Ok(worker) = crate::worker::spawn() {
+            let input = WorkerInput { name: name.to_string(), source: Source::Bytes(body.to_vec()) };
+            return match crate::worker::import_in_worker(worker, vec![input], |_| {}).await {
+                Ok(imported) => match imported.outcomes.into_iter().next().map(|o| o.result) {
+                    Some(Err(message)) => Err(message),
+                    _ => Ok(imported.traces),
+                },
+                Err(message) => Err(format!(
+                    "the import of the answer ({}) stopped: {message}",
+                    crate::worker::human_size(body.len() as f64)
+                )),
+            };
+        }
+    }
+    spanscope_model::import::import(body).map_err(|e| e.to_string())
 }
 
 /// Fetches trace `id` from backend `backend` and shows progress or the error.

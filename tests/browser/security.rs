@@ -29,6 +29,7 @@ pub const SCENARIOS: &[Scenario] = &[
     ("security: bad URL parameters are named in a notice", bad_url_parameters_are_named),
     ("security: bad config.json values are explained", bad_config_values_are_explained),
     ("security: files are imported off the page's thread, in the import worker", imported_in_the_worker),
+    ("security: a large trace from a backend is imported in the import worker", backend_trace_in_the_worker),
     ("security: a file too large to hold is refused with its size and the limit; the loaded stay", too_large_a_file),
 ];
 
@@ -768,6 +769,54 @@ fn imported_in_the_worker(c: &Ctx) -> Result<()> {
     check(t["parse_ms"].is_number() && t["decode_ms"].is_number(), format!("the worker's timings: {t}"))?;
     eq(t["spans"].as_f64(), Some(2.0), "spans decoded on the page")?;
     let _ = std::fs::remove_dir_all(dir);
+    Ok(())
+}
+
+fn backend_trace_in_the_worker(c: &Ctx) -> Result<()> {
+    // A real 599 KB Zipkin answer (over the app's 512 KB threshold) and a small one; and the large one cut off.
+    let file = "zipkin/zipkin-lens_smartthings-mobile-web-install.json";
+    let large = std::fs::read(crate::backend::fixtures_dir().join(file)).map_err(|e| format!("{file}: {e}"))?;
+    let trace = spanscope_model::import(&large).map_err(|e| e.to_string())?.remove(0);
+    let (large_id, large_spans) = (format!("{:032x}", trace.id().value), trace.len());
+    let small_id = "5ec0000000000000000000000000005a";
+    let small = json!([{"traceId": small_id, "id": "00000000000000a1", "name": "small", "timestamp": 1_700_000_000_000_000_i64,
+        "duration": 1_000, "localEndpoint": {"serviceName": "svc"}}]);
+    let cut_id = "5ec0000000000000000000000000005b";
+    let mut cut = large.clone();
+    cut.truncate(large.len() - 40);
+    let z = FixtureBackend::start(Flavor::Zipkin);
+    z.set_file(&format!("/api/v2/trace/{small_id}"), Some(small.to_string().into_bytes()));
+    // Zipkin is asked for a 64-bit id in its 16-digit form.
+    z.set_file(&format!("/api/v2/trace/{}", &large_id[16..]), Some(large.clone()));
+    z.set_file(&format!("/api/v2/trace/{large_id}"), Some(large));
+    z.set_file(&format!("/api/v2/trace/{cut_id}"), Some(cut));
+    let _scene = Scene::new(c, Some(config(&[("zip", "zipkin", &z)], None)), &[&z]);
+
+    c.open(&format!("#/trace/{small_id}?backend=zip"))?;
+    c.browser.wait("[data-testid=span-row]")?;
+    let t = c.browser.js("return window.spanscopeLastImport || null", vec![])?;
+    eq(t, Value::Null, "a small answer is imported on the page (no worker timings)")?;
+
+    go(c, &format!("#/trace/{large_id}?backend=zip"))?;
+    c.browser.wait_js(
+        &format!("document.querySelector('[data-testid=span-row]') && (window.spanscopeLastImport || {{}}).spans === {large_spans}"),
+        "the large trace, imported in the worker",
+    )
+    .map_err(|e| {
+        let page = c.browser.js("return [document.body.innerText.slice(0, 600), window.spanscopeLastImport || null]", vec![]);
+        format!("{e}; the page: {page:?}")
+    })?;
+    let t = c.browser.js("return window.spanscopeLastImport", vec![])?;
+    check(t["parse_ms"].is_number() && t["decode_ms"].is_number(), format!("the worker's timings: {t}"))?;
+
+    go(c, &format!("#/trace/{cut_id}?backend=zip"))?;
+    c.browser.wait("[data-testid=remote-trace] [data-testid=load-error]")?;
+    let err = text_of(c, "[data-testid=load-error]")?;
+    mentions(&err, &["zip", "line", "column"], "the cut answer's error (backend, where)")?;
+    go(c, "#/")?;
+    c.browser.wait("[data-testid=landing]")?;
+    eq(c.count("[data-testid=trace-history-item]")?, 2, "the two traces loaded before are still listed")?;
+    eq(c.count("[data-testid=fatal-error]")?, 0, "no fatal error")?;
     Ok(())
 }
 

@@ -404,6 +404,58 @@ fn traces_are_read_from_api_v3_or_v1() {
     assert_eq!(v1[0].len(), 5);
 }
 
+/// The app imports a large answer off its thread between `check_trace` and `trace_from_import`: the two halves
+/// give what `read_trace` gives, for answers, failures and fall-backs alike.
+#[test]
+fn read_trace_is_check_then_import_then_from_import() {
+    use spanscope_model::backend::{check_trace, trace_from_import};
+    let b = backend();
+    let calls = trace_calls(&b, "1");
+    let good = common::fixture("otlp/jaeger_apiv3_GetTrace.json");
+    let cut = &good[..good.len() / 2];
+    let empty_v1 = br#"{"data":[],"total":0,"limit":0,"offset":0,"errors":[{"code":404,"msg":"trace not found"}]}"#;
+    let cases: [(usize, u16, &[u8]); 6] = [
+        (0, 200, &good),
+        (0, 200, cut),
+        (1, 200, empty_v1),
+        (0, 404, b"404 page not found\n"),
+        (0, 500, b"boom"),
+        (0, 200, b"<!doctype html><html></html>"),
+    ];
+    for (i, status, body) in cases {
+        let call = &calls[i];
+        let whole = read_trace(&b, call, status, body);
+        let halves = check_trace(&b, call, status, body).and_then(|a| match a {
+            Answer::FallBack => Ok(Answer::FallBack),
+            Answer::Done(()) => {
+                let imported = spanscope_model::import(body).map_err(|e| e.to_string());
+                trace_from_import(&b, call, status, body, imported).map(Answer::Done)
+            }
+        });
+        let shape = |r: &Result<Answer<Vec<spanscope_model::Trace>>, BackendError>| match r {
+            Ok(Answer::Done(t)) => format!("done {}", t.iter().map(|t| t.len()).sum::<usize>()),
+            Ok(Answer::FallBack) => "fall back".to_string(),
+            Err(e) => format!("error {e}"),
+        };
+        assert_eq!(shape(&whole), shape(&halves), "call {i}, HTTP {status}");
+    }
+    // Each kind of outcome is among the cases.
+    let outcome = |i: usize, status: u16, body: &[u8]| {
+        let s = match read_trace(&b, &calls[i], status, body) {
+            Ok(Answer::Done(_)) => "done",
+            Ok(Answer::FallBack) => "fall back",
+            Err(BackendError::NotFound { .. }) => "not found",
+            Err(BackendError::Malformed { .. }) => "malformed",
+            Err(_) => "other error",
+        };
+        s.to_string()
+    };
+    assert_eq!(outcome(0, 200, &good), "done");
+    assert_eq!(outcome(0, 200, cut), "malformed");
+    assert_eq!(outcome(1, 200, empty_v1), "not found");
+    assert_eq!(outcome(0, 404, b"404 page not found\n"), "fall back");
+}
+
 #[test]
 fn a_missing_trace_is_not_found_and_never_falls_back_forever() {
     let b = backend();

@@ -679,13 +679,19 @@ impl Response<'_> {
     /// Traces in a trace or search body, through [`crate::import`]. A body holding no spans (`{}`,
     /// `{"result":{}}`, `{"data":null}`, `{"trace":{}}`, `[]`) gives no traces.
     pub(crate) fn traces(&self) -> Result<Vec<Trace>, BackendError> {
-        if looks_like_html(self.body) || self.body.iter().all(u8::is_ascii_whitespace) {
-            return self.json::<serde::de::IgnoredAny>().map(|_| vec![]);
-        }
-        if self.body.len() <= 4096 && holds_no_spans(self.body) {
+        if self.holds_nothing()? {
             return Ok(vec![]);
         }
         crate::import::import(self.body).map_err(|e| self.malformed(e.to_string()))
+    }
+
+    /// Whether the body is a known "nothing here" (`Ok(true)`), or not an answer at all (an HTML page, an empty
+    /// body: the error says what was found), before importing it.
+    fn holds_nothing(&self) -> Result<bool, BackendError> {
+        if looks_like_html(self.body) || self.body.iter().all(u8::is_ascii_whitespace) {
+            return self.json::<serde::de::IgnoredAny>().map(|_| true);
+        }
+        Ok(self.body.len() <= 4096 && holds_no_spans(self.body))
     }
 
     /// The checks every reader starts with: fall back, or fail on a non-success status.
@@ -876,13 +882,27 @@ pub fn read_search(
 }
 
 /// Reads the answer to a [`trace_calls`] call: the trace (a body can hold several; they are all returned). A trace
-/// the backend does not have is [`BackendError::NotFound`].
+/// the backend does not have is [`BackendError::NotFound`]. It is [`check_trace`], then the import of the body,
+/// then [`trace_from_import`]; the app runs the import of a large body off its thread between the two.
 pub fn read_trace(
     b: &BackendConfig,
     call: &Call,
     status: u16,
     body: &[u8],
 ) -> Result<Answer<Vec<Trace>>, BackendError> {
+    match check_trace(b, call, status, body)? {
+        Answer::FallBack => Ok(Answer::FallBack),
+        Answer::Done(()) => {
+            let imported = crate::import::import(body).map_err(|e| e.to_string());
+            trace_from_import(b, call, status, body, imported).map(Answer::Done)
+        }
+    }
+}
+
+/// The part of [`read_trace`] before the import: `Done(())` when the body is a trace answer to import (with
+/// [`crate::import::import`], then [`trace_from_import`]); else a fall-back or the error (a status, a page that
+/// is not an answer, a "not found" in the answer's own shape).
+pub fn check_trace(b: &BackendConfig, call: &Call, status: u16, body: &[u8]) -> Result<Answer<()>, BackendError> {
     let r = response(b, call, status, body);
     if !matches!(
         call.endpoint,
@@ -900,11 +920,26 @@ pub fn read_trace(
     if let Some(early) = r.precheck() {
         return early;
     }
-    let traces = r.traces()?;
+    if r.holds_nothing()? {
+        return Err(r.not_found());
+    }
+    Ok(Answer::Done(()))
+}
+
+/// The part of [`read_trace`] after the import of `body` (`imported`: the traces, or the importer's message).
+pub fn trace_from_import(
+    b: &BackendConfig,
+    call: &Call,
+    status: u16,
+    body: &[u8],
+    imported: Result<Vec<Trace>, String>,
+) -> Result<Vec<Trace>, BackendError> {
+    let r = response(b, call, status, body);
+    let traces = imported.map_err(|e| r.malformed(e))?;
     if traces.is_empty() {
         return Err(r.not_found());
     }
-    Ok(Answer::Done(traces))
+    Ok(traces)
 }
 
 /// Tempo v2 marks a trace it could not send whole with `"status":"PARTIAL"`: this is its message (why spans are
