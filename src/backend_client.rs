@@ -1,9 +1,37 @@
 //! Talking to a backend: sends the model's requests (`spanscope_model::backend`) in order, falling back to the
 //! next alternative when the model says the server lacks an endpoint, and turns every failure into one message
-//! that names the backend, the address and the cause.
+//! that names the backend, the address and the cause. Large answers that carry whole traces are imported in the
+//! import worker ([`import_answer`]).
 
 use crate::http::{self, Cancel, FetchError};
+use crate::worker::{Source, WorkerInput};
 use spanscope_model::backend::{network_error_message, Answer, BackendConfig, BackendError, Call};
+use spanscope_model::Trace;
+
+/// Answers from this size on are imported in the import worker, so a large answer does not hold up the page (a
+/// smaller one takes less time to import here than to hand over).
+const WORKER_FROM_BYTES: usize = 512 * 1024;
+
+/// Imports the traces of a backend's answer (a trace, or a search that carries whole traces): a large answer in
+/// the import worker (where one can start), a small one on the page. The error is the importer's message.
+pub async fn import_answer(name: &str, body: &[u8]) -> Result<Vec<Trace>, String> {
+    if body.len() >= WORKER_FROM_BYTES {
+        if let Ok(worker) = crate::worker::spawn() {
+            let input = WorkerInput { name: name.to_string(), source: Source::Bytes(body.to_vec()) };
+            return match crate::worker::import_in_worker(worker, vec![input], |_| {}).await {
+                Ok(imported) => match imported.outcomes.into_iter().next().map(|o| o.result) {
+                    Some(Err(message)) => Err(message),
+                    _ => Ok(imported.traces),
+                },
+                Err(message) => Err(format!(
+                    "the import of the answer ({}) stopped: {message}",
+                    crate::worker::human_size(body.len() as f64)
+                )),
+            };
+        }
+    }
+    spanscope_model::import::import(body).map_err(|e| e.to_string())
+}
 
 /// Why a backend call produced nothing.
 #[derive(Clone, Debug, PartialEq)]

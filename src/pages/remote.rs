@@ -1,20 +1,14 @@
 //! A trace fetched from a backend (`#/trace/<id>?backend=<name>`): asks the backend (falling back across its API
 //! versions), adds the trace to the loaded ones (the route then shows it), or says what went wrong.
 
-use crate::backend_client::{run, ClientError};
+use crate::backend_client::{import_answer, run, ClientError};
 use crate::http::Cancel;
 use crate::state::{AppState, Backends, LoadedTrace};
-use crate::worker::{Source, WorkerInput};
 use leptos::prelude::*;
 use spanscope_model::backend::{
     check_trace, normalize_trace_id, trace_calls, trace_from_import, Answer, BackendConfig,
 };
-use spanscope_model::Trace;
 use std::sync::Arc;
-
-/// Answers from this size on are imported in the import worker, so a large trace does not hold up the page (a
-/// smaller one takes less time to import on the page than to hand over).
-const WORKER_FROM_BYTES: usize = 512 * 1024;
 
 /// Fetches trace `id` from backend `b` and adds it to the loaded traces.
 pub async fn fetch_trace(app: AppState, b: &BackendConfig, id: &str, cancel: &Cancel) -> Result<(), ClientError> {
@@ -39,26 +33,6 @@ pub async fn fetch_trace(app: AppState, b: &BackendConfig, id: &str, cancel: &Ca
         .collect();
     app.add_traces(loaded);
     Ok(())
-}
-
-/// Imports a backend's answer: a large one in the import worker (where one can start), a small one here.
-async fn import_answer(name: &str, body: &[u8]) -> Result<Vec<Trace>, String> {
-    if body.len() >= WORKER_FROM_BYTES {
-        if let Ok(worker) = crate::worker::spawn() {
-            let input = WorkerInput { name: name.to_string(), source: Source::Bytes(body.to_vec()) };
-            return match crate::worker::import_in_worker(worker, vec![input], |_| {}).await {
-                Ok(imported) => match imported.outcomes.into_iter().next().map(|o| o.result) {
-                    Some(Err(message)) => Err(message),
-                    _ => Ok(imported.traces),
-                },
-                Err(message) => Err(format!(
-                    "the import of the answer ({}) stopped: {message}",
-                    crate::worker::human_size(body.len() as f64)
-                )),
-            };
-        }
-    }
-    spanscope_model::import::import(body).map_err(|e| e.to_string())
 }
 
 /// Fetches trace `id` from backend `backend` and shows progress or the error.

@@ -6,7 +6,7 @@
 //! The form lives in the URL (`#/search?backend=…&service=…&tags=…&start=…&end=…`): submitting navigates, and a
 //! search URL (typed, linked from Grafana, or from history) runs its search on arrival.
 
-use crate::backend_client::{run, ClientError};
+use crate::backend_client::{import_answer, run, ClientError};
 use crate::colors::color_for_name;
 use crate::components::compare_bar::{CompareBar, ComparePick};
 use crate::components::header::format_time;
@@ -16,8 +16,8 @@ use crate::route::{Params, Route, SearchParams};
 use crate::state::{AppState, Backends, LoadedTrace};
 use leptos::prelude::*;
 use spanscope_model::backend::{
-    operations_calls, parse_tags, read_operations, read_search, read_services, search_calls, services_calls,
-    BackendKind, SearchQuery, SearchResults, TraceSummary,
+    check_search, operations_calls, parse_tags, read_operations, read_services, search_calls, search_from_import,
+    services_calls, BackendConfig, BackendKind, Call, SearchAnswer, SearchQuery, SearchResults, TraceSummary,
 };
 use spanscope_model::time::DurationError;
 use spanscope_model::{DurationNs, TimestampNs};
@@ -128,6 +128,29 @@ fn query_from_params(p: &SearchParams) -> Result<SearchQuery, String> {
 }
 
 /// Whether a search URL asks for results (anything beyond the backend), so arriving at it runs the search.
+/// Runs a search: the backend's answer is read by the model; whole traces in it (Jaeger, Zipkin) are imported by
+/// [`import_answer`] (a large answer in the import worker).
+async fn search_backend(b: &BackendConfig, query: &SearchQuery, cancel: &Cancel) -> Result<SearchResults, ClientError> {
+    let read = |b: &BackendConfig, call: &Call, status: u16, body: &[u8]| {
+        check_search(b, call, status, body).map(|answer| {
+            answer.map(|a| match a {
+                SearchAnswer::Results(r) => Ok(r),
+                SearchAnswer::ImportTraces => Err((call.clone(), status, body.to_vec())),
+            })
+        })
+    };
+    match run(b, search_calls(b, query), read, cancel).await? {
+        Ok(results) => Ok(results),
+        Err((call, status, body)) => {
+            let imported = import_answer(&format!("search results from {}", b.name), &body).await;
+            if cancel.is_cancelled() {
+                return Err(ClientError::Cancelled);
+            }
+            search_from_import(b, &call, status, &body, imported).map_err(|e| ClientError::Failed(e.to_string()))
+        }
+    }
+}
+
 fn wants_results(p: &SearchParams) -> bool {
     !(p.service.is_empty()
         && p.operation.is_empty()
@@ -215,7 +238,7 @@ pub fn SearchPage(params: SearchParams) -> impl IntoView {
         cancel_search.set_value(cancel.clone());
         outcome.set(Outcome::Running);
         leptos::task::spawn_local(async move {
-            match run(&b, search_calls(&b, &query), read_search, &cancel).await {
+            match search_backend(&b, &query, &cancel).await {
                 Ok(results) => {
                     let _ = outcome.try_set(Outcome::Done(Arc::new(results)));
                 }

@@ -29,7 +29,10 @@ pub const SCENARIOS: &[Scenario] = &[
     ("security: bad URL parameters are named in a notice", bad_url_parameters_are_named),
     ("security: bad config.json values are explained", bad_config_values_are_explained),
     ("security: files are imported off the page's thread, in the import worker", imported_in_the_worker),
-    ("security: a large trace from a backend is imported in the import worker", backend_trace_in_the_worker),
+    (
+        "security: large backend answers (a trace, a search) are imported in the import worker",
+        backend_trace_in_the_worker,
+    ),
     ("security: a file too large to hold is refused with its size and the limit; the loaded stay", too_large_a_file),
 ];
 
@@ -778,6 +781,8 @@ fn backend_trace_in_the_worker(c: &Ctx) -> Result<()> {
     let large = std::fs::read(crate::backend::fixtures_dir().join(file)).map_err(|e| format!("{file}: {e}"))?;
     let trace = spanscope_model::import(&large).map_err(|e| e.to_string())?.remove(0);
     let (large_id, large_spans) = (format!("{:032x}", trace.id().value), trace.len());
+    let service = trace.root_span().map(|r| trace.service(r).to_string()).unwrap_or_default();
+    let large_again = large.clone();
     let small_id = "5ec0000000000000000000000000005a";
     let small = json!([{"traceId": small_id, "id": "00000000000000a1", "name": "small", "timestamp": 1_700_000_000_000_000_i64,
         "duration": 1_000, "localEndpoint": {"serviceName": "svc"}}]);
@@ -808,6 +813,16 @@ fn backend_trace_in_the_worker(c: &Ctx) -> Result<()> {
     })?;
     let t = c.browser.js("return window.spanscopeLastImport", vec![])?;
     check(t["parse_ms"].is_number() && t["decode_ms"].is_number(), format!("the worker's timings: {t}"))?;
+
+    // A search whose answer carries that trace whole (Zipkin sends full traces) is imported there too.
+    z.set_file("/api/v2/traces", Some([b"[".as_slice(), &large_again, b"]"].concat()));
+    c.browser.js("window.spanscopeLastImport = null", vec![])?;
+    go(c, &format!("#/search?backend=zip&service={}", percent_encode(&service)))?;
+    c.browser.wait_js(
+        &format!("document.querySelector('[data-testid=search-result]') && (window.spanscopeLastImport || {{}}).spans === {large_spans}"),
+        "the search answer, imported in the worker",
+    )?;
+    eq(c.count("[data-testid=search-result]")?, 1, "search results")?;
 
     go(c, &format!("#/trace/{cut_id}?backend=zip"))?;
     c.browser.wait("[data-testid=remote-trace] [data-testid=load-error]")?;

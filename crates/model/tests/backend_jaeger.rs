@@ -251,6 +251,44 @@ fn svc(list: &[(&str, u32, u32)]) -> Vec<(String, u32, u32)> {
     list.iter().map(|(s, n, e)| (s.to_string(), *n, *e)).collect()
 }
 
+/// The app imports a large search answer off its thread between `check_search` and `search_from_import`: the
+/// two halves give what `read_search` gives.
+#[test]
+fn read_search_is_check_then_import_then_from_import() {
+    use spanscope_model::backend::{check_search, search_from_import, SearchAnswer};
+    let b = backend();
+    let calls = search_calls(&b, &query());
+    let good = v3_search_body();
+    let cut = good[..good.len() / 2].to_vec();
+    let cases: Vec<(usize, u16, Vec<u8>, &str)> = vec![
+        (0, 200, good, "2 traces"),
+        (0, 200, cut, "malformed"),
+        (0, 200, br#"{"result":{}}"#.to_vec(), "0 traces"),
+        (0, 404, br#"{"error":{"httpCode":404,"message":"No traces found"}}"#.to_vec(), "0 traces"),
+        (0, 404, fx("go_404_page_not_found.txt"), "fall back"),
+        (0, 500, b"boom".to_vec(), "error"),
+    ];
+    let shape = |r: Result<Answer<spanscope_model::backend::SearchResults>, BackendError>| match r {
+        Ok(Answer::Done(s)) => format!("{} traces", s.summaries.len()),
+        Ok(Answer::FallBack) => "fall back".to_string(),
+        Err(BackendError::Malformed { .. }) => "malformed".to_string(),
+        Err(_) => "error".to_string(),
+    };
+    for (i, status, body, want) in cases {
+        let call = &calls[i];
+        let halves = check_search(&b, call, status, &body).and_then(|a| match a {
+            Answer::FallBack => Ok(Answer::FallBack),
+            Answer::Done(SearchAnswer::Results(r)) => Ok(Answer::Done(r)),
+            Answer::Done(SearchAnswer::ImportTraces) => {
+                let imported = spanscope_model::import(&body).map_err(|e| e.to_string());
+                search_from_import(&b, call, status, &body, imported).map(Answer::Done)
+            }
+        });
+        assert_eq!(shape(read_search(&b, call, status, &body)), want, "read_search, HTTP {status}");
+        assert_eq!(shape(halves), want, "the halves, HTTP {status}");
+    }
+}
+
 #[test]
 fn an_api_v3_search_with_two_traces_gives_two_summaries_most_recent_first() {
     let b = backend();

@@ -6,8 +6,8 @@
 
 use super::wire::{go_duration_from_duration, json_object_from_tags, percent_encode, rfc3339_from_timestamp, Query};
 use super::wire::{unix_us_ceil, unix_us_floor};
-use super::SearchResults;
 use super::{calls, sorted_names, Answer, BackendConfig, BackendError, Call, Endpoint, Response, SearchQuery};
+use super::{SearchAnswer, SearchResults};
 use serde::Deserialize;
 
 pub(super) fn services_calls(b: &BackendConfig) -> Vec<Call> {
@@ -157,14 +157,14 @@ pub(super) fn read_names(r: &Response<'_>) -> Result<Answer<Vec<String>>, Backen
     Ok(Answer::Done(sorted_names(names)))
 }
 
-pub(super) fn read_search(r: &Response<'_>) -> Result<Answer<SearchResults>, BackendError> {
+pub(super) fn check_search(r: &Response<'_>) -> Result<Answer<SearchAnswer>, BackendError> {
     if r.call.endpoint == Endpoint::JaegerV3Search && r.status == 404 {
         // api_v3 answers a search without hits with 404 {"error":{"message":"No traces found"}} (older: "trace
         // not found"); any other 404 body means the endpoint is missing.
         if let Some(message) = r.jaeger_v3_error_message() {
             let message = message.to_ascii_lowercase();
             if message.contains("no traces found") || message.contains("not found") {
-                return Ok(Answer::Done(SearchResults::default()));
+                return Ok(Answer::Done(SearchAnswer::Results(SearchResults::default())));
             }
         }
     }
@@ -179,7 +179,11 @@ pub(super) fn read_search(r: &Response<'_>) -> Result<Answer<SearchResults>, Bac
             }
         }
     }
-    Ok(Answer::Done(SearchResults::from_traces(r.traces()?)))
+    Ok(Answer::Done(if r.holds_nothing()? {
+        SearchAnswer::Results(SearchResults::default())
+    } else {
+        SearchAnswer::ImportTraces
+    }))
 }
 
 #[cfg(test)]

@@ -159,6 +159,14 @@ pub enum Answer<T> {
 }
 
 impl<T> Answer<T> {
+    /// The answer changed by `f`; `FallBack` stays.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Answer<U> {
+        match self {
+            Answer::Done(t) => Answer::Done(f(t)),
+            Answer::FallBack => Answer::FallBack,
+        }
+    }
+
     /// The answer, or `None` for `FallBack`.
     pub fn done(self) -> Option<T> {
         match self {
@@ -676,18 +684,10 @@ impl Response<'_> {
         })
     }
 
-    /// Traces in a trace or search body, through [`crate::import`]. A body holding no spans (`{}`,
-    /// `{"result":{}}`, `{"data":null}`, `{"trace":{}}`, `[]`) gives no traces.
-    pub(crate) fn traces(&self) -> Result<Vec<Trace>, BackendError> {
-        if self.holds_nothing()? {
-            return Ok(vec![]);
-        }
-        crate::import::import(self.body).map_err(|e| self.malformed(e.to_string()))
-    }
-
-    /// Whether the body is a known "nothing here" (`Ok(true)`), or not an answer at all (an HTML page, an empty
-    /// body: the error says what was found), before importing it.
-    fn holds_nothing(&self) -> Result<bool, BackendError> {
+    /// Whether a trace or search body holds no spans (`Ok(true)`: `{}`, `{"result":{}}`, `{"data":null}`,
+    /// `{"trace":{}}`, `[]`), or is not an answer at all (an HTML page, an empty body: the error says what was
+    /// found), before it is imported with [`crate::import`].
+    pub(crate) fn holds_nothing(&self) -> Result<bool, BackendError> {
         if looks_like_html(self.body) || self.body.iter().all(u8::is_ascii_whitespace) {
             return self.json::<serde::de::IgnoredAny>().map(|_| true);
         }
@@ -865,20 +865,60 @@ pub fn read_operations(
     }
 }
 
-/// Reads the answer to a [`search_calls`] call. A Jaeger api_v3 404 "No traces found" is an empty result.
+/// Reads the answer to a [`search_calls`] call. A Jaeger api_v3 404 "No traces found" is an empty result. It is
+/// [`check_search`], then (for answers that carry whole traces) the import of the body and
+/// [`search_from_import`]; the app runs the import of a large body off its thread between the two.
 pub fn read_search(
     b: &BackendConfig,
     call: &Call,
     status: u16,
     body: &[u8],
 ) -> Result<Answer<SearchResults>, BackendError> {
+    Ok(match check_search(b, call, status, body)? {
+        Answer::FallBack => Answer::FallBack,
+        Answer::Done(SearchAnswer::Results(r)) => Answer::Done(r),
+        Answer::Done(SearchAnswer::ImportTraces) => {
+            let imported = crate::import::import(body).map_err(|e| e.to_string());
+            Answer::Done(search_from_import(b, call, status, body, imported)?)
+        }
+    })
+}
+
+/// What a search answer holds, as far as [`check_search`] reads it.
+#[derive(Clone, Debug)]
+pub enum SearchAnswer {
+    /// Read whole: Tempo's metadata, or no traces.
+    Results(SearchResults),
+    /// Whole traces (Jaeger, Zipkin): import the body, then [`search_from_import`].
+    ImportTraces,
+}
+
+/// The part of [`read_search`] before importing the traces an answer carries.
+pub fn check_search(
+    b: &BackendConfig,
+    call: &Call,
+    status: u16,
+    body: &[u8],
+) -> Result<Answer<SearchAnswer>, BackendError> {
     let r = response(b, call, status, body);
     match call.endpoint {
-        Endpoint::JaegerV3Search | Endpoint::JaegerV1Search => jaeger::read_search(&r),
-        Endpoint::TempoSearch => tempo::read_search(&r),
-        Endpoint::ZipkinSearch => zipkin::read_search(&r),
+        Endpoint::JaegerV3Search | Endpoint::JaegerV1Search => jaeger::check_search(&r),
+        Endpoint::TempoSearch => tempo::read_search(&r).map(|a| a.map(SearchAnswer::Results)),
+        Endpoint::ZipkinSearch => zipkin::check_search(&r),
         _ => Err(wrong(call, "read_search")),
     }
+}
+
+/// The part of [`read_search`] after importing the body (`imported`: the traces, or the importer's message).
+pub fn search_from_import(
+    b: &BackendConfig,
+    call: &Call,
+    status: u16,
+    body: &[u8],
+    imported: Result<Vec<Trace>, String>,
+) -> Result<SearchResults, BackendError> {
+    let r = response(b, call, status, body);
+    imported.map(SearchResults::from_traces).map_err(|e| r.malformed(e))
 }
 
 /// Reads the answer to a [`trace_calls`] call: the trace (a body can hold several; they are all returned). A trace

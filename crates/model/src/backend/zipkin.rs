@@ -3,8 +3,8 @@
 //! are lower-case hex, 16 digits when the high half is zero (the server normalizes 128-bit ids that way).
 
 use super::wire::{percent_encode, unix_ms_ceil, unix_ms_floor, us_ceil_from_duration, us_floor_from_duration, Query};
-use super::SearchResults;
 use super::{calls, sorted_names, Answer, BackendConfig, BackendError, Call, Endpoint, Response, SearchQuery};
+use super::{SearchAnswer, SearchResults};
 
 pub(super) fn services_calls(b: &BackendConfig) -> Vec<Call> {
     calls(b, vec![("/api/v2/services".into(), Endpoint::ZipkinServices)])
@@ -62,11 +62,15 @@ pub(super) fn read_names(r: &Response<'_>) -> Result<Answer<Vec<String>>, Backen
     Ok(Answer::Done(sorted_names(names.unwrap_or_default())))
 }
 
-pub(super) fn read_search(r: &Response<'_>) -> Result<Answer<SearchResults>, BackendError> {
+pub(super) fn check_search(r: &Response<'_>) -> Result<Answer<SearchAnswer>, BackendError> {
     if let Some(early) = r.precheck() {
         return early;
     }
-    Ok(Answer::Done(SearchResults::from_traces(r.traces()?)))
+    Ok(Answer::Done(if r.holds_nothing()? {
+        SearchAnswer::Results(SearchResults::default())
+    } else {
+        SearchAnswer::ImportTraces
+    }))
 }
 
 #[cfg(test)]
