@@ -196,7 +196,7 @@ fn otlp_nested_values_on_a_wasm_stack() {
     }
 }
 
-/// A wrongly typed value at the deepest nesting: the error is re-parsed with path tracking (more stack per level).
+/// A wrongly typed value at the deepest nesting: the error and its JSON path are found within a wasm stack.
 #[test]
 fn otlp_shape_error_deep_in_a_value_on_a_wasm_stack() {
     let mut v = r#"{"intValue":[1]}"#.to_string();

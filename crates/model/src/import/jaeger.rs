@@ -47,8 +47,7 @@
 //! so serde_json does not validate each string again.
 
 use super::common::{
-    parse_document, place_untimed_events, reparse_with_path, seed_is_visitor, text_of, Int, Micros, TagVal, Text,
-    NO_TIME,
+    parse_document, place_untimed_events, seed_is_visitor, text_of, Int, Micros, TagVal, Text, NO_TIME,
 };
 use super::{shape_error, Format, ImportError};
 use crate::build::{LinkDraft, SpanDraft, TraceSetBuilder};
@@ -71,12 +70,16 @@ pub(crate) fn parse(b: &mut TraceSetBuilder, bytes: &[u8]) -> Result<(), ImportE
     };
     match result {
         Ok(done) => done,
-        Err(e) => Err(shape_error(Format::Jaeger, e, || {
-            let mut scratch = TraceSetBuilder::new();
-            let mut st = State::new(&mut scratch, bytes);
-            reparse_with_path(bytes, Doc { st: &mut st, data: false })
-        })),
+        Err(e) => Err(shape_error(Format::Jaeger, e, bytes)),
     }
+}
+
+/// The path serde_path_to_error gives the failure of [`parse`] (see `path_differential`).
+#[cfg(test)]
+pub(super) fn spte_path(bytes: &[u8]) -> Option<String> {
+    let mut scratch = TraceSetBuilder::new();
+    let mut st = State::new(&mut scratch, bytes);
+    super::common::spte_path(bytes, Doc { st: &mut st, data: false })
 }
 
 // ---------------------------------------------------------------------------------------------------------

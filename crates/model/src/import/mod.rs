@@ -15,8 +15,12 @@
 
 mod common;
 pub mod jaeger;
+mod json_path;
 pub mod otlp;
 pub mod zipkin;
+
+#[cfg(test)]
+mod path_differential;
 
 use crate::build::{BuildOptions, TraceSetBuilder};
 use crate::trace::Trace;
@@ -246,33 +250,34 @@ fn syntax_error(body: &[u8]) -> ImportError {
 }
 
 /// Turns a parse failure into the most useful error: syntax errors with line and column; shape errors (a value
-/// of the wrong type) re-parsed with path tracking so the message names the JSON path. `reparse` runs the same
-/// parse again under `serde_path_to_error`; it is only called on failure, so success pays nothing for paths.
-pub(crate) fn shape_error(
-    format: Format,
-    e: serde_json::Error,
-    reparse: impl FnOnce() -> Result<(), serde_path_to_error::Error<serde_json::Error>>,
-) -> ImportError {
+/// of the wrong type, or one the importer refused) with the JSON path of the value, found from the error's
+/// position in `doc` by [`json_path`]. Only a failure pays for the path: nothing tracks it while parsing.
+///
+/// `doc` is the whole buffer the parse read (every document of a JSON Lines file): the error's line and
+/// column count from its start, the path from the start of the document that failed.
+pub(crate) fn shape_error(format: Format, e: serde_json::Error, doc: &[u8]) -> ImportError {
     if e.is_syntax() || e.is_eof() {
         return syntax_from(&e);
     }
-    let (path, inner) = match reparse() {
-        Err(pe) => (pe.path().to_string(), pe.into_inner()),
-        Ok(()) => (".".to_string(), e),
-    };
-    let msg = inner.to_string();
+    let path = json_path::error_path(doc, &e);
+    let msg = e.to_string();
     let message = match msg.rfind(" at line ") {
         Some(k) => msg[..k].to_string(),
         None => msg,
     };
-    let path = if path == "." {
+    ImportError::Shape { format, path: dollar_path(&path), message, line: e.line(), column: e.column() }
+}
+
+/// A path as [`json_path::path_at`] writes it (`data[0].spans`, `[0].id`, `.`), as the user reads it:
+/// `$.data[0].spans`, `$[0].id`, `$`.
+fn dollar_path(path: &str) -> String {
+    if path == "." {
         "$".to_string()
     } else if path.starts_with('[') {
         format!("${path}")
     } else {
         format!("$.{path}")
-    };
-    ImportError::Shape { format, path, message, line: inner.line(), column: inner.column() }
+    }
 }
 
 /// A minimal JSON scanner for detection: reads the keys of one object, skipping values without building them.

@@ -75,7 +75,8 @@
 //!
 //! Malformed JSON → [`ImportError::Syntax`] with line and column; a value of the wrong type or an invalid id
 //! → [`ImportError::Shape`] with its JSON path (e.g. `$.resourceSpans[0].scopeSpans[0].spans[1].startTimeUnixNano`),
-//! found by re-parsing with path tracking only after a failure. No input can make this module panic.
+//! found after a failure from where in the input it happened (relative to the document that failed, in a
+//! JSON Lines file). No input can make this module panic.
 
 use crate::base64;
 use crate::build::{EventDraft, LinkDraft, SpanDraft, TraceSetBuilder};
@@ -96,29 +97,15 @@ const UNKNOWN_SERVICE: &str = "unknown_service";
 
 /// Parses one or more OTLP JSON documents (BOM already stripped) into `b`.
 pub(crate) fn parse(b: &mut TraceSetBuilder, bytes: &[u8]) -> Result<(), ImportError> {
-    match run(b, bytes, false) {
-        Ok(()) => Ok(()),
-        Err((e, _)) => Err(shape_error(Format::Otlp, e, || {
-            let mut scratch = TraceSetBuilder::new();
-            match run(&mut scratch, bytes, true) {
-                Ok(()) => Ok(()),
-                Err((e, path)) => Err(serde_path_to_error::Error::new(
-                    path.unwrap_or_else(|| serde_path_to_error::Track::new().path()),
-                    e,
-                )),
-            }
-        })),
-    }
+    run(b, bytes).map_err(|e| shape_error(Format::Otlp, e, bytes))
 }
-
-type Failure = (serde_json::Error, Option<serde_path_to_error::Path>);
 
 /// The whole import: one streaming pass, or (when a `resource`/`scope` key came after spans that needed it)
 /// a rollback and the two-pass fallback described in the module docs.
-fn run(b: &mut TraceSetBuilder, bytes: &[u8], tracked: bool) -> Result<(), Failure> {
+fn run(b: &mut TraceSetBuilder, bytes: &[u8]) -> Result<(), serde_json::Error> {
     let cp = b.checkpoint();
     let mut ctx = Ctx::new(b, Mode::Stream);
-    match pass(&mut ctx, bytes, tracked) {
+    match pass(&mut ctx, bytes) {
         Ok(()) => return Ok(()),
         Err(e) if !ctx.reordered => return Err(e),
         Err(_) => {}
@@ -126,31 +113,57 @@ fn run(b: &mut TraceSetBuilder, bytes: &[u8], tracked: bool) -> Result<(), Failu
     drop(ctx);
     b.rollback(cp);
     let mut ctx = Ctx::new(b, Mode::Collect);
-    pass(&mut ctx, bytes, tracked)?;
+    pass(&mut ctx, bytes)?;
     ctx.mode = Mode::Replay;
-    pass(&mut ctx, bytes, tracked)
+    pass(&mut ctx, bytes)
 }
 
 /// One pass over every document in `bytes` (one, JSON Lines, or concatenated).
-fn pass(ctx: &mut Ctx<'_>, bytes: &[u8], tracked: bool) -> Result<(), Failure> {
+fn pass(ctx: &mut Ctx<'_>, bytes: &[u8]) -> Result<(), serde_json::Error> {
     ctx.res_order.pos = 0;
     ctx.scope_order.pos = 0;
     let mut de = serde_json::Deserializer::from_slice(bytes);
     loop {
-        if tracked {
-            let mut track = serde_path_to_error::Track::new();
-            let tracked_de = serde_path_to_error::Deserializer::new(&mut de, &mut track);
-            if let Err(e) = (DocSeed { ctx: &mut *ctx }).deserialize(tracked_de) {
-                return Err((e, Some(track.path())));
-            }
-        } else {
-            DocSeed { ctx: &mut *ctx }.deserialize(&mut de).map_err(|e| (e, None))?;
-        }
+        DocSeed { ctx: &mut *ctx }.deserialize(&mut de)?;
         // `end` only skips whitespace: `Ok` at the end of input, else another document follows.
         if de.end().is_ok() {
             return Ok(());
         }
     }
+}
+
+/// The path serde_path_to_error gives the failure of [`parse`] (see `path_differential`): [`run`] and
+/// [`pass`] again, each document under a path-tracking deserializer (the path is relative to the document
+/// that failed, as [`parse`]'s is).
+#[cfg(test)]
+pub(super) fn spte_path(bytes: &[u8]) -> Option<String> {
+    fn pass(ctx: &mut Ctx<'_>, bytes: &[u8]) -> Result<(), String> {
+        ctx.res_order.pos = 0;
+        ctx.scope_order.pos = 0;
+        let mut de = serde_json::Deserializer::from_slice(bytes);
+        loop {
+            let mut track = serde_path_to_error::Track::new();
+            let tracked = serde_path_to_error::Deserializer::new(&mut de, &mut track);
+            if (DocSeed { ctx: &mut *ctx }).deserialize(tracked).is_err() {
+                return Err(track.path().to_string());
+            }
+            if de.end().is_ok() {
+                return Ok(());
+            }
+        }
+    }
+    let mut b = TraceSetBuilder::new();
+    let mut ctx = Ctx::new(&mut b, Mode::Stream);
+    match pass(&mut ctx, bytes) {
+        Ok(()) => return None,
+        Err(path) if !ctx.reordered => return Some(path),
+        Err(_) => {}
+    }
+    let mut b = TraceSetBuilder::new();
+    let mut ctx = Ctx::new(&mut b, Mode::Collect);
+    let collected = pass(&mut ctx, bytes);
+    ctx.mode = Mode::Replay;
+    collected.and_then(|()| pass(&mut ctx, bytes)).err()
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]

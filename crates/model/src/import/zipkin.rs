@@ -26,8 +26,7 @@
 //!   under its client half. `debug: true` becomes the bool attribute `debug`.
 
 use super::common::{
-    parse_document, place_untimed_events, reparse_with_path, seed_is_visitor, text_of, Int, Micros, TagVal, Text,
-    NO_TIME,
+    parse_document, place_untimed_events, seed_is_visitor, text_of, Int, Micros, TagVal, Text, NO_TIME,
 };
 use super::{shape_error, Format, ImportError};
 use crate::build::{EventDraft, SpanDraft, TraceSetBuilder};
@@ -44,13 +43,15 @@ use std::fmt::{self, Write as _};
 pub(crate) fn parse(b: &mut TraceSetBuilder, bytes: &[u8]) -> Result<(), ImportError> {
     let mut st = State::new(b);
     let result = parse_document(bytes, Doc { st: &mut st, traces: true });
-    result.map_err(|e| {
-        shape_error(Format::Zipkin, e, || {
-            let mut scratch = TraceSetBuilder::new();
-            let mut st = State::new(&mut scratch);
-            reparse_with_path(bytes, Doc { st: &mut st, traces: true })
-        })
-    })
+    result.map_err(|e| shape_error(Format::Zipkin, e, bytes))
+}
+
+/// The path serde_path_to_error gives the failure of [`parse`] (see `path_differential`).
+#[cfg(test)]
+pub(super) fn spte_path(bytes: &[u8]) -> Option<String> {
+    let mut scratch = TraceSetBuilder::new();
+    let mut st = State::new(&mut scratch);
+    super::common::spte_path(bytes, Doc { st: &mut st, traces: true })
 }
 
 const UNKNOWN_SERVICE: &str = "unknown";
