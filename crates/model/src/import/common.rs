@@ -1,6 +1,5 @@
 //! What the importers share:
-//! - [`parse_document`]: run a seed over a whole document, as `str` when the bytes are valid UTF-8 (Jaeger,
-//!   Zipkin);
+//! - [`parse_document`]: run a seed over a whole document, already checked to be UTF-8 (Jaeger, Zipkin);
 //! - [`seed_is_visitor!`]: the `DeserializeSeed` impl of every seed that is its own `Visitor` (all three);
 //! - [`NO_TIME`] and [`place_untimed_events`]: events whose time is their span's start (all three);
 //! - [`CowVisitor`]: a JSON string borrowed from the input when it has no escapes (all three);
@@ -38,24 +37,13 @@ macro_rules! seed_is_visitor {
 }
 pub(super) use seed_is_visitor;
 
-/// Runs `seed` over the whole document `bytes` (one JSON value, then only whitespace). Valid UTF-8 (checked
-/// once, fast) lets serde_json skip validating every string again; otherwise the byte reader reports the bad
-/// sequence with its line and column.
-pub(super) fn parse_document<S>(bytes: &[u8], seed: S) -> Result<(), serde_json::Error>
+/// Runs `seed` over the whole document `text` (one JSON value, then only whitespace). The text is UTF-8
+/// already (checked once by the caller), so serde_json does not check every string again.
+pub(super) fn parse_document<'de, S>(text: &'de str, seed: S) -> Result<(), serde_json::Error>
 where
-    S: for<'de> DeserializeSeed<'de, Value = ()>,
-{
-    match std::str::from_utf8(bytes) {
-        Ok(text) => parse_whole(seed, serde_json::Deserializer::from_str(text)),
-        Err(_) => parse_whole(seed, serde_json::Deserializer::from_slice(bytes)),
-    }
-}
-
-fn parse_whole<'de, R, S>(seed: S, mut de: serde_json::Deserializer<R>) -> Result<(), serde_json::Error>
-where
-    R: serde_json::de::Read<'de>,
     S: DeserializeSeed<'de, Value = ()>,
 {
+    let mut de = serde_json::Deserializer::from_str(text);
     seed.deserialize(&mut de)?;
     de.end()
 }

@@ -43,8 +43,8 @@
 //! `warnings` or `traceID`, a first pass runs once over the whole document: a byte scanner that skips the
 //! spans unparsed (about 2 GB/s) and hands each trace object's `traceID`, `processes` and `warnings` to serde.
 //! Only spans whose references name two or more different spans of their trace wait for the end of the
-//! document, when it is known which of them exist. When the bytes are valid UTF-8 they are parsed as a `str`,
-//! so serde_json does not validate each string again.
+//! document, when it is known which of them exist. The document is a `str` (`import` checked its UTF-8 once), so
+//! serde_json does not validate each string again.
 
 use super::common::{
     parse_document, place_untimed_events, seed_is_visitor, text_of, Int, Micros, TagVal, Text, NO_TIME,
@@ -63,14 +63,14 @@ use std::borrow::Cow;
 use std::fmt::{self, Write as _};
 
 /// Parses a Jaeger JSON document into `b`.
-pub(crate) fn parse(b: &mut TraceSetBuilder, bytes: &[u8]) -> Result<(), ImportError> {
+pub(crate) fn parse(b: &mut TraceSetBuilder, text: &str) -> Result<(), ImportError> {
     let result = {
-        let mut st = State::new(b, bytes);
-        parse_document(bytes, Doc { st: &mut st, data: false }).map(|()| st.finish())
+        let mut st = State::new(b, text);
+        parse_document(text, Doc { st: &mut st, data: false }).map(|()| st.finish())
     };
     match result {
         Ok(done) => done,
-        Err(e) => Err(shape_error(Format::Jaeger, e, bytes)),
+        Err(e) => Err(shape_error(Format::Jaeger, e, text.as_bytes())),
     }
 }
 
@@ -78,7 +78,7 @@ pub(crate) fn parse(b: &mut TraceSetBuilder, bytes: &[u8]) -> Result<(), ImportE
 #[cfg(test)]
 pub(super) fn spte_path(bytes: &[u8]) -> Option<String> {
     let mut scratch = TraceSetBuilder::new();
-    let mut st = State::new(&mut scratch, bytes);
+    let mut st = State::new(&mut scratch, std::str::from_utf8(bytes).ok()?);
     super::common::spte_path(bytes, Doc { st: &mut st, data: false })
 }
 
@@ -260,7 +260,7 @@ struct Deferred {
 
 struct State<'a> {
     b: &'a mut TraceSetBuilder,
-    bytes: &'a [u8],
+    text: &'a str,
     spans_before: usize,
     /// Reused for the spans of `spans` arrays.
     acc: SpanAcc,
@@ -291,11 +291,11 @@ fn span_key(trace: Option<TraceId>, span: SpanId) -> u64 {
 }
 
 impl<'a> State<'a> {
-    fn new(b: &'a mut TraceSetBuilder, bytes: &'a [u8]) -> Self {
+    fn new(b: &'a mut TraceSetBuilder, text: &'a str) -> Self {
         State {
             spans_before: b.span_count(),
             b,
-            bytes,
+            text,
             acc: SpanAcc::default(),
             resources: HashMap::new(),
             scopes: HashMap::new(),
@@ -339,7 +339,7 @@ impl<'a> State<'a> {
             return;
         }
         let mut metas = Vec::new();
-        let mut scan = Scan { b: self.bytes, i: 0 };
+        let mut scan = Scan { text: self.text, b: self.text.as_bytes(), i: 0 };
         // A failure here is met again, with a proper message, by the main pass; keep what was read.
         let _ = first_pass(self, &mut scan, &mut metas);
         self.pre = Some(metas);
@@ -1135,19 +1135,19 @@ fn pre_object(st: &mut State<'_>, s: &mut Scan<'_>, metas: &mut Vec<Meta>) -> Op
             },
             "traceID" => {
                 let raw = s.value()?;
-                let t: Option<Text<'_>> = serde_json::from_slice(raw).ok()?;
+                let t: Option<Text<'_>> = serde_json::from_str(raw).ok()?;
                 let id = st.trace_id(text_of(&t));
                 metas.get_mut(object)?.trace_id = id;
             }
             "processes" => {
                 let raw = s.value()?;
-                let mut de = serde_json::Deserializer::from_slice(raw);
+                let mut de = serde_json::Deserializer::from_str(raw);
                 let p = ProcessesSeed { st: &mut *st }.deserialize(&mut de).ok()?;
                 metas.get_mut(object)?.processes = Some(p);
             }
             "warnings" => {
                 let raw = s.value()?;
-                let mut de = serde_json::Deserializer::from_slice(raw);
+                let mut de = serde_json::Deserializer::from_str(raw);
                 let w = WarningsSeed.deserialize(&mut de).ok()?;
                 metas.get_mut(object)?.warnings = Some(w);
             }
@@ -1158,6 +1158,8 @@ fn pre_object(st: &mut State<'_>, s: &mut Scan<'_>, metas: &mut Vec<Meta>) -> Op
 
 /// Walks JSON bytes without building anything. Knows just enough JSON to skip values correctly.
 struct Scan<'b> {
+    text: &'b str,
+    /// `text`'s bytes.
     b: &'b [u8],
     i: usize,
 }
@@ -1215,11 +1217,11 @@ impl<'b> Scan<'b> {
         }
     }
 
-    /// The bytes of the value at the cursor.
-    fn value(&mut self) -> Option<&'b [u8]> {
+    /// The text of the value at the cursor (it starts and ends at ASCII bytes, so on character boundaries).
+    fn value(&mut self) -> Option<&'b str> {
         let start = self.i;
         self.skip_value()?;
-        self.b.get(start..self.i)
+        self.text.get(start..self.i)
     }
 
     /// Skips one value of any depth.

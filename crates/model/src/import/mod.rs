@@ -81,10 +81,13 @@ pub fn import_into_as(b: &mut TraceSetBuilder, format: Format, bytes: &[u8]) -> 
     let cp = b.checkpoint();
     let before = b.span_count();
     let body = strip_bom(bytes);
+    // JSON is UTF-8 (RFC 8259): checked once here, so the parsers read a `str` (serde_json then checks no string
+    // again, and each parser is compiled for one reader only).
+    let text = std::str::from_utf8(body).map_err(|e| not_utf8(body, e.valid_up_to()))?;
     let result = match format {
-        Format::Jaeger => jaeger::parse(b, body),
-        Format::Otlp => otlp::parse(b, body),
-        Format::Zipkin => zipkin::parse(b, body),
+        Format::Jaeger => jaeger::parse(b, text),
+        Format::Otlp => otlp::parse(b, text),
+        Format::Zipkin => zipkin::parse(b, text),
     };
     match result {
         Ok(()) => Ok(ImportSummary { format, spans: b.span_count() - before, traces: b.traces_touched_since(before) }),
@@ -223,6 +226,19 @@ fn describe_keys(what: &str, keys: &[String]) -> String {
     }
     let shown: Vec<String> = keys.iter().take(8).map(|k| format!("`{k}`")).collect();
     format!("{what} with keys {}{}", shown.join(", "), if keys.len() > 8 { ", …" } else { "" })
+}
+
+/// The error for bytes that are not UTF-8 at `offset`, with serde_json's line and column (1-based; a column
+/// counts bytes).
+fn not_utf8(body: &[u8], offset: usize) -> ImportError {
+    let before = &body[..offset.min(body.len())];
+    let line = before.iter().filter(|&&c| c == b'\n').count() + 1;
+    let line_start = before.iter().rposition(|&c| c == b'\n').map_or(0, |k| k + 1);
+    ImportError::Syntax {
+        message: "bytes that are not UTF-8 (invalid unicode; JSON text must be UTF-8)".into(),
+        line,
+        column: offset - line_start + 1,
+    }
 }
 
 /// A `serde_json` error turned into [`ImportError::Syntax`].

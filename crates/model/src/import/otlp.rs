@@ -96,16 +96,16 @@ use std::fmt;
 const UNKNOWN_SERVICE: &str = "unknown_service";
 
 /// Parses one or more OTLP JSON documents (BOM already stripped) into `b`.
-pub(crate) fn parse(b: &mut TraceSetBuilder, bytes: &[u8]) -> Result<(), ImportError> {
-    run(b, bytes).map_err(|e| shape_error(Format::Otlp, e, bytes))
+pub(crate) fn parse(b: &mut TraceSetBuilder, text: &str) -> Result<(), ImportError> {
+    run(b, text).map_err(|e| shape_error(Format::Otlp, e, text.as_bytes()))
 }
 
 /// The whole import: one streaming pass, or (when a `resource`/`scope` key came after spans that needed it)
 /// a rollback and the two-pass fallback described in the module docs.
-fn run(b: &mut TraceSetBuilder, bytes: &[u8]) -> Result<(), serde_json::Error> {
+fn run(b: &mut TraceSetBuilder, text: &str) -> Result<(), serde_json::Error> {
     let cp = b.checkpoint();
     let mut ctx = Ctx::new(b, Mode::Stream);
-    match pass(&mut ctx, bytes) {
+    match pass(&mut ctx, text) {
         Ok(()) => return Ok(()),
         Err(e) if !ctx.reordered => return Err(e),
         Err(_) => {}
@@ -113,16 +113,16 @@ fn run(b: &mut TraceSetBuilder, bytes: &[u8]) -> Result<(), serde_json::Error> {
     drop(ctx);
     b.rollback(cp);
     let mut ctx = Ctx::new(b, Mode::Collect);
-    pass(&mut ctx, bytes)?;
+    pass(&mut ctx, text)?;
     ctx.mode = Mode::Replay;
-    pass(&mut ctx, bytes)
+    pass(&mut ctx, text)
 }
 
-/// One pass over every document in `bytes` (one, JSON Lines, or concatenated).
-fn pass(ctx: &mut Ctx<'_>, bytes: &[u8]) -> Result<(), serde_json::Error> {
+/// One pass over every document in `text` (one, JSON Lines, or concatenated).
+fn pass(ctx: &mut Ctx<'_>, text: &str) -> Result<(), serde_json::Error> {
     ctx.res_order.pos = 0;
     ctx.scope_order.pos = 0;
-    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let mut de = serde_json::Deserializer::from_str(text);
     loop {
         DocSeed { ctx: &mut *ctx }.deserialize(&mut de)?;
         // `end` only skips whitespace: `Ok` at the end of input, else another document follows.

@@ -40,10 +40,10 @@ use serde::Deserialize;
 use std::fmt::{self, Write as _};
 
 /// Parses a Zipkin v2 document into `b`.
-pub(crate) fn parse(b: &mut TraceSetBuilder, bytes: &[u8]) -> Result<(), ImportError> {
+pub(crate) fn parse(b: &mut TraceSetBuilder, text: &str) -> Result<(), ImportError> {
     let mut st = State::new(b);
-    let result = parse_document(bytes, Doc { st: &mut st, traces: true });
-    result.map_err(|e| shape_error(Format::Zipkin, e, bytes))
+    let result = parse_document(text, Doc { st: &mut st, traces: true });
+    result.map_err(|e| shape_error(Format::Zipkin, e, text.as_bytes()))
 }
 
 /// The path serde_path_to_error gives the failure of [`parse`] (see `path_differential`).
