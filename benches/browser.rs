@@ -491,7 +491,8 @@ fn median_of(mut runs: Vec<Value>) -> Value {
     let mut out = runs[0].clone();
     if let Some(o) = out.as_object_mut() {
         for (k, v) in o.iter_mut() {
-            if v.is_number() {
+            // The case's identity (span count, file size) is the same in every run; the rest are measurements.
+            if v.is_number() && k != "spans" && k != "file_bytes" {
                 let mut xs: Vec<f64> = runs.iter().filter_map(|r| r[k].as_f64()).collect();
                 *v = json!(percentile(&mut xs, 0.5));
             }
