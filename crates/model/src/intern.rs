@@ -73,7 +73,7 @@ impl Strings {
 #[derive(Default)]
 pub struct Interner {
     strings: Strings,
-    table: HashTable<u32>,
+    table: HashTable<Slot>,
     hasher: hashbrown::DefaultHashBuilder,
 }
 
@@ -83,21 +83,34 @@ impl std::fmt::Debug for Interner {
     }
 }
 
+/// A string of the lookup table: its id and 32 bits of its hash, so that probing and growing the table compare and
+/// rehash without reading the text (8 bytes per string, dropped with the table).
+#[derive(Clone, Copy)]
+struct Slot {
+    hash: u32,
+    id: u32,
+}
+
+/// The table's 64-bit hash, spread from the 32 bits a [`Slot`] keeps.
+fn table_hash(short: u32) -> u64 {
+    u64::from(short).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+}
+
 impl Interner {
     pub fn intern(&mut self, s: &str) -> StrId {
         if s.is_empty() {
             return StrId::EMPTY;
         }
-        let hash = self.hasher.hash_one(s);
+        let short = self.hasher.hash_one(s) as u32;
         let strings = &mut self.strings;
-        let hasher = &self.hasher;
-        match self.table.entry(hash, |&i| strings.get(StrId(i)) == s, |&i| hasher.hash_one(strings.get(StrId(i)))) {
-            Entry::Occupied(e) => StrId(*e.get()),
+        let eq = |slot: &Slot| slot.hash == short && strings.get(StrId(slot.id)) == s;
+        match self.table.entry(table_hash(short), eq, |slot| table_hash(slot.hash)) {
+            Entry::Occupied(e) => StrId(e.get().id),
             Entry::Vacant(e) => {
                 let id = strings.ends.len() as u32;
                 strings.buf.push_str(s);
                 strings.ends.push(strings.buf.len() as u32);
-                e.insert(id);
+                e.insert(Slot { hash: short, id });
                 StrId(id)
             }
         }
@@ -119,6 +132,20 @@ impl Interner {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The table grows many times (rehashing from the 32 bits each slot keeps) and still finds every string.
+    #[test]
+    fn many_strings_survive_the_table_growing() {
+        let mut i = Interner::default();
+        let ids: Vec<StrId> = (0..100_000).map(|n| i.intern(&format!("value-{n}"))).collect();
+        for (n, id) in ids.iter().enumerate() {
+            assert_eq!(i.intern(&format!("value-{n}")), *id);
+        }
+        let distinct: std::collections::HashSet<StrId> = ids.iter().copied().collect();
+        assert_eq!(distinct.len(), ids.len());
+        let s = i.freeze();
+        assert_eq!(s.get(ids[99_999]), "value-99999");
+    }
 
     #[test]
     fn interning_deduplicates_and_freezes() {
