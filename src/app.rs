@@ -61,6 +61,8 @@ pub fn App() -> impl IntoView {
     crate::handoff::install(state);
     // An import worker ready before the first file arrives (once the page itself has started).
     leptos::prelude::set_timeout(crate::worker::prewarm, std::time::Duration::from_millis(300));
+    // And this page's decoder optimized before a worker's answer arrives (see `worker::warm_up_decode`).
+    leptos::prelude::set_timeout(crate::worker::warm_up_decode, std::time::Duration::from_millis(1000));
     if let Some(url) = url_param() {
         loader::load_url(state, url);
     }

@@ -189,6 +189,21 @@ pub fn worker_warm_up() -> f64 {
     js_sys::Date::now() - t0
 }
 
+/// Rounds of [`warm_up_decode`].
+const DECODE_WARM_UP_ROUNDS: usize = 40;
+
+/// Runs on the page, once, when it is idle after starting: decodes the demo traces a few dozen times, so that V8
+/// has optimized the decoder before the first import's answer (a decode entered in the baseline compiler's code
+/// stays in it for the whole trace). A few milliseconds.
+pub fn warm_up_decode() {
+    let traces: Vec<Trace> =
+        spanscope_model::demo::DEMOS.iter().filter_map(|info| spanscope_model::demo::demo(info.key)).collect();
+    let encoded = codec::traces_to_bytes(&traces);
+    for _ in 0..DECODE_WARM_UP_ROUNDS {
+        let _ = codec::traces_from_bytes(&encoded);
+    }
+}
+
 fn too_large_message(name: &str, size: f64, total: f64, limit: f64) -> String {
     let what = if size < total {
         format!("these files together are {}", human_size(total))
