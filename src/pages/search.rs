@@ -127,7 +127,6 @@ fn query_from_params(p: &SearchParams) -> Result<SearchQuery, String> {
     })
 }
 
-/// Whether a search URL asks for results (anything beyond the backend), so arriving at it runs the search.
 /// Runs a search: the backend's answer is read by the model; whole traces in it (Jaeger, Zipkin) are imported by
 /// [`import_answer`] (a large answer in the import worker).
 async fn search_backend(b: &BackendConfig, query: &SearchQuery, cancel: &Cancel) -> Result<SearchResults, ClientError> {
@@ -151,6 +150,7 @@ async fn search_backend(b: &BackendConfig, query: &SearchQuery, cancel: &Cancel)
     }
 }
 
+/// Whether a search URL asks for results (anything beyond the backend), so arriving at it runs the search.
 fn wants_results(p: &SearchParams) -> bool {
     !(p.service.is_empty()
         && p.operation.is_empty()
