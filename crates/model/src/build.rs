@@ -41,6 +41,11 @@ impl Default for BuildOptions {
     }
 }
 
+/// [`SpanDraft::resource`] of a span whose resource is not known yet when it is added: Jaeger writes a trace's
+/// `processes` after its `spans`. The importer sets it with [`TraceSetBuilder::set_resource`] before the document
+/// ends; one left unset gets the `unknown_service` resource.
+pub const RESOURCE_LATER: u32 = u32::MAX;
+
 /// One span as an importer hands it over. Reuse one draft for every span: [`TraceSetBuilder::add_span`]
 /// takes its contents and leaves it cleared, keeping the allocations.
 #[derive(Debug, Default, Clone)]
@@ -49,7 +54,8 @@ pub struct SpanDraft {
     pub span_id: Option<SpanId>,
     pub parent_id: Option<SpanId>,
     pub name: StrId,
-    /// From [`TraceSetBuilder::add_resource`].
+    /// From [`TraceSetBuilder::add_resource`], or [`RESOURCE_LATER`] for one the importer sets with
+    /// [`TraceSetBuilder::set_resource`] once it knows it.
     pub resource: u32,
     /// From [`TraceSetBuilder::add_scope`]; 0 is "no scope".
     pub scope: u32,
@@ -373,14 +379,12 @@ impl TraceSetBuilder {
                 SpanId::from_opaque_text(&format!("spanscope-missing-id-{pos}"))
             }
         };
-        if self.resources.is_empty() {
-            self.add_resource("unknown_service", &[]);
-        }
+        let resource = if d.resource == RESOURCE_LATER { RESOURCE_LATER } else { self.resource_or_unknown(d.resource) };
         let c = &mut self.cols;
         c.span_id.push(span_id);
         c.parent_id.push(d.parent_id);
         c.name.push(d.name);
-        c.resource.push(d.resource.min(self.resources.len() as u32 - 1));
+        c.resource.push(resource);
         c.scope.push(d.scope.min(self.scopes.len() as u32 - 1));
         c.kind.push(d.kind);
         c.status.push(d.status);
@@ -468,8 +472,49 @@ impl TraceSetBuilder {
         d.clear();
     }
 
+    /// `r` if it names a resource, else the last one (made, as `unknown_service`, if there is none).
+    fn resource_or_unknown(&mut self, r: u32) -> u32 {
+        if self.resources.is_empty() {
+            self.add_resource("unknown_service", &[]);
+        }
+        r.min(self.resources.len() as u32 - 1)
+    }
+
+    /// Sets the resource of the span added `pos`-th (see [`RESOURCE_LATER`]).
+    pub fn set_resource(&mut self, pos: usize, r: u32) {
+        let r = self.resource_or_unknown(r);
+        if let Some(slot) = self.cols.resource.get_mut(pos) {
+            *slot = r;
+        }
+    }
+
+    /// Gives source warnings to the span added `pos`-th, after it was added: `first` puts them before the
+    /// source warnings it came with, else after them.
+    pub fn add_source_warnings(&mut self, pos: usize, ws: impl IntoIterator<Item = String>, first: bool) {
+        let pos = pos as u32;
+        // `warnings` is ordered by span position.
+        let group_end = self.warnings.partition_point(|(p, _)| *p <= pos);
+        let at = if first {
+            let group_start = self.warnings.partition_point(|(p, _)| *p < pos);
+            self.warnings[group_start..group_end]
+                .iter()
+                .position(|(_, w)| matches!(w, SpanWarning::Source(_)))
+                .map_or(group_end, |k| group_start + k)
+        } else {
+            group_end
+        };
+        self.warnings.splice(at..at, ws.into_iter().map(|w| (pos, SpanWarning::Source(w))));
+    }
+
     /// Builds every trace, in the order their first span arrived.
-    pub fn finish(self, opts: &BuildOptions) -> Vec<Trace> {
+    pub fn finish(mut self, opts: &BuildOptions) -> Vec<Trace> {
+        // A resource an importer left for later and never set (see [`RESOURCE_LATER`]).
+        if self.cols.resource.contains(&RESOURCE_LATER) {
+            let unknown = self.add_resource("unknown_service", &[]);
+            for r in self.cols.resource.iter_mut().filter(|r| **r == RESOURCE_LATER) {
+                *r = unknown;
+            }
+        }
         let TraceSetBuilder {
             interner,
             attrs,

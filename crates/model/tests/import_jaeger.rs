@@ -4,8 +4,8 @@
 //! Every file goes through `detect` with only its bytes: the file name is never used.
 
 use spanscope_model::{
-    import, import_into, BuildOptions, Format, ImportError, LinkKind, SpanIdx, SpanKind, SpanWarning, StatusCode,
-    Trace, TraceSetBuilder, Value,
+    export, import, import_into, BuildOptions, Format, ImportError, LinkKind, SpanIdx, SpanKind, SpanWarning,
+    StatusCode, Trace, TraceSetBuilder, Value,
 };
 
 mod common;
@@ -646,4 +646,99 @@ fn truncated_or_corrupted_fixtures_never_panic() {
     ] {
         common::import_truncated_and_corrupted(&fixture(name));
     }
+}
+
+// ---- key order ------------------------------------------------------------------------------------------
+
+/// `v` as JSON, with the keys of every trace object (an object with `spans`) in `order` (others after them).
+fn with_trace_keys_in(v: &serde_json::Value, order: &[&str], out: &mut String) {
+    use serde_json::Value as J;
+    match v {
+        J::Object(m) => {
+            let mut keys: Vec<&String> = m.keys().collect();
+            if m.contains_key("spans") {
+                keys.sort_by_key(|k| order.iter().position(|o| o == k).unwrap_or(order.len()));
+            }
+            out.push('{');
+            for (i, k) in keys.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(&serde_json::to_string(k).unwrap());
+                out.push(':');
+                with_trace_keys_in(&m[k], order, out);
+            }
+            out.push('}');
+        }
+        J::Array(a) => {
+            out.push('[');
+            for (i, x) in a.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                with_trace_keys_in(x, order, out);
+            }
+            out.push(']');
+        }
+        other => out.push_str(&other.to_string()),
+    }
+}
+
+#[test]
+fn key_order_of_trace_objects_does_not_change_the_import() {
+    // Go's order (`processes` and `warnings` after `spans`: resolved when the object ends), everything before
+    // the spans (resolved as each span is read), and `traceID` last (the first pass finds it).
+    let orders: [&[&str]; 3] = [
+        &["traceID", "spans", "processes", "warnings"],
+        &["traceID", "processes", "warnings", "spans"],
+        &["spans", "warnings", "processes", "traceID"],
+    ];
+    let mut compared = 0;
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/jaeger");
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let Ok(doc) = serde_json::from_slice::<serde_json::Value>(&std::fs::read(&path).unwrap()) else {
+            continue; // the truncated fixture
+        };
+        let mut results = Vec::new();
+        for order in orders {
+            let mut text = String::new();
+            with_trace_keys_in(&doc, order, &mut text);
+            // Compared as exported (string ids and resource numbers follow the order things were read in); an
+            // error's line and column move with the keys, so only whether it failed is compared.
+            let exported = import(text.as_bytes()).ok().map(|traces| {
+                let export = |t: &Trace| export::export(t, None, export::ExportFormat::JaegerJson);
+                traces.iter().map(export).collect::<Vec<_>>()
+            });
+            results.push(exported);
+        }
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(results[0] == results[1], "{name}: Go's key order and processes-first differ");
+        assert!(results[0] == results[2], "{name}: Go's key order and traceID-last differ");
+        compared += 1;
+    }
+    assert!(compared >= 20, "{compared}");
+}
+
+#[test]
+fn late_processes_and_warnings_reach_a_span_that_waits_for_the_end() {
+    // The first span names two parents, so it waits for the end of the document; `processes` and `warnings`
+    // come after it, and `p9` names no process.
+    let doc = br#"{"data":[{"traceID":"1","spans":[
+        {"traceID":"1","spanID":"c","operationName":"two-parents","startTime":2,"duration":1,"processID":"p1",
+         "warnings":["own"],"references":[{"refType":"CHILD_OF","traceID":"1","spanID":"a"},
+                                          {"refType":"CHILD_OF","traceID":"1","spanID":"b"}]},
+        {"traceID":"1","spanID":"a","operationName":"a","startTime":1,"duration":9,"processID":"p2"},
+        {"traceID":"1","spanID":"d","operationName":"orphan","startTime":3,"duration":1,"processID":"p9"}],
+      "processes":{"p1":{"serviceName":"one"},"p2":{"serviceName":"two"}},"warnings":["late"]}]}"#;
+    let traces = import(doc).unwrap();
+    let t = &traces[0];
+    let c = by_name(t, "two-parents");
+    assert_eq!(t.service(c), "one");
+    assert_eq!(t.parent(c), Some(by_name(t, "a")));
+    assert_eq!(warnings(t, c), vec![SpanWarning::Source("trace: late".into()), SpanWarning::Source("own".into())]);
+    assert_eq!(t.service(by_name(t, "a")), "two");
+    let orphan = by_name(t, "orphan");
+    assert_eq!(t.service(orphan), "unknown");
+    assert_eq!(warnings(t, orphan), vec![SpanWarning::Source("process \"p9\" is not in the trace's processes".into())]);
 }

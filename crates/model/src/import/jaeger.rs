@@ -50,7 +50,7 @@ use super::common::{
     parse_document, place_untimed_events, seed_is_visitor, text_of, Int, Micros, TagVal, Text, NO_TIME,
 };
 use super::{shape_error, Format, ImportError};
-use crate::build::{LinkDraft, SpanDraft, TraceSetBuilder};
+use crate::build::{LinkDraft, SpanDraft, TraceSetBuilder, RESOURCE_LATER};
 use crate::ids::{SpanId, TraceId};
 use crate::intern::StrId;
 use crate::time::{DurationNs, TimestampNs};
@@ -215,6 +215,21 @@ struct TraceCtx {
     warnings_from_meta: bool,
     /// The trace-level warnings have been given to a span.
     warnings_attached: bool,
+    /// Spans read before `processes` (Go writes them after `spans`), each with the slot of the process it
+    /// names: their resources are set when the object ends ([`State::settle`]).
+    late: Vec<(Added, u32)>,
+    /// processID → slot, for `late`.
+    late_slots: HashMap<String, u32>,
+    /// The object's first span, read before its `warnings`: it gets them when the object ends.
+    late_first: Option<Added>,
+}
+
+/// Where a span read went: into the builder (its position), or to the spans waiting for the end of the
+/// document (its index in [`State::deferred`]).
+#[derive(Clone, Copy)]
+enum Added {
+    Builder(usize),
+    Deferred(usize),
 }
 
 /// One span being read.
@@ -500,8 +515,21 @@ impl<'a> State<'a> {
         let trace = acc.trace_id.or(ctx.trace_id);
         acc.draft.trace_id = trace;
         let process_id = acc.has_process_id.then_some(acc.process_id.as_str());
+        let mut late_slot = None;
         acc.draft.resource = match (acc.resource, process_id) {
             (Some(r), _) => r,
+            (None, Some(p)) if !ctx.processes_known => {
+                let slot = match ctx.late_slots.get(p) {
+                    Some(&slot) => slot,
+                    None => {
+                        let slot = ctx.late_slots.len() as u32;
+                        ctx.late_slots.insert(p.to_owned(), slot);
+                        slot
+                    }
+                };
+                late_slot = Some(slot);
+                RESOURCE_LATER
+            }
             (None, Some(p)) => match ctx.processes.get(p) {
                 Some(&r) => r,
                 None => {
@@ -517,8 +545,10 @@ impl<'a> State<'a> {
         }
         acc.draft.status = if acc.error_tag { StatusCode::Error } else { acc.status_code.unwrap_or(StatusCode::Unset) };
         place_untimed_events(&mut acc.draft);
+        let mut late_first = false;
         if !ctx.warnings_attached {
             ctx.warnings_attached = true;
+            late_first = !ctx.warnings_known;
             if !ctx.warnings.is_empty() {
                 let mut ws: Vec<String> = ctx.warnings.iter().map(|w| format!("trace: {w}")).collect();
                 ws.append(&mut acc.draft.source_warnings);
@@ -543,15 +573,66 @@ impl<'a> State<'a> {
                 }
             }
         }
-        if several {
+        let added = if several {
             self.deferred.push(Deferred { draft: std::mem::take(&mut acc.draft), refs: acc.refs.clone() });
-            return;
+            Added::Deferred(self.deferred.len() - 1)
+        } else {
+            set_parent_and_links(&mut acc.draft, &acc.refs, first);
+            if first.is_none() {
+                acc.draft.parent_id = acc.parent_span_id;
+            }
+            self.b.add_span(&mut acc.draft);
+            Added::Builder(self.b.span_count() - 1)
+        };
+        if let Some(slot) = late_slot {
+            ctx.late.push((added, slot));
         }
-        set_parent_and_links(&mut acc.draft, &acc.refs, first);
-        if first.is_none() {
-            acc.draft.parent_id = acc.parent_span_id;
+        if late_first {
+            ctx.late_first = Some(added);
         }
-        self.b.add_span(&mut acc.draft);
+    }
+
+    /// When a trace object ends: the spans read before its `processes` get their resources, and its first span
+    /// the trace-level `warnings` that came after it.
+    fn settle(&mut self, ctx: &mut TraceCtx) {
+        if !ctx.late.is_empty() {
+            let mut resolved: Vec<(u32, Option<String>)> = vec![(0, None); ctx.late_slots.len()];
+            for (p, &slot) in &ctx.late_slots {
+                resolved[slot as usize] = match ctx.processes.get(p) {
+                    Some(&r) => (r, None),
+                    None => (self.unknown_resource(), Some(format!("process {p:?} is not in the trace's processes"))),
+                };
+            }
+            for &(added, slot) in &ctx.late {
+                let (r, warning) = &resolved[slot as usize];
+                match added {
+                    Added::Builder(pos) => {
+                        self.b.set_resource(pos, *r);
+                        if let Some(w) = warning {
+                            self.b.add_source_warnings(pos, [w.clone()], false);
+                        }
+                    }
+                    Added::Deferred(k) => {
+                        let d = &mut self.deferred[k].draft;
+                        d.resource = *r;
+                        d.source_warnings.extend(warning.clone());
+                    }
+                }
+            }
+            ctx.late.clear();
+            ctx.late_slots.clear();
+        }
+        if let Some(added) = ctx.late_first.take() {
+            let ws = ctx.warnings.iter().map(|w| format!("trace: {w}"));
+            match added {
+                Added::Builder(pos) => self.b.add_source_warnings(pos, ws, true),
+                Added::Deferred(k) => {
+                    let d = &mut self.deferred[k].draft;
+                    let own = std::mem::take(&mut d.source_warnings);
+                    d.source_warnings = ws.chain(own).collect();
+                }
+            }
+        }
     }
 }
 
@@ -672,7 +753,9 @@ impl<'de> Visitor<'de> for ObjectVisitor<'_, '_> {
                 }
                 Field::Spans => {
                     has_spans = true;
-                    if !(ctx.processes_known && ctx.warnings_known && ctx.trace_id.is_some()) {
+                    // Spans read before `processes` and `warnings` get them when the object ends (`settle`);
+                    // a span without its own `traceID` needs the object's now.
+                    if ctx.trace_id.is_none() {
                         st.ensure_first_pass();
                         if let Some(meta) = st.meta(object) {
                             ctx.trace_id = ctx.trace_id.or(meta.trace_id);
@@ -709,13 +792,15 @@ impl<'de> Visitor<'de> for ObjectVisitor<'_, '_> {
                 // Span keys beside `spans`: not a span after all; drop what they left.
                 acc.draft = SpanDraft::default();
             } else {
-                // A single span: `traceID` and `warnings` were its own.
+                // A single span: `traceID` and `warnings` were its own, and there are no `processes` to come.
                 acc.draft.source_warnings.append(&mut ctx.warnings);
                 ctx.warnings_attached = true;
+                ctx.processes_known = true;
                 st.finish_span(&mut acc, &mut ctx);
             }
             st.acc = acc;
         }
+        st.settle(&mut ctx);
         Ok(())
     }
 }
