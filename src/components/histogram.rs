@@ -1,9 +1,9 @@
-//! The duration histogram of one operation (service + span name) across all loaded traces, drawn with plotters
-//! as SVG, with the selected span's duration marked. Shown in the span detail.
+//! The duration histogram of one operation (service + span name) across all loaded traces, drawn as SVG
+//! ([`Plot`]), with the selected span's duration marked. Shown in the span detail.
 
+use crate::components::svg_plot::{nice_ticks, Plot};
 use crate::state::AppState;
 use leptos::prelude::*;
-use plotters::prelude::*;
 use spanscope_model::DurationNs;
 
 const WIDTH: u32 = 400;
@@ -23,46 +23,21 @@ fn bins(durations_ms: &[f64]) -> (f64, f64, Vec<u32>) {
     (lo, hi, counts)
 }
 
-fn draw(durations_ms: &[f64], mark_ms: f64) -> Result<String, String> {
+fn draw(durations_ms: &[f64], mark_ms: f64) -> String {
     let (lo, hi, counts) = bins(durations_ms);
     let step = (hi - lo) / BINS as f64;
     let top = counts.iter().cloned().max().unwrap_or(1).max(1) as f64 * 1.15;
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
-        let mut chart = ChartBuilder::on(&root)
-            .margin(6)
-            .x_label_area_size(20)
-            .y_label_area_size(28)
-            .build_cartesian_2d(lo..hi, 0.0..top)
-            .map_err(|e| e.to_string())?;
-        chart
-            .configure_mesh()
-            .disable_mesh()
-            .x_labels(4)
-            .y_labels(3)
-            .x_label_formatter(&|x| DurationNs((*x * 1e6) as i64).to_string())
-            .y_label_formatter(&|y| format!("{y:.0}"))
-            .label_style(("sans-serif", 10).into_font().color(&RGBColor(110, 118, 135)))
-            .axis_style(RGBColor(200, 204, 212))
-            .draw()
-            .map_err(|e| e.to_string())?;
-        let bar = RGBColor(76, 120, 168);
-        chart
-            .draw_series(counts.iter().enumerate().filter(|(_, &c)| c > 0).map(|(k, &c)| {
-                let x0 = lo + k as f64 * step;
-                Rectangle::new([(x0, 0.0), (x0 + step * 0.92, c as f64)], bar.filled())
-            }))
-            .map_err(|e| e.to_string())?;
-        chart
-            .draw_series(std::iter::once(PathElement::new(
-                vec![(mark_ms, 0.0), (mark_ms, top)],
-                RGBColor(208, 49, 45).stroke_width(2),
-            )))
-            .map_err(|e| e.to_string())?;
-        root.present().map_err(|e| e.to_string())?;
+    let mut plot = Plot::new(WIDTH, HEIGHT, [34, 6, 6, 26], (lo, hi), (0.0, top));
+    let whole = |y: f64| format!("{y:.0}");
+    // Counts are whole numbers: no tick between them.
+    let y_ticks: Vec<f64> = nice_ticks(0.0, top, 3).into_iter().filter(|y| y.fract() == 0.0).collect();
+    plot.axes((&nice_ticks(lo, hi, 4), &|x| DurationNs((x * 1e6) as i64).to_string()), (&y_ticks, &whole), 10, false);
+    for (k, &c) in counts.iter().enumerate().filter(|(_, &c)| c > 0) {
+        let x0 = lo + k as f64 * step;
+        plot.rect((x0, 0.0), (x0 + step * 0.92, c as f64), "rgb(76,120,168)");
     }
-    Ok(svg)
+    plot.vline(mark_ms, "rgb(208,49,45)", 2.0);
+    plot.finish()
 }
 
 /// Durations of `service`/`name` spans in every loaded trace, with `duration` (the selected span's) marked.
@@ -82,15 +57,14 @@ pub fn OperationHistogram(service: String, name: String, duration: DurationNs) -
     });
     let traces = app.traces.with_untracked(|ts| ts.len());
     let count = samples.len();
-    (count >= 2).then(|| match draw(&samples, duration.as_ms_f64()) {
-        Ok(svg) => view! {
+    (count >= 2).then(|| {
+        let svg = draw(&samples, duration.as_ms_f64());
+        view! {
             <section class="detail-section histogram" data-testid="operation-histogram" data-count=count>
                 <h3>{format!("Duration of this operation ({count} calls in {traces} loaded trace{})", if traces == 1 { "" } else { "s" })}</h3>
                 <div class="histogram-svg" inner_html=svg></div>
                 <p class="muted">"The red line is this span."</p>
             </section>
         }
-        .into_any(),
-        Err(e) => view! { <p class="load-error">{format!("The histogram could not be drawn: {e}")}</p> }.into_any(),
     })
 }

@@ -12,4 +12,5 @@ pub mod minimap;
 pub mod scatter;
 pub mod service_map_view;
 pub mod stats_view;
+pub mod svg_plot;
 pub mod waterfall;
