@@ -10,7 +10,7 @@ const AXIS: &str = "rgb(200,204,212)";
 
 /// About `n` ticks inside `[lo, hi]`, `step` apart where `step` is 1, 2 or 5 × a power of ten.
 pub fn nice_ticks(lo: f64, hi: f64, n: usize) -> Vec<f64> {
-    if !(hi > lo) || !lo.is_finite() || !hi.is_finite() || n == 0 {
+    if !lo.is_finite() || !hi.is_finite() || hi <= lo || n == 0 {
         return Vec::new();
     }
     let raw = (hi - lo) / n as f64;
