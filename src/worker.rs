@@ -1,8 +1,11 @@
 //! Importing off the page's thread. The page starts a module Web Worker (`public/import-worker.js`) that runs
 //! this same wasm module — the two files the page already loaded, so nothing more is downloaded — and hands it
-//! the inputs: `File`s (read there in chunks with `FileReaderSync`, so a file larger than a JavaScript string
-//! can hold is fine) or byte buffers (transferred). The worker imports them into one `TraceSetBuilder`, builds,
-//! encodes the traces with `spanscope_model::codec` and transfers the buffer back; the page decodes it.
+//! the inputs: `File`s or byte buffers (transferred). The worker's script reads a file up to 128 MB whole and
+//! streams a larger one into wasm memory ([`input_start`], [`input_push`]), so a file larger than a JavaScript
+//! string can hold is fine and no second copy of it exists outside wasm; a file the script could not read is
+//! read here with `FileReaderSync`, which reports the error. The worker imports them into one
+//! `TraceSetBuilder`, builds, encodes the traces with `spanscope_model::codec` and transfers the buffer back;
+//! the page decodes it.
 //!
 //! Both halves live here: [`worker_import`] runs in the worker, [`import_in_worker`] on the page. A trap in the
 //! worker (a panic, or memory running out) fails only that load: the page says so and keeps what it has. Each
@@ -20,6 +23,10 @@ use wasm_bindgen_futures::JsFuture;
 /// Bytes read per `FileReaderSync` call. Each chunk is a JavaScript buffer that is garbage once copied into wasm
 /// memory; small chunks keep that garbage (and so the worker's peak memory) small.
 const CHUNK_BYTES: f64 = 16.0 * 1024.0 * 1024.0;
+
+/// Files up to this size are read whole by the worker's script, larger ones streamed into wasm memory (see the
+/// module docs). A test sets `window.spanscopeWholeReadMaxBytes` to stream small files.
+pub const WHOLE_READ_MAX_BYTES: f64 = 128.0 * 1024.0 * 1024.0;
 
 /// The largest total input the worker accepts. A wasm32 instance can address 4 GiB; the input bytes, the
 /// model being built (about a third of the JSON's size) and the parser's state must fit in it together.
@@ -44,6 +51,47 @@ pub struct Imported {
 }
 
 // ---- the worker's half ----
+
+thread_local! {
+    /// Files the worker's script streamed into wasm memory before the import, by the number
+    /// [`input_start`] gave them.
+    static STREAMED: RefCell<Vec<Option<Vec<u8>>>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Runs in the worker: makes room for a file of `size` bytes that the script then streams in with
+/// [`input_push`], and returns its number (the import's input then says `{name, streamed: number}`). Throws
+/// when wasm memory has no room for it: the script then leaves the file to [`worker_import`], which says so.
+#[wasm_bindgen(js_name = spanscopeWorkerInputStart)]
+pub fn input_start(size: f64) -> Result<u32, JsValue> {
+    let mut bytes = Vec::new();
+    bytes.try_reserve_exact(size as usize).map_err(|_| JsValue::from_str("no room in wasm memory"))?;
+    STREAMED.with_borrow_mut(|all| {
+        all.push(Some(bytes));
+        Ok((all.len() - 1) as u32)
+    })
+}
+
+/// Runs in the worker: appends the next piece of the streamed file `id`.
+#[wasm_bindgen(js_name = spanscopeWorkerInputPush)]
+pub fn input_push(id: u32, piece: &Uint8Array) {
+    STREAMED.with_borrow_mut(|all| {
+        if let Some(Some(bytes)) = all.get_mut(id as usize) {
+            let start = bytes.len();
+            bytes.resize(start + piece.length() as usize, 0);
+            piece.copy_to(&mut bytes[start..]);
+        }
+    });
+}
+
+/// Runs in the worker: forgets the streamed file `id` (its stream failed; the file is read another way).
+#[wasm_bindgen(js_name = spanscopeWorkerInputDrop)]
+pub fn input_drop(id: u32) {
+    take_streamed(id);
+}
+
+fn take_streamed(id: u32) -> Option<Vec<u8>> {
+    STREAMED.with_borrow_mut(|all| all.get_mut(id as usize).and_then(Option::take))
+}
 
 fn get(o: &JsValue, key: &str) -> JsValue {
     Reflect::get(o, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
@@ -80,7 +128,8 @@ fn read_file_sync(file: &web_sys::File, name: &str, progress: &Function) -> Resu
     Ok(out)
 }
 
-/// Runs in the worker: `inputs` is an array of `{name, file}` or `{name, bytes: Uint8Array}`; `progress` is
+/// Runs in the worker: `inputs` is an array of `{name, streamed: number}` (see [`input_start`]), `{name, file}`
+/// or `{name, bytes: Uint8Array}`; `progress` is
 /// called with `(phase, name, done, total)`. Returns `{encoded: Uint8Array, outcomes: [{name, bytes, traces |
 /// error}], timings: {read_ms, parse_ms, build_ms, encode_ms}}`.
 #[wasm_bindgen(js_name = spanscopeWorkerImport)]
@@ -94,6 +143,9 @@ pub fn worker_import(inputs: Array, limit_bytes: f64, progress: Function) -> Obj
             let file = get(&i, "file");
             if let Some(f) = file.dyn_ref::<web_sys::File>() {
                 f.size()
+            } else if let Some(id) = get(&i, "streamed").as_f64() {
+                STREAMED
+                    .with_borrow(|all| all.get(id as usize).and_then(Option::as_ref).map_or(0.0, |b| b.len() as f64))
             } else {
                 get(&i, "bytes").dyn_ref::<Uint8Array>().map_or(0.0, |b| b.length() as f64)
             }
@@ -104,7 +156,11 @@ pub fn worker_import(inputs: Array, limit_bytes: f64, progress: Function) -> Obj
         let outcome = Object::new();
         set(&outcome, "name", name.as_str());
         let t0 = js_sys::Date::now();
-        let bytes = if let Some(file) = get(&input, "file").dyn_ref::<web_sys::File>() {
+        let streamed = get(&input, "streamed").as_f64().and_then(|id| take_streamed(id as u32));
+        let bytes = if let Some(bytes) = streamed {
+            set(&outcome, "bytes", bytes.len() as f64);
+            Ok(bytes)
+        } else if let Some(file) = get(&input, "file").dyn_ref::<web_sys::File>() {
             set(&outcome, "bytes", file.size());
             if total > limit_bytes {
                 Err(too_large_message(&name, file.size(), total, limit_bytes))
@@ -313,6 +369,11 @@ pub async fn import_in_worker(
     let job = Object::new();
     set(&job, "type", "import");
     set(&job, "limitBytes", MAX_INPUT_BYTES);
+    let whole_read_max = web_sys::window()
+        .and_then(|w| Reflect::get(&w, &JsValue::from_str("spanscopeWholeReadMaxBytes")).ok())
+        .and_then(|v| v.as_f64())
+        .unwrap_or(WHOLE_READ_MAX_BYTES);
+    set(&job, "wholeReadMaxBytes", whole_read_max);
     let list = Array::new();
     let transfer = Array::new();
     for input in inputs {

@@ -29,6 +29,7 @@ pub const SCENARIOS: &[Scenario] = &[
     ("security: bad URL parameters are named in a notice", bad_url_parameters_are_named),
     ("security: bad config.json values are explained", bad_config_values_are_explained),
     ("security: files are imported off the page's thread, in the import worker", imported_in_the_worker),
+    ("security: files over the whole-read limit are streamed into the import worker", streamed_into_the_worker),
     (
         "security: large backend answers (a trace, a search) are imported in the import worker",
         backend_trace_in_the_worker,
@@ -771,6 +772,43 @@ fn imported_in_the_worker(c: &Ctx) -> Result<()> {
     let t = c.browser.js("return window.spanscopeLastImport || null", vec![])?;
     check(t["parse_ms"].is_number() && t["decode_ms"].is_number(), format!("the worker's timings: {t}"))?;
     eq(t["spans"].as_f64(), Some(2.0), "spans decoded on the page")?;
+    eq(t["streamed_files"].as_f64(), Some(0.0), "a small file read whole")?;
+    let _ = std::fs::remove_dir_all(dir);
+    Ok(())
+}
+
+/// Files over the whole-read limit (128 MB; lowered here to 1 KB) are streamed into the worker's memory piece by
+/// piece, as a 1M-span file is: they import exactly as when read whole, and a broken one still names its file.
+fn streamed_into_the_worker(c: &Ctx) -> Result<()> {
+    let dir = scratch()?;
+    let zipkin = "zipkin/zipkin-lens_smartthings-mobile-web-install.json";
+    let big = std::fs::read(c.fixtures.join(zipkin)).map_err(|e| format!("{zipkin}: {e}"))?;
+    let want = spanscope_model::import(&big).map_err(|e| e.to_string())?;
+    let big = write(&dir, "streamed.json", &big)?;
+    let small =
+        write(&dir, "small.json", serde_json::to_string(&small_otlp(42)).map_err(|e| e.to_string())?.as_bytes())?;
+    let mut cut = std::fs::read(&big).map_err(|e| e.to_string())?;
+    cut.truncate(cut.len() / 2);
+    let cut = write(&dir, "cut-in-half.json", &cut)?;
+    c.open("#/")?;
+    c.browser.js("window.spanscopeWholeReadMaxBytes = 1024", vec![])?;
+    c.upload(&[big, small])?;
+    let spans = want[0].len() + 2;
+    c.browser.wait_js(
+        &format!("(window.spanscopeLastImport || {{}}).spans === {spans}"),
+        "both files imported through the worker",
+    )?;
+    let t = c.browser.js("return window.spanscopeLastImport", vec![])?;
+    eq(t["streamed_files"].as_f64(), Some(1.0), "the file over the limit streamed, the small one read whole")?;
+    // A broken streamed file: the error names it and where the JSON ends; what was loaded stays.
+    c.upload(&[cut])?;
+    c.browser.wait_js(
+        "document.querySelector('[data-testid=load-error]')?.innerText.includes('cut-in-half.json')",
+        "the cut file's error",
+    )?;
+    mentions(&text_of(c, "[data-testid=load-error]")?, &["cut-in-half.json", "line"], "the error for the cut file")?;
+    let big_id = want[0].id_text();
+    c.browser.wait(&format!("[data-testid=trace-history-item][data-trace-id='{big_id}']"))?;
     let _ = std::fs::remove_dir_all(dir);
     Ok(())
 }
