@@ -39,12 +39,14 @@
 //!
 //! # Streaming
 //! Spans go into the builder as they are read; nothing but the current span is materialized. Go writes
-//! `processes` and `warnings` after `spans`, so when a trace object's `spans` come before its `processes`,
-//! `warnings` or `traceID`, a first pass runs once over the whole document: a byte scanner that skips the
-//! spans unparsed (about 2 GB/s) and hands each trace object's `traceID`, `processes` and `warnings` to serde.
-//! Only spans whose references name two or more different spans of their trace wait for the end of the
-//! document, when it is known which of them exist. The document is a `str` (`import` checked its UTF-8 once), so
-//! serde_json does not validate each string again.
+//! `processes` and `warnings` after `spans`: a span read before its trace object's `processes` goes into the
+//! builder with its resource left for later ([`RESOURCE_LATER`]), and when the object ends its resource is set
+//! and the object's `warnings` are given to its first span. Only a trace object whose spans come before its
+//! `traceID` (a span may lack its own) needs more: then a first pass runs once over the whole document, a byte
+//! scanner that skips the spans unparsed (about 2 GB/s) and hands each trace object's `traceID`, `processes` and
+//! `warnings` to serde. Spans whose references name two or more different spans of their trace wait for the end
+//! of the document, when it is known which of them exist. The document is a `str` (`import` checked its UTF-8
+//! once), so serde_json does not validate each string again.
 
 use super::common::{
     parse_document, place_untimed_events, seed_is_visitor, text_of, Int, Micros, TagVal, Text, NO_TIME,
