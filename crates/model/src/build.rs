@@ -285,11 +285,10 @@ impl TraceSetBuilder {
 
     /// A span id from its source text: `None` for empty or all-zero text; non-hex text is hashed and kept.
     pub fn span_id_from_text(&mut self, text: &str) -> Option<SpanId> {
-        if text.is_empty() || text.bytes().all(|b| b == b'0') {
-            return None;
-        }
         match SpanId::from_hex(text) {
             Some(id) => Some(id),
+            // Empty, or zero (`from_hex` refuses it too).
+            None if text.bytes().all(|b| b == b'0') => None,
             None => {
                 let id = SpanId::from_opaque_text(text);
                 let s = self.interner.intern(text);

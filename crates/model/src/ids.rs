@@ -95,20 +95,47 @@ impl fmt::Display for SpanId {
 }
 
 fn parse_hex_u128(text: &str) -> Option<u128> {
-    if text.is_empty() || text.len() > 32 {
-        return None;
+    let b = text.as_bytes();
+    match b.len() {
+        0 => None,
+        // 64 bits and less, the common case, in 64-bit arithmetic (a `u128` is two words on wasm32).
+        1..=16 => parse_hex_u64(b).map(u128::from),
+        17..=32 => {
+            let (high, low) = b.split_at(b.len() - 16);
+            Some((u128::from(parse_hex_u64(high)?) << 64) | u128::from(parse_hex_u64(low)?))
+        }
+        _ => None,
     }
-    let mut v: u128 = 0;
-    for b in text.bytes() {
-        let d = match b {
-            b'0'..=b'9' => b - b'0',
-            b'a'..=b'f' => b - b'a' + 10,
-            b'A'..=b'F' => b - b'A' + 10,
-            _ => return None,
-        };
-        v = (v << 4) | d as u128;
+}
+
+/// The value of each byte as a hex digit; `NOT_HEX` for the others.
+const HEX_DIGIT: [u8; 256] = {
+    let mut t = [NOT_HEX; 256];
+    let mut i = 0;
+    while i < 10 {
+        t[b'0' as usize + i] = i as u8;
+        i += 1;
     }
-    Some(v)
+    let mut i = 0;
+    while i < 6 {
+        t[b'a' as usize + i] = 10 + i as u8;
+        t[b'A' as usize + i] = 10 + i as u8;
+        i += 1;
+    }
+    t
+};
+const NOT_HEX: u8 = 0x80;
+
+/// 1–16 hex digits, without a branch per digit.
+fn parse_hex_u64(digits: &[u8]) -> Option<u64> {
+    let mut v = 0u64;
+    let mut seen = 0u8;
+    for &c in digits {
+        let d = HEX_DIGIT[c as usize];
+        seen |= d;
+        v = (v << 4) | u64::from(d & 0x0F);
+    }
+    (seen & NOT_HEX == 0).then_some(v)
 }
 
 fn fnv1a(bytes: &[u8], seed: u64) -> u64 {
@@ -146,5 +173,20 @@ mod tests {
         assert!(SpanId::from_hex("span-1").is_none());
         assert_eq!(SpanId::from_hex("00000000000000000000000000000001").unwrap().get(), 1);
         assert_eq!(SpanId::from_hex("EEE19B7EC3C1B174").unwrap().to_hex(), "eee19b7ec3c1b174");
+    }
+
+    #[test]
+    fn hex_parses_every_digit_and_refuses_every_other_byte() {
+        assert_eq!(parse_hex_u128("0123456789abcdefABCDEF"), Some(0x0123456789abcdefABCDEF));
+        assert_eq!(parse_hex_u128("f"), Some(15));
+        assert_eq!(parse_hex_u128(&"f".repeat(32)), Some(u128::MAX));
+        assert_eq!(parse_hex_u128(&"f".repeat(33)), None);
+        assert_eq!(parse_hex_u128(""), None);
+        for c in (0u8..=255).filter(|c| !c.is_ascii_hexdigit()) {
+            let text = String::from_utf8_lossy(&[b'1', c, b'2']).into_owned();
+            assert_eq!(parse_hex_u128(&text), None, "{c:#x}");
+            let long = format!("{}{text}", "0".repeat(20));
+            assert_eq!(parse_hex_u128(&long), None, "{c:#x} in a 128-bit id");
+        }
     }
 }
