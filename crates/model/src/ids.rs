@@ -177,7 +177,7 @@ mod tests {
 
     #[test]
     fn hex_parses_every_digit_and_refuses_every_other_byte() {
-        assert_eq!(parse_hex_u128("0123456789abcdefABCDEF"), Some(0x0123456789abcdefABCDEF));
+        assert_eq!(parse_hex_u128("0123456789abcdefABCDEF"), Some(0x0001_2345_6789_abcd_efab_cdef));
         assert_eq!(parse_hex_u128("f"), Some(15));
         assert_eq!(parse_hex_u128(&"f".repeat(32)), Some(u128::MAX));
         assert_eq!(parse_hex_u128(&"f".repeat(33)), None);
