@@ -35,56 +35,31 @@ self.onmessage = async (event) => {
     if (msg.type === "import") {
       const m = await app;
       const progress = (phase, name, done, total) => self.postMessage({ type: "progress", phase, name, done, total });
-      // Files up to msg.wholeReadMaxBytes (128 MB) are read whole by the browser, then copied into wasm memory. Larger ones are streamed
-      // into wasm memory: the file is never held twice (a whole read holds it in JavaScript and in wasm until the
-      // next garbage collection), no buffer of it exists outside wasm (it may be larger than a JavaScript string
-      // can hold), and the stream's small pieces are collected as it goes (16 MB FileReaderSync chunks piled up
-      // several hundred MB of garbage before V8 collected them). Measured at 1M spans (0.5–0.8 GB): read
-      // 2.0–2.8 s with FileReaderSync, 1.4–1.7 s streamed. A file that cannot be read either way is left to the
-      // wasm side's FileReaderSync, which reports the error.
+      // Files up to msg.wholeReadMaxBytes (128 MB) are read whole by the browser, then copied into wasm memory.
+      // Larger ones are parsed as a stream: the wasm side reads them 4 MB at a time as the parser goes, so they
+      // are never held whole, in JavaScript (a 1M-span file may be larger than a JavaScript string can hold) or
+      // in wasm memory. A file that cannot be read whole is left to the wasm side's reader, which reports the
+      // error.
       const t0 = performance.now();
       const total = msg.inputs.reduce((n, i) => n + (i.file ? i.file.size : i.bytes.length), 0);
-      let streamedFiles = 0;
       for (const input of msg.inputs) {
         if (!input.file || total > msg.limitBytes) continue;
         const size = input.file.size;
-        progress("reading", input.name, 0, size);
-        if (size <= msg.wholeReadMaxBytes) {
-          try {
-            input.bytes = new Uint8Array(await input.file.arrayBuffer());
-            delete input.file;
-          } catch (e) {
-            // Left to the chunked reader, which reports the error against the file.
-          }
+        if (size > msg.wholeReadMaxBytes) {
+          input.stream = true;
           continue;
         }
-        let id = null;
+        progress("reading", input.name, 0, size);
         try {
-          id = m.spanscopeWorkerInputStart(size);
-          const reader = input.file.stream().getReader();
-          let done = 0;
-          let reported = 0;
-          for (;;) {
-            const piece = await reader.read();
-            if (piece.done) break;
-            m.spanscopeWorkerInputPush(id, piece.value);
-            done += piece.value.length;
-            if (done - reported >= 16 * 1024 * 1024) {
-              reported = done;
-              progress("reading", input.name, done, size);
-            }
-          }
-          input.streamed = id;
+          input.bytes = new Uint8Array(await input.file.arrayBuffer());
           delete input.file;
-          streamedFiles += 1;
         } catch (e) {
-          if (id !== null) m.spanscopeWorkerInputDrop(id);
+          // Left to the chunked reader, which reports the error against the file.
         }
       }
       const readMs = performance.now() - t0;
       const result = m.spanscopeWorkerImport(msg.inputs, msg.limitBytes, progress);
       result.timings.read_ms += readMs;
-      result.timings.streamed_files = streamedFiles;
       self.postMessage({ type: "done", result }, result.encoded ? [result.encoded.buffer] : []);
     }
   } catch (e) {

@@ -1,11 +1,11 @@
 //! Importing off the page's thread. The page starts a module Web Worker (`public/import-worker.js`) that runs
 //! this same wasm module — the two files the page already loaded, so nothing more is downloaded — and hands it
-//! the inputs: `File`s or byte buffers (transferred). The worker's script reads a file up to 128 MB whole and
-//! streams a larger one into wasm memory ([`input_start`], [`input_push`]), so a file larger than a JavaScript
-//! string can hold is fine and no second copy of it exists outside wasm; a file the script could not read is
-//! read here with `FileReaderSync`, which reports the error. The worker imports them into one
-//! `TraceSetBuilder`, builds, encodes the traces with `spanscope_model::codec` and transfers the buffer back;
-//! the page decodes it.
+//! the inputs: `File`s or byte buffers (transferred). The worker's script reads a file up to 128 MB whole; a
+//! larger one is parsed as a stream of chunks ([`FileDoc`]: `FileReaderSync` reads 4 MB at a time into the
+//! parser's buffer), so it is never held whole, in JavaScript or in wasm memory, and a file larger than a
+//! JavaScript string can hold is fine; a file the script could not read is read here with `FileReaderSync`,
+//! which reports the error. The worker imports them into one `TraceSetBuilder`, builds, encodes the traces with
+//! `spanscope_model::codec` and transfers the buffer back; the page decodes it.
 //!
 //! Both halves live here: [`worker_import`] runs in the worker, [`import_in_worker`] on the page. A trap in the
 //! worker (a panic, or memory running out) fails only that load: the page says so and keeps what it has. Each
@@ -13,24 +13,33 @@
 
 use crate::state::{FileOutcome, LoadProgress};
 use js_sys::{Array, Function, Object, Reflect, Uint8Array};
-use spanscope_model::{codec, import_into, BuildOptions, Trace, TraceSetBuilder};
+use spanscope_model::{codec, import_into, import_stream_into, BuildOptions, Reopen, Trace, TraceSetBuilder};
 use std::cell::RefCell;
+use std::io;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-/// Bytes read per `FileReaderSync` call. Each chunk is a JavaScript buffer that is garbage once copied into wasm
-/// memory; small chunks keep that garbage (and so the worker's peak memory) small.
+/// Bytes read per `FileReaderSync` call when a file is read whole. Each chunk is a JavaScript buffer that is
+/// garbage once copied into wasm memory; small chunks keep that garbage (and so the worker's peak memory) small.
 const CHUNK_BYTES: f64 = 16.0 * 1024.0 * 1024.0;
 
-/// Files up to this size are read whole by the worker's script, larger ones streamed into wasm memory (see the
-/// module docs). A test sets `window.spanscopeWholeReadMaxBytes` to stream small files.
+/// Bytes read per `FileReaderSync` call when a file is parsed as a stream (the parser's buffer size): about 200
+/// calls for a 1M-span file, each leaving a buffer this size for the garbage collector. Measured at 1M Jaeger
+/// spans: parse 10.1 s with 1 MB chunks, 9.1 s with 4 MB; the renderer's peak the same (1.06–1.10 GB).
+const STREAM_CHUNK_BYTES: f64 = 4.0 * 1024.0 * 1024.0;
+
+/// Progress is reported every this many bytes of a streamed file.
+const STREAM_PROGRESS_BYTES: f64 = 16.0 * 1024.0 * 1024.0;
+
+/// Files up to this size are read whole by the worker's script, larger ones parsed as a stream (see the module
+/// docs). A test sets `window.spanscopeWholeReadMaxBytes` to stream small files.
 pub const WHOLE_READ_MAX_BYTES: f64 = 128.0 * 1024.0 * 1024.0;
 
-/// The largest total input the worker accepts. A wasm32 instance can address 4 GiB; the input bytes, the
-/// model being built (about a third of the JSON's size) and the parser's state must fit in it together.
-/// Measured: a 1M-span Jaeger file (0.8 GB) peaks the worker at about 1.4 GB.
+/// The largest total input the worker accepts. A wasm32 instance can address 4 GiB; the model being built
+/// (about a third of the JSON's size), the parser's state and any file read whole must fit in it together.
+/// Measured: a 1M-span Jaeger file (0.8 GB, streamed) peaks the worker's wasm memory at about 0.4 GB.
 pub const MAX_INPUT_BYTES: f64 = 2.0 * 1024.0 * 1024.0 * 1024.0;
 
 /// One input for the worker.
@@ -52,45 +61,55 @@ pub struct Imported {
 
 // ---- the worker's half ----
 
-thread_local! {
-    /// Files the worker's script streamed into wasm memory before the import, by the number
-    /// [`input_start`] gave them.
-    static STREAMED: RefCell<Vec<Option<Vec<u8>>>> = const { RefCell::new(Vec::new()) };
+/// A file parsed as a stream: each [`Reopen::open`] reads it from the start with `FileReaderSync`, a chunk per
+/// read, reporting progress as it goes.
+struct FileDoc<'p> {
+    file: web_sys::File,
+    name: String,
+    progress: &'p Function,
 }
 
-/// Runs in the worker: makes room for a file of `size` bytes that the script then streams in with
-/// [`input_push`], and returns its number (the import's input then says `{name, streamed: number}`). Throws
-/// when wasm memory has no room for it: the script then leaves the file to [`worker_import`], which says so.
-#[wasm_bindgen(js_name = spanscopeWorkerInputStart)]
-pub fn input_start(size: f64) -> Result<u32, JsValue> {
-    let mut bytes = Vec::new();
-    bytes.try_reserve_exact(size as usize).map_err(|_| JsValue::from_str("no room in wasm memory"))?;
-    STREAMED.with_borrow_mut(|all| {
-        all.push(Some(bytes));
-        Ok((all.len() - 1) as u32)
-    })
+impl Reopen for FileDoc<'_> {
+    fn open(&self) -> io::Result<Box<dyn io::Read + '_>> {
+        let reader = web_sys::FileReaderSync::new().map_err(io_error)?;
+        Ok(Box::new(FileRead { doc: self, reader, at: 0.0, reported: 0.0 }))
+    }
 }
 
-/// Runs in the worker: appends the next piece of the streamed file `id`.
-#[wasm_bindgen(js_name = spanscopeWorkerInputPush)]
-pub fn input_push(id: u32, piece: &Uint8Array) {
-    STREAMED.with_borrow_mut(|all| {
-        if let Some(Some(bytes)) = all.get_mut(id as usize) {
-            let start = bytes.len();
-            bytes.resize(start + piece.length() as usize, 0);
-            piece.copy_to(&mut bytes[start..]);
+struct FileRead<'d> {
+    doc: &'d FileDoc<'d>,
+    reader: web_sys::FileReaderSync,
+    /// The offset of the next byte to read.
+    at: f64,
+    reported: f64,
+}
+
+impl io::Read for FileRead<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let size = self.doc.file.size();
+        if self.at >= size || buf.is_empty() {
+            return Ok(0);
         }
-    });
+        let end = (self.at + (buf.len() as f64).min(STREAM_CHUNK_BYTES)).min(size);
+        let blob = self.doc.file.slice_with_f64_and_f64(self.at, end).map_err(io_error)?;
+        let buffer = self.reader.read_as_array_buffer(&blob).map_err(io_error)?;
+        let chunk = Uint8Array::new(&buffer);
+        let n = (chunk.length() as usize).min(buf.len());
+        if n == 0 {
+            return Err(io::Error::other("the file ended before its size (it changed while being read?)"));
+        }
+        chunk.subarray(0, n as u32).copy_to(&mut buf[..n]);
+        self.at += n as f64;
+        if self.at - self.reported >= STREAM_PROGRESS_BYTES || self.at >= size {
+            self.reported = self.at;
+            report(self.doc.progress, "parsing", &self.doc.name, self.at, size);
+        }
+        Ok(n)
+    }
 }
 
-/// Runs in the worker: forgets the streamed file `id` (its stream failed; the file is read another way).
-#[wasm_bindgen(js_name = spanscopeWorkerInputDrop)]
-pub fn input_drop(id: u32) {
-    take_streamed(id);
-}
-
-fn take_streamed(id: u32) -> Option<Vec<u8>> {
-    STREAMED.with_borrow_mut(|all| all.get_mut(id as usize).and_then(Option::take))
+fn io_error(e: JsValue) -> io::Error {
+    io::Error::other(crate::loader::js_message(e))
 }
 
 fn get(o: &JsValue, key: &str) -> JsValue {
@@ -128,24 +147,22 @@ fn read_file_sync(file: &web_sys::File, name: &str, progress: &Function) -> Resu
     Ok(out)
 }
 
-/// Runs in the worker: `inputs` is an array of `{name, streamed: number}` (see [`input_start`]), `{name, file}`
-/// or `{name, bytes: Uint8Array}`; `progress` is
-/// called with `(phase, name, done, total)`. Returns `{encoded: Uint8Array, outcomes: [{name, bytes, traces |
-/// error}], timings: {read_ms, parse_ms, build_ms, encode_ms}}`.
+/// Runs in the worker: `inputs` is an array of `{name, file, stream?}` (`stream`: parse it as a stream, see
+/// [`FileDoc`]; else read it whole here) or `{name, bytes: Uint8Array}`; `progress` is called with `(phase, name,
+/// done, total)`. Returns `{encoded: Uint8Array, outcomes: [{name, bytes, traces | error}], timings: {read_ms,
+/// parse_ms, build_ms, encode_ms, streamed_files, worker_wasm_bytes}}` (a streamed file's reading is in its
+/// parse time).
 #[wasm_bindgen(js_name = spanscopeWorkerImport)]
 pub fn worker_import(inputs: Array, limit_bytes: f64, progress: Function) -> Object {
     let mut builder = TraceSetBuilder::new();
     let outcomes = Array::new();
-    let (mut read_ms, mut parse_ms) = (0.0, 0.0);
+    let (mut read_ms, mut parse_ms, mut streamed_files) = (0.0, 0.0, 0.0);
     let total: f64 = inputs
         .iter()
         .map(|i| {
             let file = get(&i, "file");
             if let Some(f) = file.dyn_ref::<web_sys::File>() {
                 f.size()
-            } else if let Some(id) = get(&i, "streamed").as_f64() {
-                STREAMED
-                    .with_borrow(|all| all.get(id as usize).and_then(Option::as_ref).map_or(0.0, |b| b.len() as f64))
             } else {
                 get(&i, "bytes").dyn_ref::<Uint8Array>().map_or(0.0, |b| b.length() as f64)
             }
@@ -156,12 +173,23 @@ pub fn worker_import(inputs: Array, limit_bytes: f64, progress: Function) -> Obj
         let outcome = Object::new();
         set(&outcome, "name", name.as_str());
         let t0 = js_sys::Date::now();
-        let streamed = get(&input, "streamed").as_f64().and_then(|id| take_streamed(id as u32));
-        let bytes = if let Some(bytes) = streamed {
-            set(&outcome, "bytes", bytes.len() as f64);
-            Ok(bytes)
-        } else if let Some(file) = get(&input, "file").dyn_ref::<web_sys::File>() {
+        let file = get(&input, "file").dyn_into::<web_sys::File>().ok();
+        if let Some(file) = &file {
             set(&outcome, "bytes", file.size());
+        }
+        if let (Some(file), true, false) = (&file, get(&input, "stream").is_truthy(), total > limit_bytes) {
+            report(&progress, "parsing", &name, 0.0, file.size());
+            let doc = FileDoc { file: file.clone(), name: name.clone(), progress: &progress };
+            match import_stream_into(&mut builder, &doc) {
+                Ok(summary) => set(&outcome, "traces", summary.traces as f64),
+                Err(e) => set(&outcome, "error", e.to_string()),
+            }
+            streamed_files += 1.0;
+            parse_ms += js_sys::Date::now() - t0;
+            outcomes.push(&outcome);
+            continue;
+        }
+        let bytes = if let Some(file) = &file {
             if total > limit_bytes {
                 Err(too_large_message(&name, file.size(), total, limit_bytes))
             } else {
@@ -202,6 +230,7 @@ pub fn worker_import(inputs: Array, limit_bytes: f64, progress: Function) -> Obj
     set(&timings, "parse_ms", parse_ms);
     set(&timings, "build_ms", t3 - t2);
     set(&timings, "encode_ms", t4 - t3);
+    set(&timings, "streamed_files", streamed_files);
     // The worker's high-water mark: wasm memory never shrinks, so its size now is the most it held.
     set(&timings, "worker_wasm_bytes", wasm_memory_bytes());
     let result = Object::new();

@@ -4,7 +4,7 @@
 //! `make test-wasm`); on the native target this file compiles to nothing.
 #![cfg(target_arch = "wasm32")]
 
-use spanscope_model::{demo, import};
+use spanscope_model::{demo, import, import_stream_into, BuildOptions, TraceSetBuilder};
 use wasm_bindgen_test::wasm_bindgen_test;
 
 /// (file, traces, spans of the first trace, error spans in all traces)
@@ -36,6 +36,22 @@ fn fixtures_import_in_wasm_as_they_do_natively() {
         assert_eq!(got[0].len(), spans, "{name}: spans of the first trace");
         assert_eq!(got.iter().map(|t| t.error_count()).sum::<u32>(), errors, "{name}: error spans");
     }
+}
+
+#[wasm_bindgen_test]
+fn fixtures_import_from_a_stream_in_wasm_as_from_memory() {
+    for &(name, bytes, traces, spans, errors) in CASES {
+        let mut b = TraceSetBuilder::new();
+        import_stream_into(&mut b, &bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let got = b.finish(&BuildOptions::default());
+        assert_eq!(got.len(), traces, "{name}: traces");
+        assert_eq!(got[0].len(), spans, "{name}: spans of the first trace");
+        assert_eq!(got.iter().map(|t| t.error_count()).sum::<u32>(), errors, "{name}: error spans");
+    }
+    let mut b = TraceSetBuilder::new();
+    let wrong: &[u8] = br#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":5}]}]}]}"#;
+    let e = import_stream_into(&mut b, &wrong).unwrap_err().to_string();
+    assert!(e.contains("traceId"), "{e}");
 }
 
 #[wasm_bindgen_test]

@@ -29,7 +29,7 @@ pub const SCENARIOS: &[Scenario] = &[
     ("security: bad URL parameters are named in a notice", bad_url_parameters_are_named),
     ("security: bad config.json values are explained", bad_config_values_are_explained),
     ("security: files are imported off the page's thread, in the import worker", imported_in_the_worker),
-    ("security: files over the whole-read limit are streamed into the import worker", streamed_into_the_worker),
+    ("security: files over the whole-read limit are parsed as a stream in the import worker", streamed_into_the_worker),
     (
         "security: large backend answers (a trace, a search) are imported in the import worker",
         backend_trace_in_the_worker,
@@ -777,8 +777,9 @@ fn imported_in_the_worker(c: &Ctx) -> Result<()> {
     Ok(())
 }
 
-/// Files over the whole-read limit (128 MB; lowered here to 1 KB) are streamed into the worker's memory piece by
-/// piece, as a 1M-span file is: they import exactly as when read whole, and a broken one still names its file.
+/// Files over the whole-read limit (128 MB; lowered here to 1 KB) are parsed as a stream of chunks, as a 1M-span
+/// file is: they import exactly as when read whole, and a broken one still names its file, and the JSON path of a
+/// value of the wrong type.
 fn streamed_into_the_worker(c: &Ctx) -> Result<()> {
     let dir = scratch()?;
     let zipkin = "zipkin/zipkin-lens_smartthings-mobile-web-install.json";
@@ -807,6 +808,21 @@ fn streamed_into_the_worker(c: &Ctx) -> Result<()> {
         "the cut file's error",
     )?;
     mentions(&text_of(c, "[data-testid=load-error]")?, &["cut-in-half.json", "line"], "the error for the cut file")?;
+    // A value of the wrong type in a streamed file: named by its JSON path, as when read whole.
+    let wrong = "jaeger/synthetic_wrong_type_start_time.json";
+    let mut doc = std::fs::read(c.fixtures.join(wrong)).map_err(|e| format!("{wrong}: {e}"))?;
+    doc.extend_from_slice(&[b' '; 2048]);
+    let path = match spanscope_model::import(&doc) {
+        Err(spanscope_model::ImportError::Shape { path, .. }) => path,
+        other => return Err(format!("{wrong}: expected a shape error, got {other:?}")),
+    };
+    let wrong = write(&dir, "wrong-type.json", &doc)?;
+    c.upload(&[wrong])?;
+    c.browser.wait_js(
+        "document.querySelector('[data-testid=load-error]')?.innerText.includes('wrong-type.json')",
+        "the wrong-type file's error",
+    )?;
+    mentions(&text_of(c, "[data-testid=load-error]")?, &["wrong-type.json", &path], "the error for the wrong type")?;
     let big_id = want[0].id_text();
     c.browser.wait(&format!("[data-testid=trace-history-item][data-trace-id='{big_id}']"))?;
     let _ = std::fs::remove_dir_all(dir);

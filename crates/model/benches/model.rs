@@ -2,7 +2,8 @@
 //!
 //! - `import/<format>/<spans>`: parse + build of the whole document (`spanscope_model::import`), with the
 //!   document's size as throughput, so criterion reports the JSON read per second (criterion prints binary
-//!   units: 1 MiB/s = 1.048576 MB/s);
+//!   units: 1 MiB/s = 1.048576 MB/s); `import_stream/<format>/<spans>` the same read as a stream
+//!   (`import_stream_into`, as the app reads files over 128 MB);
 //! - on the trace imported from Jaeger: `visible_rows/<spans>` (nothing collapsed), `self_times/<spans>`,
 //!   `filter/<text>/<spans>` (the find box matching the whole trace), `matches_only_rows/<spans>` (ancestors of the
 //!   `error=true` matches, then the rows), `critical_path/<spans>` and `overview_1200x48/<spans>` (the minimap);
@@ -30,7 +31,9 @@ use spanscope_model::overview::overview;
 use spanscope_model::rows::{visible_rows, with_ancestors, Collapsed};
 use spanscope_model::synth::{generate, SynthOptions};
 use spanscope_model::trace::import_heap_bytes;
-use spanscope_model::{analysis, import, import_into, BuildOptions, Format, Trace, TraceSetBuilder};
+use spanscope_model::{
+    analysis, import, import_into, import_stream_into, BuildOptions, Format, Trace, TraceSetBuilder,
+};
 use std::time::Duration;
 
 const DEFAULT_SIZES: [usize; 3] = [10_000, 100_000, 1_000_000];
@@ -90,6 +93,19 @@ fn bench_model(c: &mut Criterion) {
             g.throughput(Throughput::Bytes(json.len() as u64));
             g.bench_with_input(BenchmarkId::from_parameter(spans), &json, |b, json| {
                 b.iter(|| import(black_box(json)).expect("imports"))
+            });
+            g.finish();
+
+            // The same document read as a stream (`import_stream_into`: how the app reads files over 128 MB).
+            let mut g = c.benchmark_group(format!("import_stream/{}", format_name(format)));
+            configure(&mut g, spans, true);
+            g.throughput(Throughput::Bytes(json.len() as u64));
+            g.bench_with_input(BenchmarkId::from_parameter(spans), &json, |b, json| {
+                b.iter(|| {
+                    let mut builder = TraceSetBuilder::new();
+                    import_stream_into(&mut builder, &black_box(json.as_slice())).expect("imports");
+                    builder.finish(&BuildOptions::default())
+                })
             });
             g.finish();
 

@@ -37,7 +37,10 @@ pub mod value;
 
 pub use build::{BuildOptions, SpanDraft, TraceSetBuilder};
 pub use ids::{SpanId, TraceId};
-pub use import::{detect, import, import_as, import_into, import_into_as, Format, ImportError, ImportSummary};
+pub use import::{
+    detect, import, import_as, import_into, import_into_as, import_stream_into, import_stream_into_as, Format,
+    ImportError, ImportSummary, Reopen,
+};
 pub use intern::StrId;
 pub use time::{DurationNs, TimestampNs};
 pub use trace::{LinkKind, SpanIdx, SpanKind, SpanWarning, StatusCode, Trace};

@@ -1,17 +1,16 @@
 //! What the importers share:
-//! - [`parse_document`]: run a seed over a whole document, already checked to be UTF-8 (Jaeger, Zipkin);
 //! - [`seed_is_visitor!`]: the `DeserializeSeed` impl of every seed that is its own `Visitor` (all three);
 //! - [`NO_TIME`] and [`place_untimed_events`]: events whose time is their span's start (all three);
 //! - [`CowVisitor`]: a JSON string borrowed from the input when it has no escapes (all three);
 //! - the lenient value types of Jaeger and Zipkin: [`Text`] (a string), [`TagVal`] (any JSON value as a tag),
 //!   [`Micros`] (microseconds as a number or numeric text, in ns) and [`Int`] (an integer, likewise).
 //!
-//! The string types borrow from the input when the JSON string has no escapes, so a span's text is interned
-//! straight from the document without an allocation.
+//! The string types borrow from the input when the JSON string has no escapes and the input is in memory, so a
+//! span's text is interned straight from the document without an allocation (from a stream they are copied).
 
 use crate::build::SpanDraft;
 use crate::time::TimestampNs;
-use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Unexpected, Visitor};
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Unexpected, Visitor};
 use serde::Deserialize;
 use std::borrow::Cow;
 use std::fmt;
@@ -37,24 +36,13 @@ macro_rules! seed_is_visitor {
 }
 pub(super) use seed_is_visitor;
 
-/// Runs `seed` over the whole document `text` (one JSON value, then only whitespace). The text is UTF-8
-/// already (checked once by the caller), so serde_json does not check every string again.
-pub(super) fn parse_document<'de, S>(text: &'de str, seed: S) -> Result<(), serde_json::Error>
-where
-    S: DeserializeSeed<'de, Value = ()>,
-{
-    let mut de = serde_json::Deserializer::from_str(text);
-    seed.deserialize(&mut de)?;
-    de.end()
-}
-
 /// The JSON path serde_path_to_error finds for the failure of `seed` over `bytes` (`None` when the parse
 /// succeeds): the path the importers gave before [`super::json_path`] replaced it, and the oracle that
 /// `path_differential` compares it with.
 #[cfg(test)]
 pub(super) fn spte_path<S>(bytes: &[u8], seed: S) -> Option<String>
 where
-    S: for<'de> DeserializeSeed<'de, Value = ()>,
+    S: for<'de> serde::de::DeserializeSeed<'de, Value = ()>,
 {
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let mut track = serde_path_to_error::Track::new();

@@ -42,16 +42,14 @@
 //! `processes` and `warnings` after `spans`: a span read before its trace object's `processes` goes into the
 //! builder with its resource left for later ([`RESOURCE_LATER`]), and when the object ends its resource is set
 //! and the object's `warnings` are given to its first span. Only a trace object whose spans come before its
-//! `traceID` (a span may lack its own) needs more: then a first pass runs once over the whole document, a byte
-//! scanner that skips the spans unparsed (about 2 GB/s) and hands each trace object's `traceID`, `processes` and
-//! `warnings` to serde. Spans whose references name two or more different spans of their trace wait for the end
-//! of the document, when it is known which of them exist. The document is a `str` (`import` checked its UTF-8
-//! once), so serde_json does not validate each string again.
+//! `traceID` (a span may lack its own) needs more: then a first pass reads the document once more from the start
+//! (a stream is opened again), keeps each trace object's `traceID`, `processes` and `warnings` and skips the rest
+//! unbuilt. Spans whose references name two or more different spans of their trace wait for the end of the
+//! document, when it is known which of them exist. The document is a `str` in memory (its UTF-8 checked once, so
+//! serde_json does not validate each string again) or a stream (see [`super::Input`]).
 
-use super::common::{
-    parse_document, place_untimed_events, seed_is_visitor, text_of, Int, Micros, TagVal, Text, NO_TIME,
-};
-use super::{shape_error, Format, ImportError};
+use super::common::{place_untimed_events, seed_is_visitor, text_of, Int, Micros, TagVal, Text, NO_TIME};
+use super::{shape_error, Format, ImportError, Input};
 use crate::build::{LinkDraft, SpanDraft, TraceSetBuilder, RESOURCE_LATER};
 use crate::ids::{SpanId, TraceId};
 use crate::intern::StrId;
@@ -61,18 +59,17 @@ use crate::value::{Attribute, StoredValue};
 use hashbrown::HashMap;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
-use std::borrow::Cow;
 use std::fmt::{self, Write as _};
 
 /// Parses a Jaeger JSON document into `b`.
-pub(crate) fn parse(b: &mut TraceSetBuilder, text: &str) -> Result<(), ImportError> {
+pub(crate) fn parse(b: &mut TraceSetBuilder, input: Input<'_>) -> Result<(), ImportError> {
     let result = {
-        let mut st = State::new(b, text);
-        parse_document(text, Doc { st: &mut st, data: false }).map(|()| st.finish())
+        let mut st = State::new(b, input);
+        input.one_value(Doc { st: &mut st, data: false }).map(|()| st.finish())
     };
     match result {
         Ok(done) => done,
-        Err(e) => Err(shape_error(Format::Jaeger, e, text.as_bytes())),
+        Err(e) => Err(shape_error(Format::Jaeger, e, input)),
     }
 }
 
@@ -80,7 +77,7 @@ pub(crate) fn parse(b: &mut TraceSetBuilder, text: &str) -> Result<(), ImportErr
 #[cfg(test)]
 pub(super) fn spte_path(bytes: &[u8]) -> Option<String> {
     let mut scratch = TraceSetBuilder::new();
-    let mut st = State::new(&mut scratch, std::str::from_utf8(bytes).ok()?);
+    let mut st = State::new(&mut scratch, Input::Text(std::str::from_utf8(bytes).ok()?));
     super::common::spte_path(bytes, Doc { st: &mut st, data: false })
 }
 
@@ -277,7 +274,8 @@ struct Deferred {
 
 struct State<'a> {
     b: &'a mut TraceSetBuilder,
-    text: &'a str,
+    /// The document, read again by the first pass.
+    input: Input<'a>,
     spans_before: usize,
     /// Reused for the spans of `spans` arrays.
     acc: SpanAcc,
@@ -308,11 +306,11 @@ fn span_key(trace: Option<TraceId>, span: SpanId) -> u64 {
 }
 
 impl<'a> State<'a> {
-    fn new(b: &'a mut TraceSetBuilder, text: &'a str) -> Self {
+    fn new(b: &'a mut TraceSetBuilder, input: Input<'a>) -> Self {
         State {
             spans_before: b.span_count(),
             b,
-            text,
+            input,
             acc: SpanAcc::default(),
             resources: HashMap::new(),
             scopes: HashMap::new(),
@@ -356,9 +354,9 @@ impl<'a> State<'a> {
             return;
         }
         let mut metas = Vec::new();
-        let mut scan = Scan { text: self.text, b: self.text.as_bytes(), i: 0 };
         // A failure here is met again, with a proper message, by the main pass; keep what was read.
-        let _ = first_pass(self, &mut scan, &mut metas);
+        let input = self.input;
+        let _ = input.one_value(PreDoc { st: self, metas: &mut metas });
         self.pre = Some(metas);
     }
 
@@ -1159,215 +1157,81 @@ impl<'de> Visitor<'de> for FieldsSeed<'_, '_, '_, '_> {
 
 // ---------------------------------------------------------------------------------------------------------
 // First pass: `traceID`, `processes` and `warnings` of every object, in the same order the main pass meets
-// them (every object the main pass reads as an envelope, trace or span gets the next position). A byte
-// scanner walks the document and skips everything else (the spans) without parsing it; the few values it
-// wants are handed to serde. On malformed input it stops; the main pass reports the error.
+// them (every object the main pass reads as an envelope, trace or span gets the next position). Spans and
+// everything else are skipped unbuilt (`IgnoredAny`). On malformed input it stops; the main pass reports the
+// error.
 
-fn first_pass(st: &mut State<'_>, s: &mut Scan<'_>, metas: &mut Vec<Meta>) -> Option<()> {
-    s.ws();
-    match s.peek()? {
-        b'{' => pre_object(st, s, metas),
-        b'[' => pre_objects(st, s, metas),
-        _ => None,
+/// The document, or the value of `data`: objects are trace objects (or envelopes, or spans), arrays hold them.
+struct PreDoc<'s, 'a, 'm> {
+    st: &'s mut State<'a>,
+    metas: &'m mut Vec<Meta>,
+}
+
+seed_is_visitor!(deserialize_any: PreDoc<'_, '_, '_>);
+
+impl<'de> Visitor<'de> for PreDoc<'_, '_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Jaeger traces")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
+        PreObject { st: self.st, metas: self.metas }.visit_map(map)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while seq.next_element_seed(PreDoc { st: &mut *self.st, metas: &mut *self.metas })?.is_some() {}
+        Ok(())
+    }
+    // Anything else holds no trace object.
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
+        Ok(())
     }
 }
 
-/// An array whose object elements the main pass reads as traces or spans (top level, `data`).
-fn pre_objects(st: &mut State<'_>, s: &mut Scan<'_>, metas: &mut Vec<Meta>) -> Option<()> {
-    s.i += 1; // '['
-    loop {
-        s.ws();
-        match s.peek()? {
-            b']' => {
-                s.i += 1;
-                return Some(());
-            }
-            b',' => s.i += 1,
-            b'{' => pre_object(st, s, metas)?,
-            _ => s.skip_value()?,
-        }
-    }
+struct PreObject<'s, 'a, 'm> {
+    st: &'s mut State<'a>,
+    metas: &'m mut Vec<Meta>,
 }
 
-fn pre_object(st: &mut State<'_>, s: &mut Scan<'_>, metas: &mut Vec<Meta>) -> Option<()> {
-    let object = metas.len();
-    metas.push(Meta::default());
-    s.i += 1; // '{'
-    loop {
-        s.ws();
-        match s.peek()? {
-            b'}' => {
-                s.i += 1;
-                return Some(());
-            }
-            b',' => {
-                s.i += 1;
-                continue;
-            }
-            b'"' => {}
-            _ => return None,
-        }
-        let key = s.key()?;
-        s.ws();
-        if s.peek()? != b':' {
-            return None;
-        }
-        s.i += 1;
-        s.ws();
-        match key.as_ref() {
-            "data" => match s.peek()? {
-                b'{' => pre_object(st, s, metas)?,
-                b'[' => pre_objects(st, s, metas)?,
-                _ => s.skip_value()?,
-            },
-            "traceID" => {
-                let raw = s.value()?;
-                let t: Option<Text<'_>> = serde_json::from_str(raw).ok()?;
-                let id = st.trace_id(text_of(&t));
-                metas.get_mut(object)?.trace_id = id;
-            }
-            "processes" => {
-                let raw = s.value()?;
-                let mut de = serde_json::Deserializer::from_str(raw);
-                let p = ProcessesSeed { st: &mut *st }.deserialize(&mut de).ok()?;
-                metas.get_mut(object)?.processes = Some(p);
-            }
-            "warnings" => {
-                let raw = s.value()?;
-                let mut de = serde_json::Deserializer::from_str(raw);
-                let w = WarningsSeed.deserialize(&mut de).ok()?;
-                metas.get_mut(object)?.warnings = Some(w);
-            }
-            _ => s.skip_value()?,
-        }
+impl<'de> Visitor<'de> for PreObject<'_, '_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a Jaeger trace object")
     }
-}
-
-/// Walks JSON bytes without building anything. Knows just enough JSON to skip values correctly.
-struct Scan<'b> {
-    text: &'b str,
-    /// `text`'s bytes.
-    b: &'b [u8],
-    i: usize,
-}
-
-impl<'b> Scan<'b> {
-    fn peek(&self) -> Option<u8> {
-        self.b.get(self.i).copied()
-    }
-
-    fn ws(&mut self) {
-        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.peek() {
-            self.i += 1;
-        }
-    }
-
-    /// Skips a string (the cursor is on its opening quote), eight bytes at a time between escapes.
-    fn skip_string(&mut self) -> Option<()> {
-        const ONES: u64 = 0x0101_0101_0101_0101;
-        const HIGHS: u64 = 0x8080_8080_8080_8080;
-        let has_zero_byte = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
-        let b = self.b;
-        let mut i = self.i + 1;
-        loop {
-            while let Some(chunk) = b.get(i..i + 8) {
-                let w = u64::from_le_bytes(<[u8; 8]>::try_from(chunk).ok()?);
-                // The lowest flagged byte is exactly the first '"' or '\\' (false positives only above it).
-                let m = has_zero_byte(w ^ (ONES * b'"' as u64)) | has_zero_byte(w ^ (ONES * b'\\' as u64));
-                if m != 0 {
-                    i += (m.trailing_zeros() / 8) as usize;
-                    break;
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let (st, metas) = (self.st, self.metas);
+        let object = metas.len();
+        metas.push(Meta::default());
+        while let Some(key) = map.next_key::<Field>()? {
+            match key {
+                Field::Data => map.next_value_seed(PreDoc { st: &mut *st, metas: &mut *metas })?,
+                Field::TraceId => {
+                    let t: Option<Text<'_>> = map.next_value()?;
+                    metas[object].trace_id = st.trace_id(text_of(&t));
                 }
-                i += 8;
-            }
-            match *b.get(i)? {
-                b'"' => {
-                    self.i = i + 1;
-                    return Some(());
+                Field::Processes => {
+                    metas[object].processes = Some(map.next_value_seed(ProcessesSeed { st: &mut *st })?)
                 }
-                b'\\' => i += 2,
-                _ => i += 1,
-            }
-        }
-    }
-
-    /// A key (the cursor is on its opening quote), unescaped only when it has escapes.
-    fn key(&mut self) -> Option<Cow<'b, str>> {
-        let start = self.i;
-        self.skip_string()?;
-        let raw = self.b.get(start..self.i)?;
-        let inner = raw.get(1..raw.len().checked_sub(1)?)?;
-        if inner.contains(&b'\\') {
-            serde_json::from_slice::<String>(raw).ok().map(Cow::Owned)
-        } else {
-            std::str::from_utf8(inner).ok().map(Cow::Borrowed)
-        }
-    }
-
-    /// The text of the value at the cursor (it starts and ends at ASCII bytes, so on character boundaries).
-    fn value(&mut self) -> Option<&'b str> {
-        let start = self.i;
-        self.skip_value()?;
-        self.text.get(start..self.i)
-    }
-
-    /// Skips one value of any depth.
-    fn skip_value(&mut self) -> Option<()> {
-        self.ws();
-        match self.peek()? {
-            b'"' => self.skip_string(),
-            b'{' | b'[' => self.skip_container(),
-            b',' | b':' | b'}' | b']' => None,
-            _ => {
-                // A number or a literal: up to the next delimiter.
-                while let Some(c) = self.peek() {
-                    if STRUCTURAL[c as usize] || matches!(c, b',' | b':' | b' ' | b'\n' | b'\r' | b'\t') {
-                        break;
-                    }
-                    self.i += 1;
-                }
-                Some(())
-            }
-        }
-    }
-
-    /// Skips an object or array (the cursor is on its opening bracket), iteratively: inside, only strings and
-    /// brackets matter.
-    fn skip_container(&mut self) -> Option<()> {
-        let mut depth = 0usize;
-        loop {
-            while let Some(&c) = self.b.get(self.i) {
-                if STRUCTURAL[c as usize] {
-                    break;
-                }
-                self.i += 1;
-            }
-            match self.peek()? {
-                b'"' => self.skip_string()?,
-                b'{' | b'[' => {
-                    depth += 1;
-                    self.i += 1;
-                }
+                Field::Warnings => metas[object].warnings = Some(map.next_value_seed(WarningsSeed)?),
                 _ => {
-                    // '}' or ']'
-                    depth = depth.checked_sub(1)?;
-                    self.i += 1;
-                    if depth == 0 {
-                        return Some(());
-                    }
+                    map.next_value::<IgnoredAny>()?;
                 }
             }
         }
+        Ok(())
     }
 }
-
-/// The bytes that matter inside a container being skipped.
-static STRUCTURAL: [bool; 256] = {
-    let mut t = [false; 256];
-    t[b'"' as usize] = true;
-    t[b'{' as usize] = true;
-    t[b'[' as usize] = true;
-    t[b'}' as usize] = true;
-    t[b']' as usize] = true;
-    t
-};

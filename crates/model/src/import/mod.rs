@@ -8,7 +8,9 @@
 //! | OTLP JSON | [`otlp`] | `resourceSpans` (and legacy `instrumentationLibrarySpans`), Tempo `batches` and `{"trace":…}`, Jaeger api_v3 `{"result":…}`, JSON Lines |
 //! | Zipkin v2 | [`zipkin`] | a span array, a single span, or a list of traces (array of span arrays) |
 //!
-//! [`import_as`] skips detection and parses with the format it is given.
+//! [`import_as`] skips detection and parses with the format it is given. [`import_stream_into`] reads a document
+//! that is never held whole (a file larger than memory should hold twice): it opens the document as a reader,
+//! once for the main pass and again for the rare second pass (see [`Input`]).
 //!
 //! Errors name the problem: an unknown format says what was looked for; malformed JSON gives line and column;
 //! a value of the wrong shape gives its JSON path and what was expected.
@@ -24,7 +26,10 @@ mod path_differential;
 
 use crate::build::{BuildOptions, TraceSetBuilder};
 use crate::trace::Trace;
+use serde::de::DeserializeSeed;
+use std::borrow::Cow;
 use std::fmt;
+use std::io::{self, BufRead, BufReader, Read};
 
 /// A trace file format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -57,6 +62,136 @@ pub enum ImportError {
     Shape { format: Format, path: String, message: String, line: usize, column: usize },
     #[error("{format}: {message}")]
     Content { format: Format, message: String },
+    #[error("the file could not be read: {message}")]
+    Read { message: String },
+}
+
+/// A document read as a stream: it can be opened from its start as often as the importers need (once, and once
+/// more for a second pass or an error's JSON path; see [`Input`]). A file is one.
+pub trait Reopen {
+    /// A fresh reader of the document's bytes from the start.
+    fn open(&self) -> io::Result<Box<dyn Read + '_>>;
+}
+
+/// Bytes in memory read as a stream: for tests and benchmarks of the stream path.
+impl Reopen for &[u8] {
+    fn open(&self) -> io::Result<Box<dyn Read + '_>> {
+        Ok(Box::new(*self))
+    }
+}
+
+/// A document as the importers read it.
+///
+/// - `Text`: the whole document in memory, its UTF-8 checked once. serde_json then reads strings in place and
+///   borrows them; this is the fast path, for every document that fits in memory beside its model.
+/// - `Stream`: a reader, for documents too large to hold (a 1M-span file is 0.5–0.8 GB; in the browser it would
+///   sit in wasm memory beside the model being built). serde_json reads it through a buffer, checks the UTF-8
+///   of each string and copies it once more, so it is slower (twice the time of `Text`, natively and in wasm), and the
+///   few things that need the document again (a second pass, the JSON path of an error) open it again.
+#[derive(Clone, Copy)]
+pub(crate) enum Input<'a> {
+    Text(&'a str),
+    Stream(&'a dyn Reopen),
+}
+
+/// Bytes a stream reader buffers: serde_json reads a stream byte by byte, from this buffer (the app's file reader
+/// reads a chunk this size per call).
+const STREAM_BUFFER_BYTES: usize = 4 << 20;
+
+impl<'a> Input<'a> {
+    /// Gives every JSON value in the input (one document, or several: OTLP JSON Lines) to `reader` in turn.
+    pub(crate) fn each_value<T: ValueReader>(self, reader: &mut T) -> Result<(), serde_json::Error> {
+        fn values<'de, R, T>(de: &mut serde_json::Deserializer<R>, reader: &mut T) -> Result<(), serde_json::Error>
+        where
+            R: serde_json::de::Read<'de>,
+            T: ValueReader,
+        {
+            loop {
+                reader.value(&mut *de)?;
+                // `end` only skips whitespace: `Ok` at the end of input, else another document follows.
+                if de.end().is_ok() {
+                    return Ok(());
+                }
+            }
+        }
+        match self {
+            Input::Text(text) => values(&mut serde_json::Deserializer::from_str(text), reader),
+            Input::Stream(doc) => {
+                let stream = open_without_bom(doc).map_err(serde_json::Error::io)?;
+                values(&mut serde_json::Deserializer::from_reader(stream), reader)
+            }
+        }
+    }
+
+    /// Runs `seed` over the input, which must be one JSON value (then only whitespace).
+    pub(crate) fn one_value<S>(self, seed: S) -> Result<(), serde_json::Error>
+    where
+        S: for<'de> DeserializeSeed<'de, Value = ()>,
+    {
+        fn one<'de, R, S>(de: &mut serde_json::Deserializer<R>, seed: S) -> Result<(), serde_json::Error>
+        where
+            R: serde_json::de::Read<'de>,
+            S: DeserializeSeed<'de, Value = ()>,
+        {
+            seed.deserialize(&mut *de)?;
+            de.end()
+        }
+        match self {
+            Input::Text(text) => one(&mut serde_json::Deserializer::from_str(text), seed),
+            Input::Stream(doc) => {
+                let reader = open_without_bom(doc).map_err(serde_json::Error::io)?;
+                one(&mut serde_json::Deserializer::from_reader(reader), seed)
+            }
+        }
+    }
+
+    /// The start of the document, up to `at` bytes past serde_json's position of `e` (line and column): what
+    /// [`json_path`] needs to name the value at fault. The whole text for `Text`; for `Stream`, read again.
+    fn prefix_for(self, e: &serde_json::Error) -> Option<Cow<'a, [u8]>> {
+        match self {
+            Input::Text(text) => Some(Cow::Borrowed(text.as_bytes())),
+            Input::Stream(doc) => {
+                let mut r = open_without_bom(doc).ok()?;
+                let mut out = Vec::new();
+                // Up to the start of the error's line, then its column and a margin (the value at the position
+                // is looked at, never far past it).
+                for _ in 1..e.line() {
+                    if r.read_until(b'\n', &mut out).ok()? == 0 {
+                        return Some(Cow::Owned(out));
+                    }
+                }
+                r.take(e.column() as u64 + 4096).read_to_end(&mut out).ok()?;
+                Some(Cow::Owned(out))
+            }
+        }
+    }
+}
+
+/// What reads each of several JSON values ([`Input::each_value`]).
+pub(crate) trait ValueReader {
+    fn value<'de, D: serde::Deserializer<'de>>(&mut self, d: D) -> Result<(), D::Error>;
+}
+
+/// A fresh reader of the document, past its byte order mark if it has one, buffered.
+fn open_without_bom(doc: &dyn Reopen) -> io::Result<BufReader<Box<dyn Read + '_>>> {
+    let mut r = BufReader::with_capacity(STREAM_BUFFER_BYTES, doc.open()?);
+    // The first three bytes, however few each read gives.
+    let mut head = Vec::with_capacity(3);
+    while head.len() < 3 {
+        let got = r.fill_buf()?;
+        if got.is_empty() {
+            break;
+        }
+        let n = got.len().min(3 - head.len());
+        head.extend_from_slice(&got[..n]);
+        r.consume(n);
+    }
+    if head == b"\xEF\xBB\xBF" {
+        return Ok(r);
+    }
+    // Not a BOM: give the bytes back in front of the rest.
+    let rest: Box<dyn Read + '_> = Box::new(io::Cursor::new(head).chain(r));
+    Ok(BufReader::with_capacity(STREAM_BUFFER_BYTES, rest))
 }
 
 /// What one document contributed.
@@ -78,16 +213,71 @@ pub fn import_into(b: &mut TraceSetBuilder, bytes: &[u8]) -> Result<ImportSummar
 /// each format's parser on documents that detection would give to another one. On error nothing of this document
 /// stays in `b`.
 pub fn import_into_as(b: &mut TraceSetBuilder, format: Format, bytes: &[u8]) -> Result<ImportSummary, ImportError> {
-    let cp = b.checkpoint();
-    let before = b.span_count();
     let body = strip_bom(bytes);
     // JSON is UTF-8 (RFC 8259): checked once here, so the parsers read a `str` (serde_json then checks no string
-    // again, and each parser is compiled for one reader only).
+    // again).
     let text = std::str::from_utf8(body).map_err(|e| not_utf8(body, e.valid_up_to()))?;
+    import_input(b, format, Input::Text(text))
+}
+
+/// Detects the format and parses the document `doc` into `b`, never holding it whole (see [`Input`]):
+/// for a document too large to hold beside its model. `doc` is opened once for detection, once for the parse,
+/// and again only when the importer needs a second pass or an error's JSON path. On error nothing of this
+/// document stays in `b`.
+pub fn import_stream_into(b: &mut TraceSetBuilder, doc: &dyn Reopen) -> Result<ImportSummary, ImportError> {
+    let format = detect_stream(doc)?;
+    import_stream_into_as(b, format, doc)
+}
+
+/// [`import_stream_into`] without detection.
+pub fn import_stream_into_as(
+    b: &mut TraceSetBuilder,
+    format: Format,
+    doc: &dyn Reopen,
+) -> Result<ImportSummary, ImportError> {
+    import_input(b, format, Input::Stream(doc))
+}
+
+/// Bytes of a stream that detection reads first; it reads more (up to [`DETECT_MAX_BYTES`]) while the keys it
+/// looks for have not come.
+const DETECT_FIRST_BYTES: usize = 64 * 1024;
+const DETECT_MAX_BYTES: usize = 64 * 1024 * 1024;
+
+/// [`detect`] for a stream: on its first bytes, more while they end before the format shows.
+fn detect_stream(doc: &dyn Reopen) -> Result<Format, ImportError> {
+    let read_error = |e: io::Error| ImportError::Read { message: e.to_string() };
+    let mut want = DETECT_FIRST_BYTES;
+    loop {
+        let mut head = Vec::new();
+        doc.open().map_err(read_error)?.take(want as u64).read_to_end(&mut head).map_err(read_error)?;
+        let complete = head.len() < want;
+        // Cut short by `take` (an error at the end of what was read), not malformed.
+        let cut = |e: &ImportError| match e {
+            ImportError::Syntax { message, .. } => message.starts_with("EOF"),
+            ImportError::Empty => true,
+            _ => false,
+        };
+        match detect(&head) {
+            Err(e) if !complete && cut(&e) && want < DETECT_MAX_BYTES => want *= 4,
+            Err(e) if !complete && cut(&e) => {
+                // The document's start is valid JSON that keeps going past what detection reads: no format
+                // shows in it.
+                return Err(ImportError::UnknownFormat {
+                    found: format!("a document whose first {} MB open no key of a trace format", want >> 20),
+                });
+            }
+            result => return result,
+        }
+    }
+}
+
+fn import_input(b: &mut TraceSetBuilder, format: Format, input: Input<'_>) -> Result<ImportSummary, ImportError> {
+    let cp = b.checkpoint();
+    let before = b.span_count();
     let result = match format {
-        Format::Jaeger => jaeger::parse(b, text),
-        Format::Otlp => otlp::parse(b, text),
-        Format::Zipkin => zipkin::parse(b, text),
+        Format::Jaeger => jaeger::parse(b, input),
+        Format::Otlp => otlp::parse(b, input),
+        Format::Zipkin => zipkin::parse(b, input),
     };
     match result {
         Ok(()) => Ok(ImportSummary { format, spans: b.span_count() - before, traces: b.traces_touched_since(before) }),
@@ -267,21 +457,41 @@ fn syntax_error(body: &[u8]) -> ImportError {
 
 /// Turns a parse failure into the most useful error: syntax errors with line and column; shape errors (a value
 /// of the wrong type, or one the importer refused) with the JSON path of the value, found from the error's
-/// position in `doc` by [`json_path`]. Only a failure pays for the path: nothing tracks it while parsing.
+/// position in the document by [`json_path`]. Only a failure pays for the path: nothing tracks it while parsing.
 ///
-/// `doc` is the whole buffer the parse read (every document of a JSON Lines file): the error's line and
-/// column count from its start, the path from the start of the document that failed.
-pub(crate) fn shape_error(format: Format, e: serde_json::Error, doc: &[u8]) -> ImportError {
+/// The document is the whole input the parse read (every document of a JSON Lines file): the error's line and
+/// column count from its start, the path from the start of the document that failed. A stream is read again up
+/// to the error for it.
+pub(crate) fn shape_error(format: Format, e: serde_json::Error, input: Input<'_>) -> ImportError {
+    if e.is_io() {
+        return ImportError::Read { message: e.to_string() };
+    }
     if e.is_syntax() || e.is_eof() {
         return syntax_from(&e);
     }
-    let path = json_path::error_path(doc, &e);
+    let (path, e) = match (input, input.prefix_for(&e)) {
+        (Input::Text(_), Some(doc)) => (dollar_path(&json_path::error_path(&doc, &e)), e),
+        (Input::Stream(_), Some(prefix)) => {
+            // serde_json's position in a stream counts the byte it peeked at (one past where it stands on a
+            // slice), which would name the wrong value; the start of the document, parsed in memory, fails at
+            // the same value with the exact position.
+            let valid = match std::str::from_utf8(&prefix) {
+                Ok(text) => text,
+                Err(bad) => std::str::from_utf8(&prefix[..bad.valid_up_to()]).unwrap_or_default(),
+            };
+            match import_input(&mut TraceSetBuilder::new(), format, Input::Text(valid)) {
+                Err(exact @ ImportError::Shape { .. }) => return exact,
+                _ => (dollar_path(&json_path::error_path(&prefix, &e)), e),
+            }
+        }
+        (_, None) => ("$ (the file could not be read again to find where)".to_string(), e),
+    };
     let msg = e.to_string();
     let message = match msg.rfind(" at line ") {
         Some(k) => msg[..k].to_string(),
         None => msg,
     };
-    ImportError::Shape { format, path: dollar_path(&path), message, line: e.line(), column: e.column() }
+    ImportError::Shape { format, path, message, line: e.line(), column: e.column() }
 }
 
 /// A path as [`json_path::path_at`] writes it (`data[0].spans`, `[0].id`, `.`), as the user reads it:

@@ -82,7 +82,7 @@ use crate::base64;
 use crate::build::{EventDraft, LinkDraft, SpanDraft, TraceSetBuilder};
 use crate::ids::{SpanId, TraceId};
 use crate::import::common::{place_untimed_events, seed_is_visitor, CowVisitor, NO_TIME};
-use crate::import::{shape_error, Format, ImportError};
+use crate::import::{shape_error, Format, ImportError, Input, ValueReader};
 use crate::intern::StrId;
 use crate::time::{DurationNs, TimestampNs};
 use crate::trace::{LinkKind, SpanKind, StatusCode};
@@ -96,16 +96,16 @@ use std::fmt;
 const UNKNOWN_SERVICE: &str = "unknown_service";
 
 /// Parses one or more OTLP JSON documents (BOM already stripped) into `b`.
-pub(crate) fn parse(b: &mut TraceSetBuilder, text: &str) -> Result<(), ImportError> {
-    run(b, text).map_err(|e| shape_error(Format::Otlp, e, text.as_bytes()))
+pub(crate) fn parse(b: &mut TraceSetBuilder, input: Input<'_>) -> Result<(), ImportError> {
+    run(b, input).map_err(|e| shape_error(Format::Otlp, e, input))
 }
 
 /// The whole import: one streaming pass, or (when a `resource`/`scope` key came after spans that needed it)
 /// a rollback and the two-pass fallback described in the module docs.
-fn run(b: &mut TraceSetBuilder, text: &str) -> Result<(), serde_json::Error> {
+fn run(b: &mut TraceSetBuilder, input: Input<'_>) -> Result<(), serde_json::Error> {
     let cp = b.checkpoint();
     let mut ctx = Ctx::new(b, Mode::Stream);
-    match pass(&mut ctx, text) {
+    match pass(&mut ctx, input) {
         Ok(()) => return Ok(()),
         Err(e) if !ctx.reordered => return Err(e),
         Err(_) => {}
@@ -113,22 +113,21 @@ fn run(b: &mut TraceSetBuilder, text: &str) -> Result<(), serde_json::Error> {
     drop(ctx);
     b.rollback(cp);
     let mut ctx = Ctx::new(b, Mode::Collect);
-    pass(&mut ctx, text)?;
+    pass(&mut ctx, input)?;
     ctx.mode = Mode::Replay;
-    pass(&mut ctx, text)
+    pass(&mut ctx, input)
 }
 
-/// One pass over every document in `text` (one, JSON Lines, or concatenated).
-fn pass(ctx: &mut Ctx<'_>, text: &str) -> Result<(), serde_json::Error> {
+/// One pass over every document in the input (one, JSON Lines, or concatenated).
+fn pass(ctx: &mut Ctx<'_>, input: Input<'_>) -> Result<(), serde_json::Error> {
     ctx.res_order.pos = 0;
     ctx.scope_order.pos = 0;
-    let mut de = serde_json::Deserializer::from_str(text);
-    loop {
-        DocSeed { ctx: &mut *ctx }.deserialize(&mut de)?;
-        // `end` only skips whitespace: `Ok` at the end of input, else another document follows.
-        if de.end().is_ok() {
-            return Ok(());
-        }
+    input.each_value(ctx)
+}
+
+impl ValueReader for Ctx<'_> {
+    fn value<'de, D: Deserializer<'de>>(&mut self, d: D) -> Result<(), D::Error> {
+        DocSeed { ctx: self }.deserialize(d)
     }
 }
 

@@ -25,10 +25,8 @@
 //! - `shared: true` marks the server half of a client/server pair that shares one span id; the builder puts it
 //!   under its client half. `debug: true` becomes the bool attribute `debug`.
 
-use super::common::{
-    parse_document, place_untimed_events, seed_is_visitor, text_of, Int, Micros, TagVal, Text, NO_TIME,
-};
-use super::{shape_error, Format, ImportError};
+use super::common::{place_untimed_events, seed_is_visitor, text_of, Int, Micros, TagVal, Text, NO_TIME};
+use super::{shape_error, Format, ImportError, Input};
 use crate::build::{EventDraft, SpanDraft, TraceSetBuilder};
 use crate::ids::TraceId;
 use crate::time::{DurationNs, TimestampNs};
@@ -40,10 +38,10 @@ use serde::Deserialize;
 use std::fmt::{self, Write as _};
 
 /// Parses a Zipkin v2 document into `b`.
-pub(crate) fn parse(b: &mut TraceSetBuilder, text: &str) -> Result<(), ImportError> {
+pub(crate) fn parse(b: &mut TraceSetBuilder, input: Input<'_>) -> Result<(), ImportError> {
     let mut st = State::new(b);
-    let result = parse_document(text, Doc { st: &mut st, traces: true });
-    result.map_err(|e| shape_error(Format::Zipkin, e, text.as_bytes()))
+    let result = input.one_value(Doc { st: &mut st, traces: true });
+    result.map_err(|e| shape_error(Format::Zipkin, e, input))
 }
 
 /// The path serde_path_to_error gives the failure of [`parse`] (see `path_differential`).
