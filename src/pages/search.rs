@@ -56,13 +56,15 @@ impl SortBy {
         (SortBy::MostErrors, "errors", "Most errors"),
     ];
 
+    /// Stable: equal traces keep the backend's order. Through `order`, whose one sort all five share.
     fn sort(self, list: &mut [TraceSummary]) {
+        use spanscope_model::order::{i64_key, sort_by_key, sort_by_key2};
         match self {
-            SortBy::Recent => list.sort_by_key(|s| std::cmp::Reverse(s.start)),
-            SortBy::Longest => list.sort_by_key(|s| std::cmp::Reverse(s.duration)),
-            SortBy::Shortest => list.sort_by_key(|s| s.duration),
-            SortBy::MostSpans => list.sort_by_key(|s| std::cmp::Reverse(s.span_count)),
-            SortBy::MostErrors => list.sort_by(|a, b| b.error_count.cmp(&a.error_count).then(b.start.cmp(&a.start))),
+            SortBy::Recent => sort_by_key(list, |s| !i64_key(s.start.0)),
+            SortBy::Longest => sort_by_key(list, |s| !i64_key(s.duration.0)),
+            SortBy::Shortest => sort_by_key(list, |s| i64_key(s.duration.0)),
+            SortBy::MostSpans => sort_by_key(list, |s| !u64::from(s.span_count)),
+            SortBy::MostErrors => sort_by_key2(list, |s| (!u64::from(s.error_count), !i64_key(s.start.0))),
         }
     }
 }

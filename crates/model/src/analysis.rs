@@ -3,6 +3,7 @@
 //! - [`self_times`]: per span, the time not covered by any of its children (children clipped to the span).
 //! - [`critical_path`]: the chain of work that decided when the trace finished, as Jaeger UI computes it.
 
+use crate::order;
 use crate::spanset::SpanSet;
 use crate::time::{DurationNs, TimestampNs};
 use crate::trace::{SpanIdx, Trace};
@@ -105,11 +106,14 @@ pub fn critical_path(trace: &Trace) -> CriticalPath {
     // Children of each span (those inside it), latest clipped end first, in one flat array.
     let mut first_kid = Vec::with_capacity(n + 1);
     let mut kids: Vec<u32> = Vec::new();
+    let mut scratch = Vec::new();
     for s in trace.spans() {
         first_kid.push(kids.len() as u32);
         let from = kids.len();
         kids.extend(trace.children(s).filter(|c| inside[c.ix()]).map(|c| c.0));
-        kids[from..].sort_by(|&x, &y| hi[y as usize].cmp(&hi[x as usize]).then(lo[y as usize].cmp(&lo[x as usize])));
+        // Latest end first, then latest start, ties in child order.
+        let latest = |&x: &u32| (!order::i64_key(hi[x as usize]), !order::i64_key(lo[x as usize]));
+        order::sort_by_key2_in(&mut kids[from..], &mut scratch, latest);
     }
     first_kid.push(kids.len() as u32);
 
@@ -150,7 +154,7 @@ pub fn critical_path(trace: &Trace) -> CriticalPath {
             }
         }
     }
-    path.segments.sort_unstable_by_key(|g| (g.span, g.start));
+    order::sort_by_key2(&mut path.segments, |g| (u64::from(g.span.0), order::i64_key(g.start.0)));
     path
 }
 

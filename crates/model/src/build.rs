@@ -19,6 +19,7 @@
 
 use crate::ids::{SpanId, TraceId};
 use crate::intern::{Interner, StrId};
+use crate::order;
 use crate::time::{DurationNs, TimestampNs};
 use crate::trace::{
     Arena, DroppedCounts, Event, Link, LinkKind, Resource, Scope, SpanColumns, SpanIdx, SpanKind, SpanWarning,
@@ -801,9 +802,11 @@ fn build_tree(inp: &TreeInput<'_>) -> TreeOutput {
             }
         }
     }
-    roots.sort_by_key(|&j| (start[j as usize], j));
+    let mut scratch = Vec::new();
+    let by_start = |j: u32| order::i64_key(start[j as usize]);
+    order::sort_indices_by_key(&mut roots, &mut scratch, by_start);
     for p in 0..n {
-        kids[kids_at[p] as usize..kids_at[p + 1] as usize].sort_by_key(|&c| (start[c as usize], c));
+        order::sort_indices_by_key(&mut kids[kids_at[p] as usize..kids_at[p + 1] as usize], &mut scratch, by_start);
     }
 
     // 5. Pre-order layout.
@@ -895,7 +898,7 @@ fn build_tree(inp: &TreeInput<'_>) -> TreeOutput {
             }
         }
         warnings.extend(skew_warnings);
-        warnings.sort_by_key(|(s, _)| *s);
+        order::sort_by_key(&mut warnings, |&(s, _)| u64::from(s.0));
     }
 
     let (mut lo, mut hi) = (i64::MAX, i64::MIN);

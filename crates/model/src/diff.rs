@@ -11,6 +11,7 @@
 
 use crate::analysis::self_times;
 use crate::intern::StrId;
+use crate::order;
 use crate::time::DurationNs;
 use crate::trace::{SpanIdx, Trace};
 use hashbrown::HashMap;
@@ -192,8 +193,10 @@ pub fn diff(a: &Trace, b: &Trace) -> TraceDiff {
         *slot += 1;
     }
     // Now `begin[g]..begin[g + 1]` are the children of group g.
+    let mut scratch = Vec::new();
     for g in 0..=p {
-        kids[begin[g] as usize..begin[g + 1] as usize].sort_unstable_by_key(|&k| (nodes[k as usize].first, k));
+        let group = &mut kids[begin[g] as usize..begin[g + 1] as usize];
+        order::sort_indices_by_key(group, &mut scratch, |k| order::i64_key(nodes[k as usize].first));
     }
 
     let mut rows: Vec<DiffRow> = Vec::with_capacity(p);
@@ -225,7 +228,7 @@ pub fn diff(a: &Trace, b: &Trace) -> TraceDiff {
 
     let mut changed: Vec<(i64, usize)> =
         rows.iter().enumerate().map(|(i, r)| (r.self_delta().0, i)).filter(|&(d, _)| d != 0).collect();
-    changed.sort_unstable_by_key(|&(d, i)| (std::cmp::Reverse(d.unsigned_abs()), i));
+    order::sort_by_key2(&mut changed, |&(d, i)| (!d.unsigned_abs(), i as u64));
     let mut out = TraceDiff {
         summary: DiffSummary {
             duration_a: a.duration(),

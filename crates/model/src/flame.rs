@@ -8,6 +8,7 @@
 //! usually its root's own; [`FlameIndex`] stores only the exceptions (async children that outlive their parent,
 //! skewed clocks), one bit per span plus one entry per exception.
 
+use crate::order;
 use crate::spanset::SpanSet;
 use crate::trace::{SpanIdx, Trace};
 
@@ -88,7 +89,7 @@ impl FlameIndex {
         while !stack.is_empty() {
             close(&mut stack);
         }
-        bounds.sort_unstable_by_key(|&(s, _)| s);
+        order::sort_by_key(&mut bounds, |&(s, _)| u64::from(s.0));
         FlameIndex { outside, bounds }
     }
 
@@ -162,7 +163,11 @@ impl FlameIndex {
             path.push((s, trace.subtree_end(s).0, wide));
             i += 1;
         }
-        out.sort_unstable_by(|p, q| p.depth.cmp(&q.depth).then(p.x0.total_cmp(&q.x0)).then(p.span.cmp(&q.span)));
+        // By depth, then x0, then span: 32 + 64 + 32 bits, packed into the two parts of one key.
+        order::sort_by_key2(&mut out, |r| {
+            let x0 = order::f64_key(r.x0);
+            ((u64::from(r.depth) << 32) | (x0 >> 32), (x0 << 32) | u64::from(r.span.0))
+        });
         out
     }
 }

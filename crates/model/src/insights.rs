@@ -48,12 +48,12 @@
 
 use crate::analysis::{critical_path, self_times};
 use crate::intern::StrId;
+use crate::order;
 use crate::spanset::SpanSet;
 use crate::time::DurationNs;
 use crate::trace::{SpanIdx, Trace};
 use crate::value::Value;
 use hashbrown::HashMap;
-use std::cmp::Reverse;
 
 /// Attributes holding what a call did, by priority; the first present is the span's statement. The OpenTelemetry
 /// keys come first; `sql.query`, `cassandra.query` and `http.path` are what Zipkin (Brave) instrumentation writes:
@@ -381,10 +381,20 @@ fn shape(trace: &Trace, spans: &[SpanIdx]) -> Shape {
     Shape { total, wall, sequential_fraction }
 }
 
+/// A span's service and operation name as one sortable number.
+fn op_key(trace: &Trace, s: SpanIdx) -> u64 {
+    pair_key(trace.service_index(s), trace.name_id(s).0)
+}
+
+fn pair_key(high: u32, low: u32) -> u64 {
+    (u64::from(high) << 32) | u64::from(low)
+}
+
 fn find_repeated(trace: &Trace, opts: &InsightOptions, in_repeat: &mut SpanSet) -> Vec<Repeated> {
     let min = opts.min_repeats.max(2);
     let trace_ns = trace.duration().0;
-    let mut kids: Vec<(u32, StrId, u8, u32)> = Vec::new();
+    // (service << 32 | name, kind, child): sorted as the shared `(u64, u64, u32)` (see `order`).
+    let mut kids: Vec<(u64, u64, u32)> = Vec::new();
     let mut members: Vec<(u32, u32)> = Vec::new();
     let mut stmts = Statements::default();
     let mut found: Vec<Repeated> = Vec::new();
@@ -393,18 +403,18 @@ fn find_repeated(trace: &Trace, opts: &InsightOptions, in_repeat: &mut SpanSet) 
             continue;
         }
         kids.clear();
-        kids.extend(trace.children(p).map(|c| (trace.service_index(c), trace.name_id(c), trace.kind(c) as u8, c.0)));
+        kids.extend(trace.children(p).map(|c| (op_key(trace, c), trace.kind(c) as u64, c.0)));
         if kids.len() < min {
             continue;
         }
         kids.sort_unstable();
-        for same_op in kids.chunk_by(|a, b| (a.0, a.1, a.2) == (b.0, b.1, b.2)) {
+        for same_op in kids.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)) {
             if same_op.len() < min {
                 continue;
             }
             stmts.clear();
             members.clear();
-            for &(_, _, _, c) in same_op {
+            for &(_, _, c) in same_op {
                 members.push((stmts.of(trace, SpanIdx(c)), c));
             }
             // By statement, then by position: siblings in pre-order are in start order.
@@ -438,7 +448,7 @@ fn find_repeated(trace: &Trace, opts: &InsightOptions, in_repeat: &mut SpanSet) 
             }
         }
     }
-    found.sort_by_key(|r| (Reverse(r.wall), r.parent, r.spans[0]));
+    order::sort_by_key2(&mut found, |r| (!order::i64_key(r.wall.0), pair_key(r.parent.0, r.spans[0].0)));
     found.truncate(opts.max_findings);
     found
 }
@@ -684,7 +694,7 @@ fn time_summary(trace: &Trace) -> TimeSummary {
         top.select_nth_unstable_by(TIME_TOP - 1, by_self);
         top.truncate(TIME_TOP);
     }
-    top.sort_by(by_self);
+    order::sort_indices_by_key(&mut top, &mut Vec::new(), |s| !order::i64_key(st[s as usize].0));
     let self_time = top
         .into_iter()
         .map(|s| SelfTimeSpan {
@@ -724,7 +734,7 @@ fn error_origins(trace: &Trace, opts: &InsightOptions) -> Vec<ErrorOrigin> {
             groups[g].push(s);
         }
     }
-    groups.sort_by_key(|g| (Reverse(g.len()), g[0]));
+    order::sort_by_key2(&mut groups, |g| (!(g.len() as u64), u64::from(g[0].0)));
     groups.truncate(opts.max_findings);
     groups
         .into_iter()
@@ -788,11 +798,11 @@ fn exception_of(trace: &Trace, s: SpanIdx) -> (Option<String>, Option<String>) {
 fn sequential_runs(trace: &Trace, opts: &InsightOptions, in_repeat: &SpanSet) -> Vec<SequentialRun> {
     let mut found = Vec::new();
     let mut chain: Vec<SpanIdx> = Vec::new();
-    let mut keys: Vec<(u32, StrId)> = Vec::new();
+    let mut keys: Vec<u64> = Vec::new();
     let mut flush = |p: SpanIdx, chain: &mut Vec<SpanIdx>, found: &mut Vec<SequentialRun>| {
         if chain.len() >= SEQUENTIAL_MIN_SPANS {
             keys.clear();
-            keys.extend(chain.iter().map(|&c| (trace.service_index(c), trace.name_id(c))));
+            keys.extend(chain.iter().map(|&c| op_key(trace, c)));
             keys.sort_unstable();
             keys.dedup();
             let total = chain.iter().fold(0i64, |t, &c| t.saturating_add(trace.duration_of(c).0));
@@ -830,7 +840,7 @@ fn sequential_runs(trace: &Trace, opts: &InsightOptions, in_repeat: &SpanSet) ->
         }
         flush(p, &mut chain, &mut found);
     }
-    found.sort_by_key(|r| (Reverse(r.saving()), r.parent, r.spans[0]));
+    order::sort_by_key2(&mut found, |r| (!order::i64_key(r.saving().0), pair_key(r.parent.0, r.spans[0].0)));
     found.truncate(opts.max_findings);
     found
 }
@@ -872,7 +882,7 @@ fn gaps(trace: &Trace, opts: &InsightOptions) -> Vec<Gap> {
             });
         }
     }
-    found.sort_by_key(|g| (Reverse(g.length), g.span));
+    order::sort_by_key2(&mut found, |g| (!order::i64_key(g.length.0), u64::from(g.span.0)));
     found.truncate(opts.max_findings);
     found
 }

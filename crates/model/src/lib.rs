@@ -21,6 +21,7 @@ pub mod import;
 pub mod insights;
 pub mod intern;
 pub mod links;
+pub mod order;
 pub mod overview;
 pub mod rebuild;
 pub mod route;

@@ -5,6 +5,7 @@
 //! A call is a parent→child pair of spans of different services, counted once per child span (the span that
 //! starts work in the new service). Same-service pairs are not calls, so there are no self-loops.
 
+use crate::order;
 use crate::spanset::SpanSet;
 use crate::time::DurationNs;
 use crate::trace::{SpanIdx, Trace};
@@ -196,7 +197,7 @@ pub fn layout(map: &ServiceMap) -> Vec<(f64, f64)> {
             })
             .collect();
         // Stable: ties keep their current order.
-        keyed.sort_by(|a, b| a.0.total_cmp(&b.0));
+        order::sort_by_key(&mut keyed, |&(y, _)| order::f64_key(y));
         rows[l] = keyed.into_iter().map(|(_, i)| i).collect();
         place(&rows[l], y);
     };
