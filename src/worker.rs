@@ -39,7 +39,7 @@ pub const WHOLE_READ_MAX_BYTES: f64 = 128.0 * 1024.0 * 1024.0;
 
 /// The largest total input the worker accepts. A wasm32 instance can address 4 GiB; the model being built
 /// (about a third of the JSON's size), the parser's state and any file read whole must fit in it together.
-/// Measured: a 1M-span Jaeger file (0.8 GB, streamed) peaks the worker's wasm memory at about 0.4 GB.
+/// Measured: a 1M-span file (0.5–0.8 GB, streamed) peaks the worker's wasm memory at 0.64–0.72 GB.
 pub const MAX_INPUT_BYTES: f64 = 2.0 * 1024.0 * 1024.0 * 1024.0;
 
 /// One input for the worker.
