@@ -74,6 +74,10 @@ impl Reopen for FileDoc<'_> {
         let reader = web_sys::FileReaderSync::new().map_err(io_error)?;
         Ok(Box::new(FileRead { doc: self, reader, at: 0.0, reported: 0.0 }))
     }
+
+    fn len_bytes(&self) -> Option<u64> {
+        Some(self.file.size() as u64)
+    }
 }
 
 struct FileRead<'d> {

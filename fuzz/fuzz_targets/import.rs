@@ -1,7 +1,8 @@
 //! Detection and import, as when a file is dropped on the app, then what a trace page derives from each trace
 //! (rows, self time, critical path, insights, exports that must import back): see `spanscope_fuzz::check_traces`.
 //! Also as a second file after one that imported: a document that fails leaves nothing behind (`import_into`
-//! rolls back), so the loaded traces are exactly those of the first file.
+//! rolls back), so the loaded traces are exactly those of the first file. And read as a stream, in small pieces
+//! (`import_stream_into`, how files over 128 MB are read): the same traces, or an error too.
 
 #![no_main]
 
@@ -20,6 +21,7 @@ fuzz_target!(|bytes: &[u8]| {
     if let Ok(traces) = spanscope_model::import(bytes) {
         spanscope_fuzz::check_traces(&traces);
     }
+    spanscope_fuzz::check_stream_matches_memory(bytes);
     let mut b = TraceSetBuilder::new();
     import_into(&mut b, FIRST).expect("the first file imports");
     if import_into(&mut b, bytes).is_err() {

@@ -34,6 +34,10 @@ impl Reopen for Pieces<'_> {
         self.opened.set(self.opened.get() + 1);
         Ok(Box::new(PieceReader { rest: self.doc, piece: self.piece }))
     }
+
+    fn len_bytes(&self) -> Option<u64> {
+        Some(self.doc.len() as u64)
+    }
 }
 
 /// A document whose reads fail after `ok_bytes` bytes.

@@ -71,12 +71,21 @@ pub enum ImportError {
 pub trait Reopen {
     /// A fresh reader of the document's bytes from the start.
     fn open(&self) -> io::Result<Box<dyn Read + '_>>;
+
+    /// The document's size in bytes, when known: a small document gets a buffer its size, not 4 MB.
+    fn len_bytes(&self) -> Option<u64> {
+        None
+    }
 }
 
 /// Bytes in memory read as a stream: for tests and benchmarks of the stream path.
 impl Reopen for &[u8] {
     fn open(&self) -> io::Result<Box<dyn Read + '_>> {
         Ok(Box::new(*self))
+    }
+
+    fn len_bytes(&self) -> Option<u64> {
+        Some(self.len() as u64)
     }
 }
 
@@ -174,24 +183,35 @@ pub(crate) trait ValueReader {
 
 /// A fresh reader of the document, past its byte order mark if it has one, buffered.
 fn open_without_bom(doc: &dyn Reopen) -> io::Result<BufReader<Box<dyn Read + '_>>> {
-    let mut r = BufReader::with_capacity(STREAM_BUFFER_BYTES, doc.open()?);
-    // The first three bytes, however few each read gives.
-    let mut head = Vec::with_capacity(3);
-    while head.len() < 3 {
+    const BOM: &[u8] = b"\xEF\xBB\xBF";
+    let capacity = doc.len_bytes().map_or(STREAM_BUFFER_BYTES, |n| (n as usize).clamp(64, STREAM_BUFFER_BYTES));
+    let mut r = BufReader::with_capacity(capacity, doc.open()?);
+    let start = r.fill_buf()?;
+    if start.starts_with(BOM) {
+        r.consume(BOM.len());
+        return Ok(r);
+    }
+    if start.is_empty() || start.len() >= BOM.len() || !BOM.starts_with(start) {
+        return Ok(r);
+    }
+    // A reader that gave fewer than three bytes, all the start of a BOM: read on to see.
+    let mut head = start.to_vec();
+    r.consume(head.len());
+    while head.len() < BOM.len() {
         let got = r.fill_buf()?;
         if got.is_empty() {
             break;
         }
-        let n = got.len().min(3 - head.len());
+        let n = got.len().min(BOM.len() - head.len());
         head.extend_from_slice(&got[..n]);
         r.consume(n);
     }
-    if head == b"\xEF\xBB\xBF" {
+    if head == BOM {
         return Ok(r);
     }
-    // Not a BOM: give the bytes back in front of the rest.
+    // Not a BOM after all: give the bytes back in front of the rest.
     let rest: Box<dyn Read + '_> = Box::new(io::Cursor::new(head).chain(r));
-    Ok(BufReader::with_capacity(STREAM_BUFFER_BYTES, rest))
+    Ok(BufReader::with_capacity(capacity, rest))
 }
 
 /// What one document contributed.
