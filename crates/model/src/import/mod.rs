@@ -95,8 +95,8 @@ impl Reopen for &[u8] {
 ///   borrows them; this is the fast path, for every document that fits in memory beside its model.
 /// - `Stream`: a reader, for documents too large to hold (a 1M-span file is 0.5–0.8 GB; in the browser it would
 ///   sit in wasm memory beside the model being built). serde_json reads it through a buffer, checks the UTF-8
-///   of each string and copies it once more, so it is slower (twice the time of `Text`, natively and in wasm), and the
-///   few things that need the document again (a second pass, the JSON path of an error) open it again.
+///   of each string and copies it once more, so it takes about twice the time of `Text` (natively and in wasm);
+///   the few things that need the document again (a second pass, the JSON path of an error) open it again.
 #[derive(Clone, Copy)]
 pub(crate) enum Input<'a> {
     Text(&'a str),
@@ -154,7 +154,7 @@ impl<'a> Input<'a> {
         }
     }
 
-    /// The start of the document, up to `at` bytes past serde_json's position of `e` (line and column): what
+    /// The start of the document, up to a little past serde_json's position of `e` (line and column): what
     /// [`json_path`] needs to name the value at fault. The whole text for `Text`; for `Stream`, read again.
     fn prefix_for(self, e: &serde_json::Error) -> Option<Cow<'a, [u8]>> {
         match self {
