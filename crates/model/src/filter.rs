@@ -22,6 +22,7 @@
 
 use crate::ids::SpanId;
 use crate::intern::StrId;
+use crate::number::f64_from_str;
 use crate::spanset::SpanSet;
 use crate::time::{parse_duration, DurationError, DurationNs};
 use crate::trace::{SpanIdx, SpanKind, StatusCode, Trace};
@@ -340,7 +341,7 @@ fn parse_term(text: &str, start: usize) -> Result<(Term, usize), FilterError> {
         _ => {
             let (test, negate) = match op {
                 Op::Eq | Op::Ne => {
-                    let number = value.trim().parse::<f64>().ok().filter(|n| n.is_finite());
+                    let number = f64_from_str(value.trim()).filter(|n| n.is_finite());
                     let boolean = match value.as_str() {
                         "true" => Some(true),
                         "false" => Some(false),
@@ -350,8 +351,8 @@ fn parse_term(text: &str, start: usize) -> Result<(Term, usize), FilterError> {
                 }
                 Op::Re => (ValueTest::Re(regex(&value)?), false),
                 Op::NotRe => (ValueTest::Re(regex(&value)?), true),
-                _ => match value.trim().parse::<f64>() {
-                    Ok(n) if n.is_finite() => (ValueTest::Num(op, n), false),
+                _ => match f64_from_str(value.trim()) {
+                    Some(n) if n.is_finite() => (ValueTest::Num(op, n), false),
                     _ => return fail(format!("`{term_text}` compares numbers: `{value}` is not a number")),
                 },
             };
@@ -595,7 +596,7 @@ fn value_test(
         ValueTest::Num(op, n) => match v {
             Value::Int(i) => op.compare(i as f64, *n),
             Value::Double(d) => op.compare(d, *n),
-            Value::Str(s) => s.trim().parse::<f64>().is_ok_and(|x| op.compare(x, *n)),
+            Value::Str(s) => f64_from_str(s.trim()).is_some_and(|x| op.compare(x, *n)),
             _ => false,
         },
     }

@@ -21,6 +21,7 @@ pub mod import;
 pub mod insights;
 pub mod intern;
 pub mod links;
+pub mod number;
 pub mod order;
 pub mod overview;
 pub mod rebuild;

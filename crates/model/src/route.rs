@@ -24,6 +24,8 @@
 //! | `embed=1` | embed mode: no app navigation, for an iframe (any route) |
 //! | `backend=<name>` | where a trace that is not loaded is fetched from |
 
+use crate::number::f64_from_str;
+
 /// Where the app is.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Route {
@@ -312,7 +314,7 @@ pub fn param_problems(hash: &str) -> Vec<String> {
 
 /// `0,1`: the whole trace, written out (valid, and the same as no zoom).
 fn is_whole_window(v: &str) -> bool {
-    v.split_once(',').is_some_and(|(a, b)| a.trim().parse::<f64>() == Ok(0.0) && b.trim().parse::<f64>() == Ok(1.0))
+    v.split_once(',').is_some_and(|(a, b)| f64_from_str(a.trim()) == Some(0.0) && f64_from_str(b.trim()) == Some(1.0))
 }
 
 /// `from,to` fractions, read at the six decimals a URL carries ([`format_fraction`]), so that a parsed zoom
@@ -320,7 +322,7 @@ fn is_whole_window(v: &str) -> bool {
 /// rounded) is no zoom.
 fn parse_zoom(v: &str) -> Option<(f64, f64)> {
     let (a, b) = v.split_once(',')?;
-    let (a, b) = (a.trim().parse::<f64>().ok()?, b.trim().parse::<f64>().ok()?);
+    let (a, b) = (f64_from_str(a.trim())?, f64_from_str(b.trim())?);
     let (a, b) = (to_micro_fraction(a), to_micro_fraction(b));
     (a.is_finite() && b.is_finite() && 0.0 <= a && a < b && b <= 1.0 && (a, b) != (0.0, 1.0)).then_some((a, b))
 }

@@ -2,6 +2,7 @@
 //! (a length, nanoseconds). Every importer converts its wire units (µs in Jaeger and Zipkin, ns in OTLP) into
 //! these once; nothing downstream sees bare integers of unknown unit.
 
+use crate::number::f64_from_str;
 use std::fmt;
 
 /// A point in time: nanoseconds since the Unix epoch (i64 reaches year 2262).
@@ -69,7 +70,7 @@ pub enum DurationError {
 pub fn parse_duration(v: &str) -> Result<DurationNs, DurationError> {
     let split = v.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(v.len());
     let (num, unit) = v.split_at(split);
-    let n: f64 = num.parse().map_err(|_| DurationError::BadNumber)?;
+    let n = f64_from_str(num).ok_or(DurationError::BadNumber)?;
     let scale = match unit.trim() {
         "" => return Err(DurationError::NoUnit),
         "ns" => 1.0,

@@ -9,6 +9,7 @@
 //! span's text is interned straight from the document without an allocation (from a stream they are copied).
 
 use crate::build::SpanDraft;
+use crate::number::f64_from_str;
 use crate::time::TimestampNs;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Unexpected, Visitor};
 use serde::Deserialize;
@@ -249,8 +250,8 @@ impl<'de> Deserialize<'de> for Micros {
                 if let Ok(i) = t.parse::<i64>() {
                     return self.visit_i64(i);
                 }
-                match t.parse::<f64>() {
-                    Ok(f) if f.is_finite() => Ok(Micros(Some(us_to_ns_f64(f)))),
+                match f64_from_str(t) {
+                    Some(f) if f.is_finite() => Ok(Micros(Some(us_to_ns_f64(f)))),
                     _ => Err(E::invalid_value(de::Unexpected::Str(v), &self)),
                 }
             }

@@ -53,6 +53,7 @@ use super::{shape_error, Format, ImportError, Input};
 use crate::build::{LinkDraft, SpanDraft, TraceSetBuilder, RESOURCE_LATER};
 use crate::ids::{SpanId, TraceId};
 use crate::intern::StrId;
+use crate::number::f64_from_str;
 use crate::time::{DurationNs, TimestampNs};
 use crate::trace::{LinkKind, SpanKind, StatusCode};
 use crate::value::{Attribute, StoredValue};
@@ -411,7 +412,7 @@ impl<'a> State<'a> {
                 TagVal::F64(f) => Some(StoredValue::double(*f)),
                 TagVal::I64(i) => Some(StoredValue::double(*i as f64)),
                 TagVal::U64(u) => Some(StoredValue::double(*u as f64)),
-                TagVal::Str(s) => s.trim().parse::<f64>().ok().map(StoredValue::double),
+                TagVal::Str(s) => f64_from_str(s.trim()).map(StoredValue::double),
                 _ => None,
             }
         } else if is("binary") {

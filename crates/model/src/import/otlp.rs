@@ -84,6 +84,7 @@ use crate::ids::{SpanId, TraceId};
 use crate::import::common::{place_untimed_events, seed_is_visitor, CowVisitor, NO_TIME};
 use crate::import::{shape_error, Format, ImportError, Input, ValueReader};
 use crate::intern::StrId;
+use crate::number::f64_from_str;
 use crate::time::{DurationNs, TimestampNs};
 use crate::trace::{LinkKind, SpanKind, StatusCode};
 use crate::value::{Attribute, StoredValue};
@@ -1363,7 +1364,7 @@ impl<'de> Deserialize<'de> for DoubleV {
                     "NaN" => f64::NAN,
                     "Infinity" => f64::INFINITY,
                     "-Infinity" => f64::NEG_INFINITY,
-                    _ => s.trim().parse::<f64>().map_err(|_| E::invalid_value(Unexpected::Str(s), &self))?,
+                    _ => f64_from_str(s.trim()).ok_or_else(|| E::invalid_value(Unexpected::Str(s), &self))?,
                 };
                 Ok(DoubleV(Some(v)))
             }
