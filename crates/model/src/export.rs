@@ -222,7 +222,7 @@ impl<'t> Plan<'t> {
         let main = order.len();
         order.extend(trace.spans().filter(|&s| included(s) && is_late(s)));
 
-        let raw = trace.raw_span_ids.iter().map(|&(s, text)| (trace.span_id(s).get(), trace.str(text))).collect();
+        let raw = trace.raw_span_ids().iter().map(|&(s, text)| (trace.span_id(s).get(), trace.str(text))).collect();
         Plan { trace, order, main, ids, renamed, written, raw }
     }
 
@@ -410,7 +410,7 @@ fn write_otlp(w: &mut Json, plan: &Plan<'_>) {
         let mut group_of: HashMap<(u32, u32), (usize, usize)> = HashMap::new();
         let mut res_of: HashMap<u32, usize> = HashMap::new();
         for &s in part {
-            let (r, sc) = (t.spans.resource[s.ix()], t.spans.scope[s.ix()]);
+            let (r, sc) = (t.resource_index(s), t.scope_index(s));
             let (gi, si) = *group_of.entry((r, sc)).or_insert_with(|| {
                 let gi = *res_of.entry(r).or_insert_with(|| {
                     groups.push((r, Vec::new()));
@@ -650,7 +650,7 @@ fn write_jaeger(w: &mut Json, plan: &Plan<'_>) {
     let mut process_of: HashMap<u32, usize> = HashMap::new();
     let mut processes: Vec<u32> = Vec::new();
     for &s in &plan.order {
-        let r = t.spans.resource[s.ix()];
+        let r = t.resource_index(s);
         process_of.entry(r).or_insert_with(|| {
             processes.push(r);
             processes.len()
@@ -688,7 +688,7 @@ fn write_jaeger(w: &mut Json, plan: &Plan<'_>) {
     let mut first = true;
     for &s in &plan.order {
         w.sep(&mut first);
-        jaeger_span(w, plan, s, &trace_text, process_of[&t.spans.resource[s.ix()]]);
+        jaeger_span(w, plan, s, &trace_text, process_of[&t.resource_index(s)]);
     }
     w.raw("]}],\"total\":0,\"limit\":0,\"offset\":0,\"errors\":null}\n");
 }

@@ -512,7 +512,7 @@ impl<'f> Prepared<'f> {
 
 /// Per service index (of the import's service table): whether the service name passes.
 fn service_table(trace: &Trace, test: &TextTest, negate: bool) -> Vec<bool> {
-    (0..trace.services.len() as u32).map(|k| test.test(trace.service_name(k)) != negate).collect()
+    (0..trace.service_count()).map(|k| test.test(trace.service_name(k)) != negate).collect()
 }
 
 /// Free text against one attribute value.

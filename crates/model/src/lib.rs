@@ -4,25 +4,21 @@
 //! and repair) → immutable [`Trace`] (columnar, interned strings, pre-order) → [`rows`] (what the waterfall
 //! shows for a given view state). [`demo`] builds the traces the app ships with.
 //!
+//! The trace and its import path (`import`, `build`, `trace`, `codec` and the types they use) live in the crate
+//! `spanscope-trace`, compiled for speed, and are re-exported here under the same names: callers see one model.
+//! Everything else here is compiled for size (see `spanscope_trace`'s header).
+//!
 //! Start with [`trace`] for the layout, then [`build`] for how a trace comes to be.
 
 pub mod analysis;
 pub mod backend;
-pub mod base64;
-pub mod build;
-pub mod codec;
 pub mod demo;
 pub mod diff;
 pub mod export;
 pub mod filter;
 pub mod flame;
-pub mod ids;
-pub mod import;
 pub mod insights;
-pub mod intern;
 pub mod links;
-pub mod number;
-pub mod order;
 pub mod overview;
 pub mod rebuild;
 pub mod route;
@@ -31,17 +27,17 @@ pub mod servicemap;
 pub mod spanset;
 pub mod stats;
 pub mod synth;
+
+// `import` is both the module and the function `import(bytes)` (re-exported at spanscope_trace's root).
 #[cfg(test)]
-mod testing;
-pub mod time;
-pub mod trace;
-pub mod value;
+use spanscope_trace::testing;
+pub use spanscope_trace::{base64, build, codec, ids, import, intern, number, order, time, trace, value};
 
 pub use build::{BuildOptions, SpanDraft, TraceSetBuilder};
 pub use ids::{SpanId, TraceId};
 pub use import::{
-    detect, import, import_as, import_into, import_into_as, import_stream_into, import_stream_into_as, Format,
-    ImportError, ImportSummary, Reopen,
+    detect, import_as, import_into, import_into_as, import_stream_into, import_stream_into_as, Format, ImportError,
+    ImportSummary, Reopen,
 };
 pub use intern::StrId;
 pub use time::{DurationNs, TimestampNs};

@@ -31,7 +31,7 @@ pub fn rebuild(trace: &Trace, opts: &BuildOptions) -> Trace {
             }
         }
         let r = trace.resource(s);
-        let res_key = trace.spans.resource[s.ix()];
+        let res_key = trace.resource_index(s);
         let resource = match resources.get(&res_key) {
             Some(&k) => k,
             None => {
@@ -41,7 +41,7 @@ pub fn rebuild(trace: &Trace, opts: &BuildOptions) -> Trace {
                 k
             }
         };
-        let scope_key = trace.spans.scope[s.ix()];
+        let scope_key = trace.scope_index(s);
         let scope = match scopes.get(&scope_key) {
             Some(&k) => k,
             None if scope_key == 0 => 0,

@@ -373,6 +373,11 @@ impl Trace {
         &self.trace_services
     }
 
+    /// Services of every trace this one was imported with: the valid arguments of [`Trace::service_name`].
+    pub fn service_count(&self) -> u32 {
+        self.services.len() as u32
+    }
+
     pub fn service_name(&self, service: u32) -> &str {
         self.services.get(service as usize).map(|&s| self.str(s)).unwrap_or("")
     }
@@ -404,6 +409,11 @@ impl Trace {
 
     pub fn span_id(&self, s: SpanIdx) -> SpanId {
         self.spans.span_id[s.ix()]
+    }
+
+    /// Spans whose id was not hex in the source, with that text (sorted by span; most traces have none).
+    pub fn raw_span_ids(&self) -> &[(SpanIdx, StrId)] {
+        &self.raw_span_ids
     }
 
     /// The span id as the user should see it (source text when it was not hex).
@@ -454,6 +464,16 @@ impl Trace {
 
     pub fn resource(&self, s: SpanIdx) -> &Resource {
         &self.arena.resources[self.spans.resource[s.ix()] as usize]
+    }
+
+    /// Which of the arena's resources [`Trace::resource`] is: spans with the same index share one resource.
+    pub fn resource_index(&self, s: SpanIdx) -> u32 {
+        self.spans.resource[s.ix()]
+    }
+
+    /// Which of the arena's scopes [`Trace::scope`] is (0: none).
+    pub fn scope_index(&self, s: SpanIdx) -> u32 {
+        self.spans.scope[s.ix()]
     }
 
     /// Index of the span's service (for colors and grouping).

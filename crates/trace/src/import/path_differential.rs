@@ -197,7 +197,7 @@ impl Tally {
 }
 
 fn fixture(rel: &str) -> Vec<u8> {
-    let path = format!("{}/tests/fixtures/{rel}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!("{}/../model/tests/fixtures/{rel}", env!("CARGO_MANIFEST_DIR"));
     std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
@@ -239,10 +239,11 @@ fn every_field_of_every_format_with_each_wrong_type() {
 fn every_fixture_with_wrong_types() {
     let mut tally = Tally::default();
     for dir in ["jaeger", "otlp", "zipkin", "fuzz"] {
-        let mut names: Vec<_> = std::fs::read_dir(format!("{}/tests/fixtures/{dir}", env!("CARGO_MANIFEST_DIR")))
-            .unwrap()
-            .map(|e| e.unwrap().file_name().into_string().unwrap())
-            .collect();
+        let mut names: Vec<_> =
+            std::fs::read_dir(format!("{}/../model/tests/fixtures/{dir}", env!("CARGO_MANIFEST_DIR")))
+                .unwrap()
+                .map(|e| e.unwrap().file_name().into_string().unwrap())
+                .collect();
         names.sort();
         for name in names {
             let rel = format!("{dir}/{name}");
