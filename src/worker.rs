@@ -14,7 +14,7 @@
 use crate::state::{FileOutcome, LoadProgress};
 use js_sys::{Array, Function, Object, Reflect, Uint8Array};
 use spanscope_model::{codec, import_into, import_stream_into, BuildOptions, Reopen, Trace, TraceSetBuilder};
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::io;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -62,21 +62,37 @@ pub struct Imported {
 // ---- the worker's half ----
 
 /// A file parsed as a stream: each [`Reopen::open`] reads it from the start with `FileReaderSync`, a chunk per
-/// read, reporting progress as it goes.
+/// read, reporting progress as it goes: "parsing" for the first pass, "rereading" for any later one (an importer's
+/// second pass, or the start of the file read again to name where an error is), so the bar that starts over says
+/// why. Format detection's look at the start ([`Reopen::open_prefix`]) reports nothing.
 struct FileDoc<'p> {
     file: web_sys::File,
     name: String,
     progress: &'p Function,
+    /// Passes opened so far.
+    passes: Cell<u32>,
 }
 
 impl Reopen for FileDoc<'_> {
     fn open(&self) -> io::Result<Box<dyn io::Read + '_>> {
-        let reader = web_sys::FileReaderSync::new().map_err(io_error)?;
-        Ok(Box::new(FileRead { doc: self, reader, at: 0.0, reported: 0.0 }))
+        self.passes.set(self.passes.get() + 1);
+        let phase = if self.passes.get() == 1 { "parsing" } else { "rereading" };
+        Ok(Box::new(self.reader(Some(phase))?))
+    }
+
+    fn open_prefix(&self, max_bytes: u64) -> io::Result<Box<dyn io::Read + '_>> {
+        Ok(Box::new(io::Read::take(self.reader(None)?, max_bytes)))
     }
 
     fn len_bytes(&self) -> Option<u64> {
         Some(self.file.size() as u64)
+    }
+}
+
+impl FileDoc<'_> {
+    fn reader(&self, phase: Option<&'static str>) -> io::Result<FileRead<'_>> {
+        let reader = web_sys::FileReaderSync::new().map_err(io_error)?;
+        Ok(FileRead { doc: self, reader, at: 0.0, reported: 0.0, phase })
     }
 }
 
@@ -86,6 +102,8 @@ struct FileRead<'d> {
     /// The offset of the next byte to read.
     at: f64,
     reported: f64,
+    /// The progress phase this reader reports, if any.
+    phase: Option<&'static str>,
 }
 
 impl io::Read for FileRead<'_> {
@@ -104,9 +122,11 @@ impl io::Read for FileRead<'_> {
         }
         chunk.subarray(0, n as u32).copy_to(&mut buf[..n]);
         self.at += n as f64;
-        if self.at - self.reported >= STREAM_PROGRESS_BYTES || self.at >= size {
-            self.reported = self.at;
-            report(self.doc.progress, "parsing", &self.doc.name, self.at, size);
+        if let Some(phase) = self.phase {
+            if self.at - self.reported >= STREAM_PROGRESS_BYTES || self.at >= size {
+                self.reported = self.at;
+                report(self.doc.progress, phase, &self.doc.name, self.at, size);
+            }
         }
         Ok(n)
     }
@@ -183,7 +203,7 @@ pub fn worker_import(inputs: Array, limit_bytes: f64, progress: Function) -> Obj
         }
         if let (Some(file), true, false) = (&file, get(&input, "stream").is_truthy(), total > limit_bytes) {
             report(&progress, "parsing", &name, 0.0, file.size());
-            let doc = FileDoc { file: file.clone(), name: name.clone(), progress: &progress };
+            let doc = FileDoc { file: file.clone(), name: name.clone(), progress: &progress, passes: Cell::new(0) };
             match import_stream_into(&mut builder, &doc) {
                 Ok(summary) => set(&outcome, "traces", summary.traces as f64),
                 Err(e) => set(&outcome, "error", e.to_string()),
@@ -446,6 +466,7 @@ pub async fn import_in_worker(
                     let label = match phase.as_str() {
                         "reading" => name,
                         "parsing" => format!("parsing {name}"),
+                        "rereading" => format!("reading {name} again"),
                         _ => "building the trace tree".to_string(),
                     };
                     on_progress(LoadProgress { name: label, bytes_read: done, bytes_total: total });

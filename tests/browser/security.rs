@@ -825,6 +825,36 @@ fn streamed_into_the_worker(c: &Ctx) -> Result<()> {
     mentions(&text_of(c, "[data-testid=load-error]")?, &["wrong-type.json", &path], "the error for the wrong type")?;
     let big_id = want[0].id_text();
     c.browser.wait(&format!("[data-testid=trace-history-item][data-trace-id='{big_id}']"))?;
+    // OTLP whose `resource` comes after its spans: read again in two passes, and the progress bar says so.
+    let doc = small_otlp(43);
+    let rs = &doc["resourceSpans"][0];
+    let mut late =
+        format!(r#"{{"resourceSpans":[{{"scopeSpans":{},"resource":{}}}]}}"#, rs["scopeSpans"], rs["resource"])
+            .into_bytes();
+    late.resize(4096, b' ');
+    let late = write(&dir, "late-resource.json", &late)?;
+    c.open("#/")?;
+    c.browser.js(
+        "window.spanscopeWholeReadMaxBytes = 1024; window.__progress = []; new MutationObserver(() => { \
+           const p = document.querySelector('[data-testid=load-progress]'); if (p) window.__progress.push(p.innerText); \
+         }).observe(document.body, {childList: true, subtree: true, characterData: true});",
+        vec![],
+    )?;
+    c.upload(&[late])?;
+    let late_id = format!("{:032x}", 0x5ec1_0000_u64 + 43);
+    // One trace loaded: the app opens it, its root named with the late resource's service.
+    c.browser.wait_js(
+        &format!(
+            "document.body.innerText.includes('{late_id}') && document.body.innerText.includes('svc-43: op-43-1')"
+        ),
+        "the late-resource trace, its service applied in the second pass",
+    )?;
+    let seen = c.browser.js("return window.__progress.join(' | ')", vec![])?;
+    let seen = seen.as_str().unwrap_or_default();
+    check(
+        seen.contains("parsing late-resource.json") && seen.contains("reading late-resource.json again"),
+        format!("the progress bar names the first pass and the second: {seen}"),
+    )?;
     let _ = std::fs::remove_dir_all(dir);
     Ok(())
 }

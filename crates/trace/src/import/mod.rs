@@ -72,6 +72,13 @@ pub trait Reopen {
     /// A fresh reader of the document's bytes from the start.
     fn open(&self) -> io::Result<Box<dyn Read + '_>>;
 
+    /// A fresh reader of the document's first `max_bytes` at most: what format detection reads. Separate from
+    /// [`Reopen::open`] so that a document can tell a look at its start from a pass over it (the app reports
+    /// progress for passes only, and names a second pass as one).
+    fn open_prefix(&self, max_bytes: u64) -> io::Result<Box<dyn Read + '_>> {
+        Ok(Box::new(self.open()?.take(max_bytes)))
+    }
+
     /// The document's size in bytes, when known: a small document gets a buffer its size, not 4 MB.
     fn len_bytes(&self) -> Option<u64> {
         None
@@ -269,7 +276,7 @@ fn detect_stream(doc: &dyn Reopen) -> Result<Format, ImportError> {
     let mut want = DETECT_FIRST_BYTES;
     loop {
         let mut head = Vec::new();
-        doc.open().map_err(read_error)?.take(want as u64).read_to_end(&mut head).map_err(read_error)?;
+        doc.open_prefix(want as u64).map_err(read_error)?.read_to_end(&mut head).map_err(read_error)?;
         let complete = head.len() < want;
         // Cut short by `take` (an error at the end of what was read), not malformed.
         let cut = |e: &ImportError| match e {
