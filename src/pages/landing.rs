@@ -184,7 +184,12 @@ fn Progress() -> impl IntoView {
                 <div class="load-progress" data-testid="load-progress" role="progressbar"
                     aria-valuenow=format!("{pct:.0}") aria-valuemin="0" aria-valuemax="100">
                     <div class="bar" style:width=format!("{pct:.1}%")></div>
-                    <span>{format!("{} — {} of {}", p.name, human_size(p.bytes_read as f64), human_size(p.bytes_total as f64))}</span>
+                    <span>{if p.bytes_total == 0 {
+                        // A step without a size (building the trace tree): its name alone.
+                        p.name.clone()
+                    } else {
+                        format!("{} — {} of {}", p.name, human_size(p.bytes_read as f64), human_size(p.bytes_total as f64))
+                    }}</span>
                 </div>
             }
         })

@@ -852,8 +852,11 @@ fn streamed_into_the_worker(c: &Ctx) -> Result<()> {
     let seen = c.browser.js("return window.__progress.join(' | ')", vec![])?;
     let seen = seen.as_str().unwrap_or_default();
     check(
-        seen.contains("parsing late-resource.json") && seen.contains("reading late-resource.json again"),
-        format!("the progress bar names the first pass and the second: {seen}"),
+        seen.contains("parsing late-resource.json")
+            && seen.contains("reading late-resource.json again")
+            && seen.contains("building the trace tree")
+            && !seen.contains("0 bytes of 0 bytes"),
+        format!("the progress bar names the first pass, the second and the build (which has no size): {seen}"),
     )?;
     let _ = std::fs::remove_dir_all(dir);
     Ok(())
