@@ -8,9 +8,9 @@ use spanscope_model::analysis::{critical_path, self_times};
 use spanscope_model::export::{export, ExportFormat, CSV_HEADER};
 use spanscope_model::insights::{insights, InsightOptions};
 use spanscope_model::rows::{visible_rows, Collapsed, Row};
-use spanscope_model::{codec, import, import_into, import_stream_into, BuildOptions, ImportError, Reopen};
+use spanscope_model::testing::Pieces;
+use spanscope_model::{codec, import, import_into, import_stream_into, BuildOptions, ImportError};
 use spanscope_model::{Trace, TraceSetBuilder};
-use std::io::{self, Read};
 use std::sync::OnceLock;
 
 /// Fixtures the `filter` and `config` targets match against: every attribute type (Jaeger tags, nested OTLP
@@ -110,37 +110,6 @@ fn check_export(t: &Trace) {
     assert!(csv.starts_with(CSV_HEADER.as_bytes()), "CSV starts with its header");
 }
 
-/// A document read as a stream in pieces of `piece` bytes (how the app reads files over 128 MB, with the pieces
-/// small so values, strings and escapes are split between reads).
-pub struct Pieces<'a> {
-    pub doc: &'a [u8],
-    pub piece: usize,
-}
-
-struct PieceReader<'a> {
-    rest: &'a [u8],
-    piece: usize,
-}
-
-impl Read for PieceReader<'_> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = buf.len().min(self.piece).min(self.rest.len());
-        buf[..n].copy_from_slice(&self.rest[..n]);
-        self.rest = &self.rest[n..];
-        Ok(n)
-    }
-}
-
-impl Reopen for Pieces<'_> {
-    fn open(&self) -> io::Result<Box<dyn Read + '_>> {
-        Ok(Box::new(PieceReader { rest: self.doc, piece: self.piece.max(1) }))
-    }
-
-    fn len_bytes(&self) -> Option<u64> {
-        Some(self.doc.len() as u64)
-    }
-}
-
 /// The document imported from memory and as a stream gives the same traces (compared encoded), or fails both
 /// ways. The one difference allowed: bytes that are not UTF-8 inside a value the importer skips, which the
 /// in-memory path refuses (it checks the whole document first) and the stream never looks at.
@@ -151,7 +120,7 @@ pub fn check_stream_matches_memory(doc: &[u8]) {
     let mut b = TraceSetBuilder::new();
     // Tiny pieces for one input in four (every split point), large ones for the rest (speed).
     let piece = if doc.len() % 4 == 0 { doc.len() % 7 + 1 } else { 4096 };
-    let stream = import_stream_into(&mut b, &Pieces { doc, piece }).map(|_| encoded(b));
+    let stream = import_stream_into(&mut b, &Pieces::new(doc, piece)).map(|_| encoded(b));
     match (&memory, &stream) {
         (Ok(a), Ok(b)) => assert!(a == b, "the stream imported other traces than memory"),
         (Err(_), Err(_)) => {}

@@ -31,8 +31,9 @@ pub mod synth;
 // `import` is both the module and the function `import(bytes)` (re-exported at spanscope_trace's root).
 pub use spanscope_trace::{base64, build, codec, ids, import, intern, number, order, time, trace, value};
 
-#[cfg(test)]
-use spanscope_trace::testing;
+/// Test helpers (for this crate's tests and the fuzz targets; not part of the API).
+#[doc(hidden)]
+pub use spanscope_trace::testing;
 
 pub use build::{BuildOptions, SpanDraft, TraceSetBuilder};
 pub use ids::{SpanId, TraceId};

@@ -4,41 +4,10 @@
 //! value, a string or an escape split between two reads).
 
 use spanscope_model::codec::traces_to_bytes;
+use spanscope_model::testing::Pieces;
 use spanscope_model::{import_into, import_stream_into, BuildOptions, Format, ImportError, Reopen, TraceSetBuilder};
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
-
-/// A document that gives at most `piece` bytes per read, and counts how often it was opened.
-struct Pieces<'a> {
-    doc: &'a [u8],
-    piece: usize,
-    opened: std::cell::Cell<usize>,
-}
-
-struct PieceReader<'a> {
-    rest: &'a [u8],
-    piece: usize,
-}
-
-impl Read for PieceReader<'_> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = buf.len().min(self.piece).min(self.rest.len());
-        buf[..n].copy_from_slice(&self.rest[..n]);
-        self.rest = &self.rest[n..];
-        Ok(n)
-    }
-}
-
-impl Reopen for Pieces<'_> {
-    fn open(&self) -> io::Result<Box<dyn Read + '_>> {
-        self.opened.set(self.opened.get() + 1);
-        Ok(Box::new(PieceReader { rest: self.doc, piece: self.piece }))
-    }
-
-    fn len_bytes(&self) -> Option<u64> {
-        Some(self.doc.len() as u64)
-    }
-}
 
 /// A document whose reads fail after `ok_bytes` bytes.
 struct Failing<'a> {
@@ -97,7 +66,7 @@ fn every_fixture_imports_the_same_from_a_stream_in_pieces_of_any_size() {
         let doc = std::fs::read(&path).unwrap();
         let expected = in_memory(&doc);
         for piece in [1, 7, 64 * 1024] {
-            let stream = Pieces { doc: &doc, piece, opened: Default::default() };
+            let stream = Pieces::new(&doc, piece);
             let got = streamed(&stream);
             if let Err(ImportError::Syntax { message, line, .. }) = &expected {
                 if message.starts_with("bytes that are not UTF-8") {
@@ -140,7 +109,7 @@ fn broken_documents_give_the_same_errors_from_a_stream() {
         let expected = in_memory(doc);
         assert!(expected.is_err() || doc.starts_with(b"\xEF"), "{}", String::from_utf8_lossy(doc));
         for piece in [1, 3, 1 << 20] {
-            let stream = Pieces { doc, piece, opened: Default::default() };
+            let stream = Pieces::new(doc, piece);
             let got = streamed(&stream);
             let what = format!("{} in pieces of {piece}", String::from_utf8_lossy(doc));
             if let (
@@ -162,9 +131,9 @@ fn broken_documents_give_the_same_errors_from_a_stream() {
 #[test]
 fn a_stream_is_opened_again_only_for_a_second_pass_or_an_error_path() {
     let opened = |doc: &[u8]| {
-        let stream = Pieces { doc, piece: 4096, opened: Default::default() };
+        let stream = Pieces::new(doc, 4096);
         let _ = streamed(&stream);
-        stream.opened.get()
+        stream.opened()
     };
     // Detection and the parse.
     assert_eq!(opened(br#"{"data":[{"traceID":"1","spans":[{"spanID":"a"}],"processes":{}}]}"#), 2);
@@ -182,7 +151,7 @@ fn a_stream_is_opened_again_only_for_a_second_pass_or_an_error_path() {
 fn a_late_trace_id_reaches_the_spans_of_a_stream() {
     let doc = br#"{"data":[{"spans":[{"spanID":"a","operationName":"op","startTime":1,"duration":2,"processID":"p"}],
         "processes":{"p":{"serviceName":"svc"}},"traceID":"00000000000000000000000000000abc"}]}"#;
-    let stream = Pieces { doc, piece: 5, opened: Default::default() };
+    let stream = Pieces::new(doc, 5);
     let mut b = TraceSetBuilder::new();
     import_stream_into(&mut b, &stream).unwrap();
     let traces = b.finish(&BuildOptions::default());
@@ -216,7 +185,7 @@ fn detection_reads_on_while_a_streams_first_keys_say_nothing() {
     }
     doc.push_str(r#""p":{"serviceName":"svc"}},"traceID":"1","spans":[{"spanID":"a","processID":"p","startTime":1,"duration":1}]}"#);
     assert!(doc.len() > 200 * 1024);
-    let stream = Pieces { doc: doc.as_bytes(), piece: 1 << 16, opened: Default::default() };
+    let stream = Pieces::new(doc.as_bytes(), 1 << 16);
     assert_eq!(streamed(&stream), in_memory(doc.as_bytes()));
     let mut b = TraceSetBuilder::new();
     assert_eq!(import_stream_into(&mut b, &stream).unwrap().format, Format::Jaeger);

@@ -1,10 +1,14 @@
-//! Test helpers shared by the unit tests: small traces written as (id, parent, start, duration) tuples, with
-//! ids as small integers (0 = no parent) and times in nanoseconds.
+//! Test helpers shared by the unit tests, the model's integration tests and the fuzz targets (not part of the
+//! API): small traces written as (id, parent, start, duration) tuples, with ids as small integers (0 = no parent)
+//! and times in nanoseconds; and [`Pieces`], a document read as a stream in small pieces.
 
 use crate::build::{BuildOptions, SpanDraft, TraceSetBuilder};
 use crate::ids::{SpanId, TraceId};
+use crate::import::Reopen;
 use crate::time::{DurationNs, TimestampNs};
 use crate::trace::Trace;
+use std::cell::Cell;
+use std::io::{self, Read};
 
 /// A builder holding these spans (trace 1, one service `svc`, names `op<id>`).
 pub fn builder(spans: &[(u64, u64, i64, i64)]) -> TraceSetBuilder {
@@ -27,4 +31,49 @@ pub fn builder(spans: &[(u64, u64, i64, i64)]) -> TraceSetBuilder {
 /// The built trace of these spans.
 pub fn trace(spans: &[(u64, u64, i64, i64)]) -> Trace {
     builder(spans).finish(&BuildOptions::default()).remove(0)
+}
+
+/// A document read as a stream that gives at most `piece` bytes per read (how the app reads files over 128 MB,
+/// with the pieces small so values, strings and escapes are split between reads), counting how often it is
+/// opened.
+pub struct Pieces<'a> {
+    doc: &'a [u8],
+    piece: usize,
+    opened: Cell<usize>,
+}
+
+impl<'a> Pieces<'a> {
+    pub fn new(doc: &'a [u8], piece: usize) -> Self {
+        Pieces { doc, piece: piece.max(1), opened: Cell::new(0) }
+    }
+
+    /// How often [`Reopen::open`] was called (format detection's look at the start included).
+    pub fn opened(&self) -> usize {
+        self.opened.get()
+    }
+}
+
+struct PieceReader<'a> {
+    rest: &'a [u8],
+    piece: usize,
+}
+
+impl Read for PieceReader<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = buf.len().min(self.piece).min(self.rest.len());
+        buf[..n].copy_from_slice(&self.rest[..n]);
+        self.rest = &self.rest[n..];
+        Ok(n)
+    }
+}
+
+impl Reopen for Pieces<'_> {
+    fn open(&self) -> io::Result<Box<dyn Read + '_>> {
+        self.opened.set(self.opened.get() + 1);
+        Ok(Box::new(PieceReader { rest: self.doc, piece: self.piece }))
+    }
+
+    fn len_bytes(&self) -> Option<u64> {
+        Some(self.doc.len() as u64)
+    }
 }
