@@ -46,6 +46,17 @@ pub fn f64_from_str(text: &str) -> Option<f64> {
         }
         _ => return None,
     };
+    // The syntax is valid, so serde_json fails only on a number past `f64::MAX` (it reads one too small as 0).
+    let read = |json: &[u8]| Some(serde_json::from_slice::<f64>(json).unwrap_or(infinity));
+    // (The syntax is checked: a `.` can only be the decimal point.)
+    let is_json = b.first() != Some(&b'+')
+        && !int.is_empty()
+        && (int.len() == 1 || int[0] != b'0')
+        && (!frac.is_empty() || !b.contains(&b'.'));
+    if is_json {
+        // Most text (`500`, `1.5`, `-2e3`) is already JSON: read in place, no copy.
+        return read(b);
+    }
     // The same number in JSON's stricter syntax: no `+`, no leading zeros, digits on both sides of the point.
     let mut json = Vec::with_capacity(b.len() + 3);
     if negative {
@@ -63,8 +74,7 @@ pub fn f64_from_str(text: &str) -> Option<f64> {
         json.push(b'e');
         json.extend_from_slice(exponent);
     }
-    // The syntax is valid, so serde_json fails only on a number past `f64::MAX` (it reads one too small as 0).
-    Some(serde_json::from_slice::<f64>(&json).unwrap_or(infinity))
+    read(&json)
 }
 
 /// The leading ASCII digits of `b`, and what follows them.
