@@ -129,6 +129,45 @@ fn broken_documents_give_the_same_errors_from_a_stream() {
 }
 
 #[test]
+fn an_error_inside_a_span_of_a_stream_has_the_exact_place_and_path() {
+    // The scanner hands each span whole to the in-memory reader, so its own position is past the span; the
+    // error still names the value, line and column that memory names.
+    let mut doc = String::from("{\"resourceSpans\": [{\"scopeSpans\": [{\"spans\": [\n");
+    for k in 0..200 {
+        doc.push_str(&format!("  {{\"traceId\": \"01\", \"spanId\": \"{k:016x}\", \"name\": \"op\",\n"));
+        let kind = if k == 150 { "{\"nested\": [1, 2]}" } else { "2" };
+        doc.push_str(&format!("   \"kind\": {kind}, \"attributes\": []}}{}\n", if k < 199 { "," } else { "" }));
+    }
+    doc.push_str("]}]}]}\n");
+    let expected = in_memory(doc.as_bytes());
+    let Err(ImportError::Shape { path, line, .. }) = &expected else { panic!("{expected:?}") };
+    assert_eq!((path.as_str(), *line), ("$.resourceSpans[0].scopeSpans[0].spans[150].kind", 303));
+    for piece in [1, 5, 4096] {
+        assert_eq!(streamed(&Pieces::new(doc.as_bytes(), piece)), expected, "pieces of {piece}");
+    }
+}
+
+#[test]
+fn a_stream_limits_nesting_per_span_where_memory_limits_it_per_document() {
+    // An attribute value nested 120 levels (3 per array value) inside a span 7 levels deep: past serde_json's
+    // 128 levels for the document in memory, within them for the span alone as a stream.
+    let (open, close) = ("{\"arrayValue\":{\"values\":[".repeat(40), "]}}".repeat(40));
+    let span = format!(r#"{{"traceId":"01","spanId":"02","attributes":[{{"key":"deep","value":{open}{close}}}]}}"#);
+    let doc = format!(r#"{{"resourceSpans":[{{"scopeSpans":[{{"spans":[{span}]}}]}}]}}"#);
+    let memory = in_memory(doc.as_bytes());
+    assert!(
+        matches!(&memory, Err(ImportError::Syntax { message, .. }) if message.contains("128 levels")),
+        "{memory:?}"
+    );
+    assert!(streamed(&Pieces::new(doc.as_bytes(), 4096)).is_ok());
+    // Deeper than 128 levels within the span: the same error as memory.
+    let (open, close) = ("{\"arrayValue\":{\"values\":[".repeat(45), "]}}".repeat(45));
+    let span = format!(r#"{{"traceId":"01","spanId":"02","attributes":[{{"key":"deep","value":{open}{close}}}]}}"#);
+    let doc = format!(r#"{{"resourceSpans":[{{"scopeSpans":[{{"spans":[{span}]}}]}}]}}"#);
+    assert_eq!(streamed(&Pieces::new(doc.as_bytes(), 4096)), in_memory(doc.as_bytes()));
+}
+
+#[test]
 fn a_stream_is_opened_again_only_for_a_second_pass_or_an_error_path() {
     let opened = |doc: &[u8]| {
         let stream = Pieces::new(doc, 4096);

@@ -34,6 +34,17 @@ macro_rules! seed_is_visitor {
             }
         )+
     };
+    // Envelope seeds, generic over how they read their elements (`K`; see `super::Elements`).
+    ($method:ident <$k:ident>: $($seed:ty),+ $(,)?) => {
+        $(
+            impl<'de, $k: crate::import::Elements> serde::de::DeserializeSeed<'de> for $seed {
+                type Value = <Self as serde::de::Visitor<'de>>::Value;
+                fn deserialize<D: serde::de::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+                    d.$method(self)
+                }
+            }
+        )+
+    };
 }
 pub(super) use seed_is_visitor;
 

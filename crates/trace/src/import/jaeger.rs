@@ -49,7 +49,7 @@
 //! serde_json does not validate each string again) or a stream (see [`super::Input`]).
 
 use super::common::{place_untimed_events, seed_is_visitor, text_of, Int, Micros, TagVal, Text, NO_TIME};
-use super::{shape_error, Format, ImportError, Input};
+use super::{elem, shape_error, Elements, Format, ImportError, Input, ValueReader};
 use crate::build::{LinkDraft, SpanDraft, TraceSetBuilder, RESOURCE_LATER};
 use crate::ids::{SpanId, TraceId};
 use crate::intern::StrId;
@@ -61,12 +61,13 @@ use hashbrown::HashMap;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 use std::fmt::{self, Write as _};
+use std::marker::PhantomData;
 
 /// Parses a Jaeger JSON document into `b`.
 pub(crate) fn parse(b: &mut TraceSetBuilder, input: Input<'_>) -> Result<(), ImportError> {
     let result = {
         let mut st = State::new(b, input);
-        input.one_value(Doc { st: &mut st, data: false }).map(|()| st.finish())
+        input.one_value(&mut st).map(|()| st.finish())
     };
     match result {
         Ok(done) => done,
@@ -79,7 +80,7 @@ pub(crate) fn parse(b: &mut TraceSetBuilder, input: Input<'_>) -> Result<(), Imp
 pub(super) fn spte_path(bytes: &[u8]) -> Option<String> {
     let mut scratch = TraceSetBuilder::new();
     let mut st = State::new(&mut scratch, Input::Text(std::str::from_utf8(bytes).ok()?));
-    super::common::spte_path(bytes, Doc { st: &mut st, data: false })
+    super::common::spte_path(bytes, Doc::<super::InPlace> { st: &mut st, data: false, k: PhantomData })
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -357,7 +358,7 @@ impl<'a> State<'a> {
         let mut metas = Vec::new();
         // A failure here is met again, with a proper message, by the main pass; keep what was read.
         let input = self.input;
-        let _ = input.one_value(PreDoc { st: self, metas: &mut metas });
+        let _ = input.one_value(&mut PrePass { st: self, metas: &mut metas });
         self.pre = Some(metas);
     }
 
@@ -659,16 +660,23 @@ fn set_parent_and_links(d: &mut SpanDraft, refs: &[Ref], chosen: Option<usize>) 
 // ---------------------------------------------------------------------------------------------------------
 // Main pass.
 
-/// The whole document (an object: envelope, trace or span; or an array of traces or spans) or, with `data`, the
-/// value of an envelope's `data` (traces, one trace, or `null`).
-struct Doc<'s, 'a> {
-    st: &'s mut State<'a>,
-    data: bool,
+impl ValueReader for State<'_> {
+    fn value<'de, K: Elements, D: Deserializer<'de>>(&mut self, d: D) -> Result<(), D::Error> {
+        Doc::<K> { st: self, data: false, k: PhantomData }.deserialize(d)
+    }
 }
 
-seed_is_visitor!(deserialize_any: Doc<'_, '_>);
+/// The whole document (an object: envelope, trace or span; or an array of traces or spans) or, with `data`, the
+/// value of an envelope's `data` (traces, one trace, or `null`).
+struct Doc<'s, 'a, K> {
+    st: &'s mut State<'a>,
+    data: bool,
+    k: PhantomData<K>,
+}
 
-impl<'de> Visitor<'de> for Doc<'_, '_> {
+seed_is_visitor!(deserialize_any<K>: Doc<'_, '_, K>);
+
+impl<'de, K: Elements> Visitor<'de> for Doc<'_, '_, K> {
     type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(if self.data {
@@ -678,11 +686,11 @@ impl<'de> Visitor<'de> for Doc<'_, '_> {
         })
     }
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
-        ObjectVisitor { st: self.st }.visit_map(map)
+        ObjectVisitor::<K> { st: self.st, k: PhantomData }.visit_map(map)
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         let st = self.st;
-        while seq.next_element_seed(ObjectSeed { st: &mut *st })?.is_some() {}
+        while seq.next_element_seed(ObjectSeed::<K> { st: &mut *st, k: PhantomData })?.is_some() {}
         Ok(())
     }
     fn visit_unit<E: de::Error>(self) -> Result<(), E> {
@@ -694,23 +702,26 @@ impl<'de> Visitor<'de> for Doc<'_, '_> {
     }
 }
 
-struct ObjectSeed<'s, 'a> {
+struct ObjectSeed<'s, 'a, K> {
     st: &'s mut State<'a>,
+    k: PhantomData<K>,
 }
 
-impl<'de> DeserializeSeed<'de> for ObjectSeed<'_, '_> {
+impl<'de, K: Elements> DeserializeSeed<'de> for ObjectSeed<'_, '_, K> {
     type Value = ();
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_map(ObjectVisitor { st: self.st })
+        d.deserialize_map(ObjectVisitor::<K> { st: self.st, k: PhantomData })
     }
 }
 
-/// An object that is an envelope, a trace or a single span; which one shows from its keys.
-struct ObjectVisitor<'s, 'a> {
+/// An object that is an envelope, a trace or a single span; which one shows from its keys. A trace's spans are
+/// read one by one as `K` reads elements; so are the fields of a single span (it might have been a trace).
+struct ObjectVisitor<'s, 'a, K> {
     st: &'s mut State<'a>,
+    k: PhantomData<K>,
 }
 
-impl<'de> Visitor<'de> for ObjectVisitor<'_, '_> {
+impl<'de, K: Elements> Visitor<'de> for ObjectVisitor<'_, '_, K> {
     type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a Jaeger trace or span object")
@@ -726,7 +737,7 @@ impl<'de> Visitor<'de> for ObjectVisitor<'_, '_> {
         let mut has_spans = false;
         while let Some(key) = map.next_key::<Field>()? {
             match key {
-                Field::Data => map.next_value_seed(Doc { st: &mut *st, data: true })?,
+                Field::Data => map.next_value_seed(Doc::<K> { st: &mut *st, data: true, k: PhantomData })?,
                 Field::Errors => {
                     let errors: Option<Vec<ServerError>> = map.next_value()?;
                     st.server_errors.extend(errors.into_iter().flatten().filter_map(|e| e.msg));
@@ -740,7 +751,7 @@ impl<'de> Visitor<'de> for ObjectVisitor<'_, '_> {
                     if ctx.warnings_from_meta {
                         map.next_value::<IgnoredAny>()?;
                     } else {
-                        ctx.warnings = map.next_value_seed(WarningsSeed)?;
+                        ctx.warnings = map.next_value_seed(elem::<K, _>(WarningsSeed))?;
                         ctx.warnings_known = true;
                     }
                 }
@@ -748,7 +759,7 @@ impl<'de> Visitor<'de> for ObjectVisitor<'_, '_> {
                     if ctx.processes_from_meta {
                         map.next_value::<IgnoredAny>()?;
                     } else {
-                        ctx.processes = map.next_value_seed(ProcessesSeed { st: &mut *st })?;
+                        ctx.processes = map.next_value_seed(elem::<K, _>(ProcessesSeed { st: &mut *st }))?;
                         ctx.processes_known = true;
                     }
                 }
@@ -772,7 +783,7 @@ impl<'de> Visitor<'de> for ObjectVisitor<'_, '_> {
                             }
                         }
                     }
-                    map.next_value_seed(SpansSeed { st: &mut *st, ctx: &mut ctx })?;
+                    map.next_value_seed(SpansSeed::<K> { st: &mut *st, ctx: &mut ctx, k: PhantomData })?;
                 }
                 Field::Other => {
                     map.next_value::<IgnoredAny>()?;
@@ -784,7 +795,7 @@ impl<'de> Visitor<'de> for ObjectVisitor<'_, '_> {
                         acc.reset();
                         acc
                     });
-                    span_field(st, acc, k, &mut map)?;
+                    map.next_value_seed(elem::<K, _>(FieldSeed { st: &mut *st, acc, key: k }))?;
                 }
             }
         }
@@ -843,21 +854,22 @@ impl<'de> Visitor<'de> for ProcessesSeed<'_, '_> {
 }
 
 /// A trace's `spans`.
-struct SpansSeed<'s, 'a, 'c> {
+struct SpansSeed<'s, 'a, 'c, K> {
     st: &'s mut State<'a>,
     ctx: &'c mut TraceCtx,
+    k: PhantomData<K>,
 }
 
-seed_is_visitor!(deserialize_any: SpansSeed<'_, '_, '_>);
+seed_is_visitor!(deserialize_any<K>: SpansSeed<'_, '_, '_, K>);
 
-impl<'de> Visitor<'de> for SpansSeed<'_, '_, '_> {
+impl<'de, K: Elements> Visitor<'de> for SpansSeed<'_, '_, '_, K> {
     type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("an array of Jaeger spans")
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         let (st, ctx) = (self.st, self.ctx);
-        while seq.next_element_seed(SpanSeed { st: &mut *st, ctx: &mut *ctx })?.is_some() {}
+        while seq.next_element_seed(elem::<K, _>(SpanSeed { st: &mut *st, ctx: &mut *ctx }))?.is_some() {}
         Ok(())
     }
     fn visit_unit<E: de::Error>(self) -> Result<(), E> {
@@ -882,7 +894,7 @@ impl<'de> Visitor<'de> for SpanSeed<'_, '_, '_> {
         let mut acc = std::mem::take(&mut st.acc);
         acc.reset();
         while let Some(key) = map.next_key::<Field>()? {
-            span_field(st, &mut acc, key, &mut map)?;
+            map.next_value_seed(FieldSeed { st: &mut *st, acc: &mut acc, key })?;
         }
         st.finish_span(&mut acc, self.ctx);
         st.acc = acc;
@@ -890,64 +902,69 @@ impl<'de> Visitor<'de> for SpanSeed<'_, '_, '_> {
     }
 }
 
-/// Reads the value of one span key into `acc`.
-fn span_field<'de, A: MapAccess<'de>>(
-    st: &mut State<'_>,
-    acc: &mut SpanAcc,
+/// The value of one span key, read into `acc`.
+struct FieldSeed<'s, 'a, 'c> {
+    st: &'s mut State<'a>,
+    acc: &'c mut SpanAcc,
     key: Field,
-    map: &mut A,
-) -> Result<(), A::Error> {
-    match key {
-        Field::TraceId => {
-            let t: Option<Text<'de>> = map.next_value()?;
-            acc.trace_id = st.trace_id(text_of(&t));
+}
+
+impl<'de> DeserializeSeed<'de> for FieldSeed<'_, '_, '_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<(), D::Error> {
+        let FieldSeed { st, acc, key } = self;
+        match key {
+            Field::TraceId => {
+                let t: Option<Text<'de>> = Deserialize::deserialize(de)?;
+                acc.trace_id = st.trace_id(text_of(&t));
+            }
+            Field::SpanId => {
+                let t: Option<Text<'de>> = Deserialize::deserialize(de)?;
+                acc.draft.span_id = st.b.span_id_from_text(text_of(&t));
+            }
+            Field::ParentSpanId => {
+                let t: Option<Text<'de>> = Deserialize::deserialize(de)?;
+                acc.parent_span_id = st.b.span_id_from_text(text_of(&t));
+            }
+            Field::OperationName => {
+                let t: Option<Text<'de>> = Deserialize::deserialize(de)?;
+                acc.draft.name = st.b.intern(text_of(&t));
+            }
+            Field::References => RefsSeed { st, acc }.deserialize(de)?,
+            Field::Flags => {
+                let f: Int = Deserialize::deserialize(de)?;
+                acc.draft.flags = f.0.unwrap_or(0).clamp(0, u32::MAX as i64) as u32;
+            }
+            Field::StartTime => {
+                let t: Micros = Deserialize::deserialize(de)?;
+                acc.draft.start = t.nonzero().map(TimestampNs);
+            }
+            Field::Duration => {
+                let t: Micros = Deserialize::deserialize(de)?;
+                acc.draft.duration = t.0.map(DurationNs);
+            }
+            Field::Tags => TagsSeed { st, acc }.deserialize(de)?,
+            Field::Logs => LogsSeed { st, acc }.deserialize(de)?,
+            Field::ProcessId => {
+                let t: Option<Text<'de>> = Deserialize::deserialize(de)?;
+                acc.process_id.clear();
+                acc.has_process_id = t.is_some();
+                acc.process_id.push_str(text_of(&t));
+            }
+            Field::Process => {
+                let p: Option<ProcessJson<'de>> = Deserialize::deserialize(de)?;
+                acc.resource = p.map(|p| st.resource(&p));
+            }
+            Field::Warnings => {
+                let mut w = WarningsSeed.deserialize(de)?;
+                acc.draft.source_warnings.append(&mut w);
+            }
+            Field::Spans | Field::Processes | Field::Data | Field::Errors | Field::Other => {
+                IgnoredAny::deserialize(de)?;
+            }
         }
-        Field::SpanId => {
-            let t: Option<Text<'de>> = map.next_value()?;
-            acc.draft.span_id = st.b.span_id_from_text(text_of(&t));
-        }
-        Field::ParentSpanId => {
-            let t: Option<Text<'de>> = map.next_value()?;
-            acc.parent_span_id = st.b.span_id_from_text(text_of(&t));
-        }
-        Field::OperationName => {
-            let t: Option<Text<'de>> = map.next_value()?;
-            acc.draft.name = st.b.intern(text_of(&t));
-        }
-        Field::References => map.next_value_seed(RefsSeed { st, acc })?,
-        Field::Flags => {
-            let f: Int = map.next_value()?;
-            acc.draft.flags = f.0.unwrap_or(0).clamp(0, u32::MAX as i64) as u32;
-        }
-        Field::StartTime => {
-            let t: Micros = map.next_value()?;
-            acc.draft.start = t.nonzero().map(TimestampNs);
-        }
-        Field::Duration => {
-            let t: Micros = map.next_value()?;
-            acc.draft.duration = t.0.map(DurationNs);
-        }
-        Field::Tags => map.next_value_seed(TagsSeed { st, acc })?,
-        Field::Logs => map.next_value_seed(LogsSeed { st, acc })?,
-        Field::ProcessId => {
-            let t: Option<Text<'de>> = map.next_value()?;
-            acc.process_id.clear();
-            acc.has_process_id = t.is_some();
-            acc.process_id.push_str(text_of(&t));
-        }
-        Field::Process => {
-            let p: Option<ProcessJson<'de>> = map.next_value()?;
-            acc.resource = p.map(|p| st.resource(&p));
-        }
-        Field::Warnings => {
-            let mut w = map.next_value_seed(WarningsSeed)?;
-            acc.draft.source_warnings.append(&mut w);
-        }
-        Field::Spans | Field::Processes | Field::Data | Field::Errors | Field::Other => {
-            map.next_value::<IgnoredAny>()?;
-        }
+        Ok(())
     }
-    Ok(())
 }
 
 /// A span's `references`.
@@ -1162,24 +1179,38 @@ impl<'de> Visitor<'de> for FieldsSeed<'_, '_, '_, '_> {
 // everything else are skipped unbuilt (`IgnoredAny`). On malformed input it stops; the main pass reports the
 // error.
 
-/// The document, or the value of `data`: objects are trace objects (or envelopes, or spans), arrays hold them.
-struct PreDoc<'s, 'a, 'm> {
+/// The first pass over the document.
+struct PrePass<'s, 'a, 'm> {
     st: &'s mut State<'a>,
     metas: &'m mut Vec<Meta>,
 }
 
-seed_is_visitor!(deserialize_any: PreDoc<'_, '_, '_>);
+impl ValueReader for PrePass<'_, '_, '_> {
+    fn value<'de, K: Elements, D: Deserializer<'de>>(&mut self, d: D) -> Result<(), D::Error> {
+        PreDoc::<K> { st: &mut *self.st, metas: &mut *self.metas, k: PhantomData }.deserialize(d)
+    }
+}
 
-impl<'de> Visitor<'de> for PreDoc<'_, '_, '_> {
+/// The document, or the value of `data`: objects are trace objects (or envelopes, or spans), arrays hold them.
+struct PreDoc<'s, 'a, 'm, K> {
+    st: &'s mut State<'a>,
+    metas: &'m mut Vec<Meta>,
+    k: PhantomData<K>,
+}
+
+seed_is_visitor!(deserialize_any<K>: PreDoc<'_, '_, '_, K>);
+
+impl<'de, K: Elements> Visitor<'de> for PreDoc<'_, '_, '_, K> {
     type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Jaeger traces")
     }
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
-        PreObject { st: self.st, metas: self.metas }.visit_map(map)
+        PreObject::<K> { st: self.st, metas: self.metas, k: PhantomData }.visit_map(map)
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while seq.next_element_seed(PreDoc { st: &mut *self.st, metas: &mut *self.metas })?.is_some() {}
+        let (st, metas) = (self.st, self.metas);
+        while seq.next_element_seed(PreDoc::<K> { st: &mut *st, metas: &mut *metas, k: PhantomData })?.is_some() {}
         Ok(())
     }
     // Anything else holds no trace object.
@@ -1203,12 +1234,13 @@ impl<'de> Visitor<'de> for PreDoc<'_, '_, '_> {
     }
 }
 
-struct PreObject<'s, 'a, 'm> {
+struct PreObject<'s, 'a, 'm, K> {
     st: &'s mut State<'a>,
     metas: &'m mut Vec<Meta>,
+    k: PhantomData<K>,
 }
 
-impl<'de> Visitor<'de> for PreObject<'_, '_, '_> {
+impl<'de, K: Elements> Visitor<'de> for PreObject<'_, '_, '_, K> {
     type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a Jaeger trace object")
@@ -1219,15 +1251,15 @@ impl<'de> Visitor<'de> for PreObject<'_, '_, '_> {
         metas.push(Meta::default());
         while let Some(key) = map.next_key::<Field>()? {
             match key {
-                Field::Data => map.next_value_seed(PreDoc { st: &mut *st, metas: &mut *metas })?,
+                Field::Data => map.next_value_seed(PreDoc::<K> { st: &mut *st, metas: &mut *metas, k: PhantomData })?,
                 Field::TraceId => {
                     let t: Option<Text<'_>> = map.next_value()?;
                     metas[object].trace_id = st.trace_id(text_of(&t));
                 }
                 Field::Processes => {
-                    metas[object].processes = Some(map.next_value_seed(ProcessesSeed { st: &mut *st })?)
+                    metas[object].processes = Some(map.next_value_seed(elem::<K, _>(ProcessesSeed { st: &mut *st }))?)
                 }
-                Field::Warnings => metas[object].warnings = Some(map.next_value_seed(WarningsSeed)?),
+                Field::Warnings => metas[object].warnings = Some(map.next_value_seed(elem::<K, _>(WarningsSeed))?),
                 _ => {
                     map.next_value::<IgnoredAny>()?;
                 }

@@ -23,11 +23,12 @@ pub mod zipkin;
 
 #[cfg(test)]
 mod path_differential;
+mod scan;
 
 use crate::build::{BuildOptions, TraceSetBuilder};
 use crate::trace::Trace;
+use scan::{Scan, ScanError, Scanned};
 use serde::de::DeserializeSeed;
-use std::borrow::Cow;
 use std::fmt;
 use std::io::{self, BufRead, BufReader, Read};
 
@@ -101,91 +102,160 @@ impl Reopen for &[u8] {
 /// - `Text`: the whole document in memory, its UTF-8 checked once. serde_json then reads strings in place and
 ///   borrows them; this is the fast path, for every document that fits in memory beside its model.
 /// - `Stream`: a reader, for documents too large to hold (a 1M-span file is 0.5–0.8 GB; in the browser it would
-///   sit in wasm memory beside the model being built). serde_json reads it through a buffer, checks the UTF-8
-///   of each string and copies it once more, so it takes about twice the time of `Text` (natively and in wasm);
-///   the few things that need the document again (a second pass, the JSON path of an error) open it again.
+///   sit in wasm memory beside the model being built). A byte scanner ([`scan`]) reads the envelope and hands
+///   each span whole, as text, to the code that reads `Text` (see [`Elements`]), so it takes 1.25–1.45× the time
+///   of `Text` natively (one more pass over each span's bytes, and a copy); the few things that need the
+///   document again (a second pass, the JSON path of an error) open it again.
 #[derive(Clone, Copy)]
 pub(crate) enum Input<'a> {
     Text(&'a str),
     Stream(&'a dyn Reopen),
 }
 
-/// Bytes a stream reader buffers: serde_json reads a stream byte by byte, from this buffer (the app's file reader
-/// reads a chunk this size per call).
+/// Bytes a stream reader buffers (the app's file reader reads a chunk this size per call).
 const STREAM_BUFFER_BYTES: usize = 4 << 20;
+
+/// Why a parse stopped: serde_json's error for text, the scanner's for a stream (see [`shape_error`]).
+#[derive(Debug)]
+pub(crate) enum ParseError {
+    Text(serde_json::Error),
+    Stream(ScanError),
+}
+
+impl From<serde_json::Error> for ParseError {
+    fn from(e: serde_json::Error) -> Self {
+        ParseError::Text(e)
+    }
+}
+
+impl From<ScanError> for ParseError {
+    fn from(e: ScanError) -> Self {
+        ParseError::Stream(e)
+    }
+}
 
 impl<'a> Input<'a> {
     /// Gives every JSON value in the input (one document, or several: OTLP JSON Lines) to `reader` in turn.
-    pub(crate) fn each_value<T: ValueReader>(self, reader: &mut T) -> Result<(), serde_json::Error> {
-        fn values<'de, R, T>(de: &mut serde_json::Deserializer<R>, reader: &mut T) -> Result<(), serde_json::Error>
+    pub(crate) fn each_value<T: ValueReader>(self, reader: &mut T) -> Result<(), ParseError> {
+        self.read(reader, true)
+    }
+
+    /// Gives the input, which must be one JSON value (then only whitespace), to `reader`.
+    pub(crate) fn one_value<T: ValueReader>(self, reader: &mut T) -> Result<(), ParseError> {
+        self.read(reader, false)
+    }
+
+    fn read<T: ValueReader>(self, reader: &mut T, several: bool) -> Result<(), ParseError> {
+        /// Each value to `reader`, then whitespace only (`end`), or with `several` another value.
+        fn values<'de, K, D, E, T>(
+            de: &mut D,
+            end: fn(&mut D) -> Result<(), E>,
+            reader: &mut T,
+            several: bool,
+        ) -> Result<(), ParseError>
         where
-            R: serde_json::de::Read<'de>,
+            K: Elements,
+            for<'x> &'x mut D: serde::Deserializer<'de, Error = E>,
+            ParseError: From<E>,
             T: ValueReader,
         {
             loop {
-                reader.value(&mut *de)?;
-                // `end` only skips whitespace: `Ok` at the end of input, else another document follows.
-                if de.end().is_ok() {
-                    return Ok(());
+                reader.value::<K, _>(&mut *de)?;
+                match end(de) {
+                    Ok(()) => return Ok(()),
+                    Err(e) if !several => return Err(e.into()),
+                    Err(_) => {}
                 }
             }
         }
         match self {
-            Input::Text(text) => values(&mut serde_json::Deserializer::from_str(text), reader),
-            Input::Stream(doc) => {
-                let stream = open_without_bom(doc).map_err(serde_json::Error::io)?;
-                values(&mut serde_json::Deserializer::from_reader(stream), reader)
+            Input::Text(text) => {
+                let de = &mut serde_json::Deserializer::from_str(text);
+                values::<InPlace, _, _, _>(de, serde_json::Deserializer::end, reader, several)
             }
-        }
-    }
-
-    /// Runs `seed` over the input, which must be one JSON value (then only whitespace).
-    pub(crate) fn one_value<S>(self, seed: S) -> Result<(), serde_json::Error>
-    where
-        S: for<'de> DeserializeSeed<'de, Value = ()>,
-    {
-        fn one<'de, R, S>(de: &mut serde_json::Deserializer<R>, seed: S) -> Result<(), serde_json::Error>
-        where
-            R: serde_json::de::Read<'de>,
-            S: DeserializeSeed<'de, Value = ()>,
-        {
-            seed.deserialize(&mut *de)?;
-            de.end()
-        }
-        match self {
-            Input::Text(text) => one(&mut serde_json::Deserializer::from_str(text), seed),
             Input::Stream(doc) => {
-                let reader = open_without_bom(doc).map_err(serde_json::Error::io)?;
-                one(&mut serde_json::Deserializer::from_reader(reader), seed)
-            }
-        }
-    }
-
-    /// The start of the document, up to a little past serde_json's position of `e` (line and column): what
-    /// [`json_path`] needs to name the value at fault. The whole text for `Text`; for `Stream`, read again.
-    fn prefix_for(self, e: &serde_json::Error) -> Option<Cow<'a, [u8]>> {
-        match self {
-            Input::Text(text) => Some(Cow::Borrowed(text.as_bytes())),
-            Input::Stream(doc) => {
-                let mut r = open_without_bom(doc).ok()?;
-                let mut out = Vec::new();
-                // Up to the start of the error's line, then its column and a margin (the value at the position
-                // is looked at, never far past it).
-                for _ in 1..e.line() {
-                    if r.read_until(b'\n', &mut out).ok()? == 0 {
-                        return Some(Cow::Owned(out));
-                    }
-                }
-                r.take(e.column() as u64 + 4096).read_to_end(&mut out).ok()?;
-                Some(Cow::Owned(out))
+                let stream =
+                    open_without_bom(doc).map_err(|e| ScanError { offset: 0, message: e.to_string(), io: true })?;
+                values::<Scanned, _, _, _>(&mut Scan::new(stream), Scan::end, reader, several)
             }
         }
     }
 }
 
-/// What reads each of several JSON values ([`Input::each_value`]).
+/// What reads the JSON values of an input ([`Input::each_value`], [`Input::one_value`]). `K` is how the
+/// importer reads its elements (see [`Elements`]): [`InPlace`] for text, [`Scanned`] for a stream.
 pub(crate) trait ValueReader {
-    fn value<'de, D: serde::Deserializer<'de>>(&mut self, d: D) -> Result<(), D::Error>;
+    fn value<'de, K: Elements, D: serde::Deserializer<'de>>(&mut self, d: D) -> Result<(), D::Error>;
+}
+
+/// How an importer reads its elements: each span, and the other values it reads through [`Elem`] (resources,
+/// scopes, processes, the fields of a span that is not in a `spans` array).
+///
+/// The importers' visitors are generic over serde's `Deserializer`, so each one is compiled once for every
+/// deserializer it is used with. Text is read in place ([`InPlace`]). A stream ([`Scanned`]) is read by a byte
+/// scanner ([`scan`]) that hands each element whole, as text, to the very code that reads text: the element
+/// visitors, nearly all of an importer, exist once in the wasm, and a stream takes 1.25–1.45× the time of text.
+///
+/// An element is one span, resource, scope or trace's processes, never a `spans` array: memory stays small
+/// however large the document. Nesting is limited to 128 levels per element for a stream (per document in
+/// memory), so a stream reads values nested deeper than memory does.
+pub(crate) trait Elements {
+    fn read<'de, D, S, V>(d: D, seed: S) -> Result<V, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+        S: for<'a> DeserializeSeed<'a, Value = V>;
+
+    /// `seed`'s value read whole (as [`Elements::read`] does) when it is an object, else where it stands: for an
+    /// array's elements that are spans or arrays of spans (Zipkin's list of traces).
+    fn read_if_object<'de, D, S>(d: D, seed: S) -> Result<S::Value, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+        S: WholeIfObject<'de>;
+}
+
+/// A seed whose value, when it is an object, can be read whole by [`WholeIfObject::Whole`].
+pub(crate) trait WholeIfObject<'de>: DeserializeSeed<'de> {
+    type Whole: for<'a> DeserializeSeed<'a, Value = Self::Value>;
+    fn whole(self) -> Self::Whole;
+}
+
+/// Elements read where they stand (a document in memory).
+pub(crate) enum InPlace {}
+
+impl Elements for InPlace {
+    fn read<'de, D, S, V>(d: D, seed: S) -> Result<V, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+        S: for<'a> DeserializeSeed<'a, Value = V>,
+    {
+        seed.deserialize(d)
+    }
+
+    fn read_if_object<'de, D, S>(d: D, seed: S) -> Result<S::Value, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+        S: WholeIfObject<'de>,
+    {
+        seed.deserialize(d)
+    }
+}
+
+/// `seed`, read as `K` reads elements.
+pub(crate) struct Elem<K, S>(S, std::marker::PhantomData<K>);
+
+pub(crate) fn elem<K, S>(seed: S) -> Elem<K, S> {
+    Elem(seed, std::marker::PhantomData)
+}
+
+impl<'de, K, S, V> DeserializeSeed<'de> for Elem<K, S>
+where
+    K: Elements,
+    S: for<'a> DeserializeSeed<'a, Value = V>,
+{
+    type Value = V;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<V, D::Error> {
+        K::read(d, self.0)
+    }
 }
 
 /// A fresh reader of the document, past its byte order mark if it has one, buffered.
@@ -278,15 +348,9 @@ fn detect_stream(doc: &dyn Reopen) -> Result<Format, ImportError> {
         let mut head = Vec::new();
         doc.open_prefix(want as u64).map_err(read_error)?.read_to_end(&mut head).map_err(read_error)?;
         let complete = head.len() < want;
-        // Cut short by `take` (an error at the end of what was read), not malformed.
-        let cut = |e: &ImportError| match e {
-            ImportError::Syntax { message, .. } => message.starts_with("EOF"),
-            ImportError::Empty => true,
-            _ => false,
-        };
         match detect(&head) {
-            Err(e) if !complete && cut(&e) && want < DETECT_MAX_BYTES => want *= 4,
-            Err(e) if !complete && cut(&e) => {
+            Err(e) if !complete && is_cut(&e) && want < DETECT_MAX_BYTES => want *= 4,
+            Err(e) if !complete && is_cut(&e) => {
                 // The document's start is valid JSON that keeps going past what detection reads: no format
                 // shows in it.
                 return Err(ImportError::UnknownFormat {
@@ -295,6 +359,16 @@ fn detect_stream(doc: &dyn Reopen) -> Result<Format, ImportError> {
             }
             result => return result,
         }
+    }
+}
+
+/// The error of a document's start cut short (by `take`, or at an error's position): an end too early, not
+/// malformed JSON.
+fn is_cut(e: &ImportError) -> bool {
+    match e {
+        ImportError::Syntax { message, .. } => message.starts_with("EOF"),
+        ImportError::Empty => true,
+        _ => false,
     }
 }
 
@@ -460,12 +534,7 @@ fn not_utf8(body: &[u8], offset: usize) -> ImportError {
 
 /// A `serde_json` error turned into [`ImportError::Syntax`].
 pub(crate) fn syntax_from(e: &serde_json::Error) -> ImportError {
-    let msg = e.to_string();
-    // serde_json appends " at line L column C"; keep the message alone.
-    let message = match msg.rfind(" at line ") {
-        Some(k) => msg[..k].to_string(),
-        None => msg,
-    };
+    let message = message_of(e);
     // serde_json's own words ("recursion limit exceeded") say nothing to someone holding a trace file.
     let message = if message == "recursion limit exceeded" {
         "arrays and objects nested more than 128 levels deep (the most spanscope reads)".to_string()
@@ -489,36 +558,67 @@ fn syntax_error(body: &[u8]) -> ImportError {
 /// The document is the whole input the parse read (every document of a JSON Lines file): the error's line and
 /// column count from its start, the path from the start of the document that failed. A stream is read again up
 /// to the error for it.
-pub(crate) fn shape_error(format: Format, e: serde_json::Error, input: Input<'_>) -> ImportError {
+pub(crate) fn shape_error(format: Format, e: ParseError, input: Input<'_>) -> ImportError {
+    match (e, input) {
+        (ParseError::Text(e), Input::Text(text)) => text_error(format, &e, text.as_bytes()),
+        (ParseError::Stream(e), Input::Stream(doc)) => stream_error(format, e, doc),
+        // Each input gives its own kind of error; a mix has no position to look at.
+        (ParseError::Text(e), Input::Stream(_)) => syntax_from(&e),
+        (ParseError::Stream(e), Input::Text(_)) => ImportError::Syntax { message: e.message, line: 0, column: 0 },
+    }
+}
+
+fn text_error(format: Format, e: &serde_json::Error, doc: &[u8]) -> ImportError {
     if e.is_io() {
         return ImportError::Read { message: e.to_string() };
     }
     if e.is_syntax() || e.is_eof() {
-        return syntax_from(&e);
+        return syntax_from(e);
     }
-    let (path, e) = match (input, input.prefix_for(&e)) {
-        (Input::Text(_), Some(doc)) => (dollar_path(&json_path::error_path(&doc, &e)), e),
-        (Input::Stream(_), Some(prefix)) => {
-            // serde_json's position in a stream counts the byte it peeked at (one past where it stands on a
-            // slice), which would name the wrong value; the start of the document, parsed in memory, fails at
-            // the same value with the exact position.
-            let valid = match std::str::from_utf8(&prefix) {
-                Ok(text) => text,
-                Err(bad) => std::str::from_utf8(&prefix[..bad.valid_up_to()]).unwrap_or_default(),
-            };
-            match import_input(&mut TraceSetBuilder::new(), format, Input::Text(valid)) {
-                Err(exact @ ImportError::Shape { .. }) => return exact,
-                _ => (dollar_path(&json_path::error_path(&prefix, &e)), e),
-            }
-        }
-        (_, None) => ("$ (the file could not be read again to find where)".to_string(), e),
+    let path = dollar_path(&json_path::error_path(doc, e));
+    ImportError::Shape { format, path, message: message_of(e), line: e.line(), column: e.column() }
+}
+
+/// A stream's failure. The scanner knows where it stood, not which value was at fault (a failure inside an
+/// element stands just past it). So the document's start is read again, up to there and a little more, and
+/// parsed in memory: it fails at the same value, with serde_json's exact words, line, column and JSON path.
+fn stream_error(format: Format, e: ScanError, doc: &dyn Reopen) -> ImportError {
+    if e.io {
+        return ImportError::Read { message: e.message };
+    }
+    let want = e.offset.saturating_add(4096);
+    let mut prefix = Vec::new();
+    if let Err(again) = open_without_bom(doc).and_then(|r| r.take(want).read_to_end(&mut prefix)) {
+        return ImportError::Read {
+            message: format!("{} (then the file could not be read again: {again})", e.message),
+        };
+    }
+    let whole = (prefix.len() as u64) < want;
+    let valid = match std::str::from_utf8(&prefix) {
+        Ok(text) => text,
+        Err(bad) if (bad.valid_up_to() as u64) < e.offset || whole => return not_utf8(&prefix, bad.valid_up_to()),
+        Err(bad) => std::str::from_utf8(&prefix[..bad.valid_up_to()]).unwrap_or_default(),
     };
+    match import_input(&mut TraceSetBuilder::new(), format, Input::Text(valid)) {
+        Err(exact @ ImportError::Shape { .. }) => exact,
+        // A start cut short ends too early; the real failure is further on, or it is that end.
+        Err(exact @ ImportError::Syntax { .. }) if whole || !is_cut(&exact) => exact,
+        _ => {
+            let at = &prefix[..(e.offset as usize).min(prefix.len())];
+            let line = at.iter().filter(|&&c| c == b'\n').count() + 1;
+            let line_start = at.iter().rposition(|&c| c == b'\n').map_or(0, |k| k + 1);
+            ImportError::Syntax { message: e.message, line, column: at.len() - line_start + 1 }
+        }
+    }
+}
+
+/// A `serde_json` error's message without the " at line L column C" it appends.
+fn message_of(e: &serde_json::Error) -> String {
     let msg = e.to_string();
-    let message = match msg.rfind(" at line ") {
+    match msg.rfind(" at line ") {
         Some(k) => msg[..k].to_string(),
         None => msg,
-    };
-    ImportError::Shape { format, path, message, line: e.line(), column: e.column() }
+    }
 }
 
 /// A path as [`json_path::path_at`] writes it (`data[0].spans`, `[0].id`, `.`), as the user reads it:

@@ -82,7 +82,7 @@ use crate::base64;
 use crate::build::{EventDraft, LinkDraft, SpanDraft, TraceSetBuilder};
 use crate::ids::{SpanId, TraceId};
 use crate::import::common::{place_untimed_events, seed_is_visitor, CowVisitor, NO_TIME};
-use crate::import::{shape_error, Format, ImportError, Input, ValueReader};
+use crate::import::{elem, shape_error, Elements, Format, ImportError, Input, ParseError, ValueReader};
 use crate::intern::StrId;
 use crate::number::f64_from_str;
 use crate::time::{DurationNs, TimestampNs};
@@ -92,6 +92,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqA
 use serde::Deserialize;
 use std::borrow::Cow;
 use std::fmt;
+use std::marker::PhantomData;
 
 /// The service of a resource without `service.name` (the OpenTelemetry SDK default).
 const UNKNOWN_SERVICE: &str = "unknown_service";
@@ -103,7 +104,7 @@ pub(crate) fn parse(b: &mut TraceSetBuilder, input: Input<'_>) -> Result<(), Imp
 
 /// The whole import: one streaming pass, or (when a `resource`/`scope` key came after spans that needed it)
 /// a rollback and the two-pass fallback described in the module docs.
-fn run(b: &mut TraceSetBuilder, input: Input<'_>) -> Result<(), serde_json::Error> {
+fn run(b: &mut TraceSetBuilder, input: Input<'_>) -> Result<(), ParseError> {
     let cp = b.checkpoint();
     let mut ctx = Ctx::new(b, Mode::Stream);
     match pass(&mut ctx, input) {
@@ -120,15 +121,15 @@ fn run(b: &mut TraceSetBuilder, input: Input<'_>) -> Result<(), serde_json::Erro
 }
 
 /// One pass over every document in the input (one, JSON Lines, or concatenated).
-fn pass(ctx: &mut Ctx<'_>, input: Input<'_>) -> Result<(), serde_json::Error> {
+fn pass(ctx: &mut Ctx<'_>, input: Input<'_>) -> Result<(), ParseError> {
     ctx.res_order.pos = 0;
     ctx.scope_order.pos = 0;
     input.each_value(ctx)
 }
 
 impl ValueReader for Ctx<'_> {
-    fn value<'de, D: Deserializer<'de>>(&mut self, d: D) -> Result<(), D::Error> {
-        DocSeed { ctx: self }.deserialize(d)
+    fn value<'de, K: Elements, D: Deserializer<'de>>(&mut self, d: D) -> Result<(), D::Error> {
+        DocSeed::<K> { ctx: self, k: PhantomData }.deserialize(d)
     }
 }
 
@@ -144,7 +145,7 @@ pub(super) fn spte_path(bytes: &[u8]) -> Option<String> {
         loop {
             let mut track = serde_path_to_error::Track::new();
             let tracked = serde_path_to_error::Deserializer::new(&mut de, &mut track);
-            if (DocSeed { ctx: &mut *ctx }).deserialize(tracked).is_err() {
+            if (DocSeed::<crate::import::InPlace> { ctx: &mut *ctx, k: PhantomData }).deserialize(tracked).is_err() {
                 return Err(track.path().to_string());
             }
             if de.end().is_ok() {
@@ -482,13 +483,14 @@ struct StatusJson<'a> {
 // Containers, outermost first.
 
 /// One document: an object with any of the envelope keys, or an array of such objects.
-struct DocSeed<'c, 'b> {
+struct DocSeed<'c, 'b, K> {
     ctx: &'c mut Ctx<'b>,
+    k: PhantomData<K>,
 }
 
-seed_is_visitor!(deserialize_any: DocSeed<'_, '_>);
+seed_is_visitor!(deserialize_any<K>: DocSeed<'_, '_, K>);
 
-impl<'de> Visitor<'de> for DocSeed<'_, '_> {
+impl<'de, K: Elements> Visitor<'de> for DocSeed<'_, '_, K> {
     type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("an OTLP TracesData object (`resourceSpans`, `batches`, `trace` or `result`)")
@@ -496,8 +498,10 @@ impl<'de> Visitor<'de> for DocSeed<'_, '_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         while let Some(k) = map.next_key::<DocKey>()? {
             match k {
-                DocKey::ResourceSpans => map.next_value_seed(ResourceSpansListSeed { ctx: &mut *self.ctx })?,
-                DocKey::Result => map.next_value_seed(DocSeed { ctx: &mut *self.ctx })?,
+                DocKey::ResourceSpans => {
+                    map.next_value_seed(ResourceSpansListSeed::<K> { ctx: &mut *self.ctx, k: PhantomData })?
+                }
+                DocKey::Result => map.next_value_seed(DocSeed::<K> { ctx: &mut *self.ctx, k: PhantomData })?,
                 DocKey::Other => {
                     map.next_value::<IgnoredAny>()?;
                 }
@@ -506,7 +510,7 @@ impl<'de> Visitor<'de> for DocSeed<'_, '_> {
         Ok(())
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while seq.next_element_seed(DocSeed { ctx: &mut *self.ctx })?.is_some() {}
+        while seq.next_element_seed(DocSeed::<K> { ctx: &mut *self.ctx, k: PhantomData })?.is_some() {}
         Ok(())
     }
     fn visit_unit<E: de::Error>(self) -> Result<(), E> {
@@ -514,19 +518,20 @@ impl<'de> Visitor<'de> for DocSeed<'_, '_> {
     }
 }
 
-struct ResourceSpansListSeed<'c, 'b> {
+struct ResourceSpansListSeed<'c, 'b, K> {
     ctx: &'c mut Ctx<'b>,
+    k: PhantomData<K>,
 }
 
-seed_is_visitor!(deserialize_any: ResourceSpansListSeed<'_, '_>);
+seed_is_visitor!(deserialize_any<K>: ResourceSpansListSeed<'_, '_, K>);
 
-impl<'de> Visitor<'de> for ResourceSpansListSeed<'_, '_> {
+impl<'de, K: Elements> Visitor<'de> for ResourceSpansListSeed<'_, '_, K> {
     type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a list of ResourceSpans")
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while seq.next_element_seed(ResourceSpansSeed { ctx: &mut *self.ctx })?.is_some() {}
+        while seq.next_element_seed(ResourceSpansSeed::<K> { ctx: &mut *self.ctx, k: PhantomData })?.is_some() {}
         Ok(())
     }
     fn visit_unit<E: de::Error>(self) -> Result<(), E> {
@@ -534,13 +539,14 @@ impl<'de> Visitor<'de> for ResourceSpansListSeed<'_, '_> {
     }
 }
 
-struct ResourceSpansSeed<'c, 'b> {
+struct ResourceSpansSeed<'c, 'b, K> {
     ctx: &'c mut Ctx<'b>,
+    k: PhantomData<K>,
 }
 
-seed_is_visitor!(deserialize_any: ResourceSpansSeed<'_, '_>);
+seed_is_visitor!(deserialize_any<K>: ResourceSpansSeed<'_, '_, K>);
 
-impl<'de> Visitor<'de> for ResourceSpansSeed<'_, '_> {
+impl<'de, K: Elements> Visitor<'de> for ResourceSpansSeed<'_, '_, K> {
     type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a ResourceSpans object")
@@ -555,7 +561,7 @@ impl<'de> Visitor<'de> for ResourceSpansSeed<'_, '_> {
                     map.next_value::<IgnoredAny>()?;
                 }
                 ResourceSpansKey::Resource => {
-                    let r = map.next_value_seed(ResourceSeed { ctx: &mut *ctx })?;
+                    let r = map.next_value_seed(elem::<K, _>(ResourceSeed { ctx: &mut *ctx }))?;
                     let default = ctx.unknown_resource;
                     if ctx.res_order.record(mode, at, &mut slot, r, default).is_err() {
                         ctx.reordered = true;
@@ -563,7 +569,7 @@ impl<'de> Visitor<'de> for ResourceSpansSeed<'_, '_> {
                     }
                 }
                 ResourceSpansKey::ScopeSpans => {
-                    map.next_value_seed(ScopeSpansListSeed { ctx: &mut *ctx, res: &mut slot })?
+                    map.next_value_seed(ScopeSpansListSeed::<K> { ctx: &mut *ctx, res: &mut slot, k: PhantomData })?
                 }
                 ResourceSpansKey::Other => {
                     map.next_value::<IgnoredAny>()?;
@@ -612,20 +618,23 @@ impl<'de> Visitor<'de> for ResourceSeed<'_, '_> {
     }
 }
 
-struct ScopeSpansListSeed<'c, 'b, 's> {
+struct ScopeSpansListSeed<'c, 'b, 's, K> {
     ctx: &'c mut Ctx<'b>,
     res: &'s mut Slot,
+    k: PhantomData<K>,
 }
 
-seed_is_visitor!(deserialize_any: ScopeSpansListSeed<'_, '_, '_>);
+seed_is_visitor!(deserialize_any<K>: ScopeSpansListSeed<'_, '_, '_, K>);
 
-impl<'de> Visitor<'de> for ScopeSpansListSeed<'_, '_, '_> {
+impl<'de, K: Elements> Visitor<'de> for ScopeSpansListSeed<'_, '_, '_, K> {
     type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a list of ScopeSpans")
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while seq.next_element_seed(ScopeSpansSeed { ctx: &mut *self.ctx, res: &mut *self.res })?.is_some() {}
+        let (ctx, res) = (self.ctx, self.res);
+        while seq.next_element_seed(ScopeSpansSeed::<K> { ctx: &mut *ctx, res: &mut *res, k: PhantomData })?.is_some() {
+        }
         Ok(())
     }
     fn visit_unit<E: de::Error>(self) -> Result<(), E> {
@@ -633,14 +642,15 @@ impl<'de> Visitor<'de> for ScopeSpansListSeed<'_, '_, '_> {
     }
 }
 
-struct ScopeSpansSeed<'c, 'b, 's> {
+struct ScopeSpansSeed<'c, 'b, 's, K> {
     ctx: &'c mut Ctx<'b>,
     res: &'s mut Slot,
+    k: PhantomData<K>,
 }
 
-seed_is_visitor!(deserialize_any: ScopeSpansSeed<'_, '_, '_>);
+seed_is_visitor!(deserialize_any<K>: ScopeSpansSeed<'_, '_, '_, K>);
 
-impl<'de> Visitor<'de> for ScopeSpansSeed<'_, '_, '_> {
+impl<'de, K: Elements> Visitor<'de> for ScopeSpansSeed<'_, '_, '_, K> {
     type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a ScopeSpans object")
@@ -655,7 +665,7 @@ impl<'de> Visitor<'de> for ScopeSpansSeed<'_, '_, '_> {
                     map.next_value::<IgnoredAny>()?;
                 }
                 ScopeSpansKey::Scope => {
-                    let s = map.next_value_seed(ScopeSeed { ctx: &mut *ctx })?;
+                    let s = map.next_value_seed(elem::<K, _>(ScopeSeed { ctx: &mut *ctx }))?;
                     if ctx.scope_order.record(mode, at, &mut slot, s, Some(0)).is_err() {
                         ctx.reordered = true;
                         return Err(de::Error::custom("`scope` after its spans (retried in two passes)"));
@@ -664,9 +674,12 @@ impl<'de> Visitor<'de> for ScopeSpansSeed<'_, '_, '_> {
                 ScopeSpansKey::Spans if mode == Mode::Collect => {
                     map.next_value::<IgnoredAny>()?;
                 }
-                ScopeSpansKey::Spans => {
-                    map.next_value_seed(SpansSeed { ctx: &mut *ctx, res: &mut *self.res, scope: &mut slot })?
-                }
+                ScopeSpansKey::Spans => map.next_value_seed(SpansSeed::<K> {
+                    ctx: &mut *ctx,
+                    res: &mut *self.res,
+                    scope: &mut slot,
+                    k: PhantomData,
+                })?,
                 ScopeSpansKey::Other => {
                     map.next_value::<IgnoredAny>()?;
                 }
@@ -715,22 +728,23 @@ impl<'de> Visitor<'de> for ScopeSeed<'_, '_> {
 }
 
 /// A `spans` array: each span is filled into the reused draft and added to the builder at once.
-struct SpansSeed<'c, 'b, 's> {
+struct SpansSeed<'c, 'b, 's, K> {
     ctx: &'c mut Ctx<'b>,
     res: &'s mut Slot,
     scope: &'s mut Slot,
+    k: PhantomData<K>,
 }
 
-seed_is_visitor!(deserialize_any: SpansSeed<'_, '_, '_>);
+seed_is_visitor!(deserialize_any<K>: SpansSeed<'_, '_, '_, K>);
 
-impl<'de> Visitor<'de> for SpansSeed<'_, '_, '_> {
+impl<'de, K: Elements> Visitor<'de> for SpansSeed<'_, '_, '_, K> {
     type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a list of spans")
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         let ctx = self.ctx;
-        while let Some(present) = seq.next_element_seed(SpanSeed { ctx: &mut *ctx })? {
+        while let Some(present) = seq.next_element_seed(elem::<K, _>(SpanSeed { ctx: &mut *ctx }))? {
             if !present {
                 continue; // a null element
             }

@@ -26,21 +26,22 @@
 //!   under its client half. `debug: true` becomes the bool attribute `debug`.
 
 use super::common::{place_untimed_events, seed_is_visitor, text_of, Int, Micros, TagVal, Text, NO_TIME};
-use super::{shape_error, Format, ImportError, Input};
+use super::{elem, shape_error, Elements, Format, ImportError, InPlace, Input, ValueReader, WholeIfObject};
 use crate::build::{EventDraft, SpanDraft, TraceSetBuilder};
 use crate::ids::TraceId;
 use crate::time::{DurationNs, TimestampNs};
 use crate::trace::{SpanKind, StatusCode};
 use crate::value::{Attribute, StoredValue};
 use hashbrown::HashMap;
-use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 use std::fmt::{self, Write as _};
+use std::marker::PhantomData;
 
 /// Parses a Zipkin v2 document into `b`.
 pub(crate) fn parse(b: &mut TraceSetBuilder, input: Input<'_>) -> Result<(), ImportError> {
     let mut st = State::new(b);
-    let result = input.one_value(Doc { st: &mut st, traces: true });
+    let result = input.one_value(&mut st);
     result.map_err(|e| shape_error(Format::Zipkin, e, input))
 }
 
@@ -49,7 +50,7 @@ pub(crate) fn parse(b: &mut TraceSetBuilder, input: Input<'_>) -> Result<(), Imp
 pub(super) fn spte_path(bytes: &[u8]) -> Option<String> {
     let mut scratch = TraceSetBuilder::new();
     let mut st = State::new(&mut scratch);
-    super::common::spte_path(bytes, Doc { st: &mut st, traces: true })
+    super::common::spte_path(bytes, Doc::<super::InPlace> { st: &mut st, traces: true, k: PhantomData })
 }
 
 const UNKNOWN_SERVICE: &str = "unknown";
@@ -210,16 +211,23 @@ enum Field {
     Other,
 }
 
-/// The document (a span, an array of spans, or with `traces` an array of span arrays) or, without `traces`, an
-/// element of the top-level array (a span, or a trace: an array of spans).
-struct Doc<'s, 'a> {
-    st: &'s mut State<'a>,
-    traces: bool,
+impl ValueReader for State<'_> {
+    fn value<'de, K: Elements, D: Deserializer<'de>>(&mut self, d: D) -> Result<(), D::Error> {
+        Doc::<K> { st: self, traces: true, k: PhantomData }.deserialize(d)
+    }
 }
 
-seed_is_visitor!(deserialize_any: Doc<'_, '_>);
+/// The document (a span, an array of spans, or with `traces` an array of span arrays) or, without `traces`, an
+/// element of the top-level array (a span, or a trace: an array of spans).
+struct Doc<'s, 'a, K> {
+    st: &'s mut State<'a>,
+    traces: bool,
+    k: PhantomData<K>,
+}
 
-impl<'de> Visitor<'de> for Doc<'_, '_> {
+seed_is_visitor!(deserialize_any<K>: Doc<'_, '_, K>);
+
+impl<'de, K: Elements> Visitor<'de> for Doc<'_, '_, K> {
     type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(if self.traces {
@@ -229,16 +237,40 @@ impl<'de> Visitor<'de> for Doc<'_, '_> {
         })
     }
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
-        SpanSeed { st: self.st }.visit_map(map)
+        // A span that is no element of a span array (it might have been a trace): read field by field.
+        span_fields::<K, A>(self.st, map)
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         let st = self.st;
         if self.traces {
-            while seq.next_element_seed(Doc { st: &mut *st, traces: false })?.is_some() {}
+            // A span is read whole; a trace (an array of spans) span by span.
+            loop {
+                let element = TopElement::<K>(Doc { st: &mut *st, traces: false, k: PhantomData });
+                if seq.next_element_seed(element)?.is_none() {
+                    break;
+                }
+            }
         } else {
-            while seq.next_element_seed(SpanSeed { st: &mut *st })?.is_some() {}
+            while seq.next_element_seed(elem::<K, _>(SpanSeed { st: &mut *st }))?.is_some() {}
         }
         Ok(())
+    }
+}
+
+/// An element of the top-level array: a span, or a trace.
+struct TopElement<'s, 'a, K>(Doc<'s, 'a, K>);
+
+impl<'de, K: Elements> DeserializeSeed<'de> for TopElement<'_, '_, K> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        K::read_if_object(d, self.0)
+    }
+}
+
+impl<'de, 's, 'a, K: Elements> WholeIfObject<'de> for Doc<'s, 'a, K> {
+    type Whole = SpanSeed<'s, 'a>;
+    fn whole(self) -> SpanSeed<'s, 'a> {
+        SpanSeed { st: self.st }
     }
 }
 
@@ -253,95 +285,118 @@ impl<'de> Visitor<'de> for SpanSeed<'_, '_> {
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a Zipkin v2 span object")
     }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let st = self.st;
-        let mut d = std::mem::take(&mut st.draft);
-        let mut kind = SpanKind::Internal; // no kind: a local span
-        let mut resource = None;
-        let mut error: Option<crate::intern::StrId> = None;
-        while let Some(key) = map.next_key::<Field>()? {
-            match key {
-                Field::TraceId => {
-                    let t: Option<Text<'de>> = map.next_value()?;
-                    d.trace_id = st.trace_id(text_of(&t));
-                }
-                Field::Id => {
-                    let t: Option<Text<'de>> = map.next_value()?;
-                    d.span_id = st.b.span_id_from_text(text_of(&t));
-                }
-                Field::ParentId => {
-                    let t: Option<Text<'de>> = map.next_value()?;
-                    d.parent_id = st.b.span_id_from_text(text_of(&t));
-                }
-                Field::Kind => {
-                    let t: Option<Text<'de>> = map.next_value()?;
-                    kind = match t {
-                        None => SpanKind::Internal,
-                        Some(t) if t.0.is_empty() => SpanKind::Internal,
-                        Some(t) => SpanKind::from_name(&t.0).unwrap_or(SpanKind::Unspecified),
-                    };
-                }
-                Field::Name => {
-                    let t: Option<Text<'de>> = map.next_value()?;
-                    d.name = st.b.intern(text_of(&t));
-                }
-                Field::Timestamp => {
-                    let t: Micros = map.next_value()?;
-                    d.start = t.nonzero().map(TimestampNs);
-                }
-                Field::Duration => {
-                    let t: Micros = map.next_value()?;
-                    d.duration = t.nonzero().map(DurationNs);
-                }
-                Field::LocalEndpoint => {
-                    let e: Option<Endpoint<'de>> = map.next_value()?;
-                    resource = Some(st.resource(e.as_ref()));
-                }
-                Field::RemoteEndpoint => {
-                    let e: Option<Endpoint<'de>> = map.next_value()?;
-                    if let Some(e) = e {
-                        for (k, v) in [("peer.service", &e.service), ("peer.ipv4", &e.ipv4), ("peer.ipv6", &e.ipv6)] {
-                            if let Some(v) = v.as_ref().filter(|v| !v.0.is_empty()) {
-                                let a = st.b.str_attr(k, &v.0);
-                                d.attrs.push(a);
-                            }
-                        }
-                        if let Some(p) = e.port.0 {
-                            let a = st.b.attr("peer.port", StoredValue::int(p));
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
+        span_fields::<InPlace, A>(self.st, map)
+    }
+}
+
+/// What a span's fields give beside its draft.
+struct SpanAcc {
+    kind: SpanKind,
+    resource: Option<u32>,
+    error: Option<crate::intern::StrId>,
+}
+
+/// A span's fields, each read as `K` reads elements, into the draft; then the span into the builder.
+fn span_fields<'de, K: Elements, A: MapAccess<'de>>(st: &mut State<'_>, mut map: A) -> Result<(), A::Error> {
+    let mut d = std::mem::take(&mut st.draft);
+    // No kind: a local span.
+    let mut acc = SpanAcc { kind: SpanKind::Internal, resource: None, error: None };
+    while let Some(key) = map.next_key::<Field>()? {
+        map.next_value_seed(elem::<K, _>(FieldSeed { st: &mut *st, d: &mut d, acc: &mut acc, key }))?;
+    }
+    d.kind = acc.kind;
+    d.resource = match acc.resource {
+        Some(r) => r,
+        None => st.resource(None),
+    };
+    if let Some(message) = acc.error {
+        d.status = StatusCode::Error;
+        d.status_message = message;
+    }
+    place_untimed_events(&mut d);
+    st.b.add_span(&mut d);
+    st.draft = d;
+    Ok(())
+}
+
+/// The value of one span field.
+struct FieldSeed<'s, 'a, 'd> {
+    st: &'s mut State<'a>,
+    d: &'d mut SpanDraft,
+    acc: &'d mut SpanAcc,
+    key: Field,
+}
+
+impl<'de> DeserializeSeed<'de> for FieldSeed<'_, '_, '_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<(), D::Error> {
+        let FieldSeed { st, d, acc, key } = self;
+        match key {
+            Field::TraceId => {
+                let t: Option<Text<'de>> = Deserialize::deserialize(de)?;
+                d.trace_id = st.trace_id(text_of(&t));
+            }
+            Field::Id => {
+                let t: Option<Text<'de>> = Deserialize::deserialize(de)?;
+                d.span_id = st.b.span_id_from_text(text_of(&t));
+            }
+            Field::ParentId => {
+                let t: Option<Text<'de>> = Deserialize::deserialize(de)?;
+                d.parent_id = st.b.span_id_from_text(text_of(&t));
+            }
+            Field::Kind => {
+                let t: Option<Text<'de>> = Deserialize::deserialize(de)?;
+                acc.kind = match t {
+                    None => SpanKind::Internal,
+                    Some(t) if t.0.is_empty() => SpanKind::Internal,
+                    Some(t) => SpanKind::from_name(&t.0).unwrap_or(SpanKind::Unspecified),
+                };
+            }
+            Field::Name => {
+                let t: Option<Text<'de>> = Deserialize::deserialize(de)?;
+                d.name = st.b.intern(text_of(&t));
+            }
+            Field::Timestamp => {
+                let t = Micros::deserialize(de)?;
+                d.start = t.nonzero().map(TimestampNs);
+            }
+            Field::Duration => {
+                let t = Micros::deserialize(de)?;
+                d.duration = t.nonzero().map(DurationNs);
+            }
+            Field::LocalEndpoint => {
+                let e: Option<Endpoint<'de>> = Deserialize::deserialize(de)?;
+                acc.resource = Some(st.resource(e.as_ref()));
+            }
+            Field::RemoteEndpoint => {
+                let e: Option<Endpoint<'de>> = Deserialize::deserialize(de)?;
+                if let Some(e) = e {
+                    for (k, v) in [("peer.service", &e.service), ("peer.ipv4", &e.ipv4), ("peer.ipv6", &e.ipv6)] {
+                        if let Some(v) = v.as_ref().filter(|v| !v.0.is_empty()) {
+                            let a = st.b.str_attr(k, &v.0);
                             d.attrs.push(a);
                         }
                     }
-                }
-                Field::Annotations => map.next_value_seed(AnnotationsSeed { b: &mut *st.b, d: &mut d })?,
-                Field::Tags => map.next_value_seed(TagsSeed { b: &mut *st.b, d: &mut d, error: &mut error })?,
-                Field::Debug => {
-                    let f: Flag = map.next_value()?;
-                    if f.0 {
-                        let a = st.b.attr("debug", StoredValue::bool(true));
+                    if let Some(p) = e.port.0 {
+                        let a = st.b.attr("peer.port", StoredValue::int(p));
                         d.attrs.push(a);
                     }
                 }
-                Field::Shared => {
-                    let f: Flag = map.next_value()?;
-                    d.shared = f.0;
-                }
-                Field::Other => {
-                    map.next_value::<IgnoredAny>()?;
+            }
+            Field::Annotations => AnnotationsSeed { b: &mut *st.b, d }.deserialize(de)?,
+            Field::Tags => TagsSeed { b: &mut *st.b, d, error: &mut acc.error }.deserialize(de)?,
+            Field::Debug => {
+                if Flag::deserialize(de)?.0 {
+                    let a = st.b.attr("debug", StoredValue::bool(true));
+                    d.attrs.push(a);
                 }
             }
+            Field::Shared => d.shared = Flag::deserialize(de)?.0,
+            Field::Other => {
+                IgnoredAny::deserialize(de)?;
+            }
         }
-        d.kind = kind;
-        d.resource = match resource {
-            Some(r) => r,
-            None => st.resource(None),
-        };
-        if let Some(message) = error {
-            d.status = StatusCode::Error;
-            d.status_message = message;
-        }
-        place_untimed_events(&mut d);
-        st.b.add_span(&mut d);
-        st.draft = d;
         Ok(())
     }
 }
