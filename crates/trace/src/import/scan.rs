@@ -93,8 +93,16 @@ impl<'r> Scan<'r> {
     }
 
     /// Skips whitespace; the next byte, not consumed (`None` at the end).
-    #[inline(never)]
+    #[inline]
     fn peek(&mut self) -> Result<Option<u8>> {
+        match self.r.buffer().first() {
+            Some(&c) if !matches!(c, b' ' | b'\n' | b'\t' | b'\r') => Ok(Some(c)),
+            _ => self.peek_past_whitespace(),
+        }
+    }
+
+    #[inline(never)]
+    fn peek_past_whitespace(&mut self) -> Result<Option<u8>> {
         loop {
             let chunk = self.fill()?;
             if chunk.is_empty() {
