@@ -212,7 +212,6 @@ impl<'r> Scan<'r> {
         std::str::from_utf8(&self.buf).map_err(|_| self.error("invalid unicode code point"))
     }
 
-    /// Runs `f` over the next string (a key or a value), decoded.
     /// Reads the next string (a key or a value) into `string`, decoded.
     #[inline(never)]
     fn string(&mut self) -> Result<()> {
