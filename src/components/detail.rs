@@ -57,7 +57,7 @@ fn attr_rows(t: &Trace, attrs: &[Attribute]) -> Vec<AttrRow> {
             AttrRow { key: t.key(a).to_string(), type_name: v.type_name(), text, links: Vec::new() }
         })
         .collect();
-    rows.sort_by(|a, b| a.key.cmp(&b.key));
+    spanscope_model::order::sort_by(&mut rows, |a, b| a.key.cmp(&b.key));
     rows
 }
 

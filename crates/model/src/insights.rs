@@ -351,7 +351,8 @@ fn busy_end(trace: &Trace, s: SpanIdx) -> i64 {
 }
 
 fn shape(trace: &Trace, spans: &[SpanIdx]) -> Shape {
-    let mut ends: Vec<i64> = spans.iter().map(|&s| busy_end(trace, s)).collect();
+    // As `u64` keys in the same order (a sort of `u64`s is compiled anyway; one of `i64`s would be another copy).
+    let mut ends: Vec<u64> = spans.iter().map(|&s| crate::order::i64_key(busy_end(trace, s))).collect();
     ends.sort_unstable();
     let (mut total, mut wall) = (0i64, 0i64);
     let mut cur: Option<(i64, i64)> = None;
@@ -368,7 +369,7 @@ fn shape(trace: &Trace, spans: &[SpanIdx]) -> Shape {
             None => Some((a, b)),
         };
         // Running when this one starts: those started so far minus those already ended (touching is not overlap).
-        while ended < ends.len() && ends[ended] <= a {
+        while ended < ends.len() && ends[ended] <= crate::order::i64_key(a) {
             ended += 1;
         }
         peak = peak.max((i + 1).saturating_sub(ended).max(1));
@@ -395,7 +396,8 @@ fn find_repeated(trace: &Trace, opts: &InsightOptions, in_repeat: &mut SpanSet) 
     let trace_ns = trace.duration().0;
     // (service << 32 | name, kind, child): sorted as the shared `(u64, u64, u32)` (see `order`).
     let mut kids: Vec<(u64, u64, u32)> = Vec::new();
-    let mut members: Vec<(u32, u32)> = Vec::new();
+    // statement << 32 | child: one `u64`, so its sort is the one of `u64`s.
+    let mut members: Vec<u64> = Vec::new();
     let mut stmts = Statements::default();
     let mut found: Vec<Repeated> = Vec::new();
     for p in trace.spans() {
@@ -415,15 +417,15 @@ fn find_repeated(trace: &Trace, opts: &InsightOptions, in_repeat: &mut SpanSet) 
             stmts.clear();
             members.clear();
             for &(_, _, c) in same_op {
-                members.push((stmts.of(trace, SpanIdx(c)), c));
+                members.push(pair_key(stmts.of(trace, SpanIdx(c)), c));
             }
             // By statement, then by position: siblings in pre-order are in start order.
             members.sort_unstable();
-            for same in members.chunk_by(|a, b| a.0 == b.0) {
+            for same in members.chunk_by(|a, b| a >> 32 == b >> 32) {
                 if same.len() < min {
                     continue;
                 }
-                let spans: Vec<SpanIdx> = same.iter().map(|&(_, c)| SpanIdx(c)).collect();
+                let spans: Vec<SpanIdx> = same.iter().map(|&m| SpanIdx(m as u32)).collect();
                 let sh = shape(trace, &spans);
                 if sh.sequential_fraction < MOSTLY_SEQUENTIAL || sh.total == 0 {
                     continue;
@@ -437,7 +439,7 @@ fn find_repeated(trace: &Trace, opts: &InsightOptions, in_repeat: &mut SpanSet) 
                     parent_name: trace.name(p).to_string(),
                     child_name: trace.name(first).to_string(),
                     service: trace.service(first).to_string(),
-                    statement: stmts.texts[same[0].0 as usize].clone(),
+                    statement: stmts.texts[(same[0] >> 32) as usize].clone(),
                     count: spans.len(),
                     spans,
                     total: DurationNs(sh.total),
@@ -682,19 +684,22 @@ fn time_summary(trace: &Trace) -> TimeSummary {
             spans,
         })
         .collect();
-    critical.sort_by(|a, b| {
+    crate::order::sort_by(&mut critical, |a, b| {
         b.time.cmp(&a.time).then_with(|| a.service.cmp(&b.service)).then_with(|| a.operation.cmp(&b.operation))
     });
     critical.truncate(TIME_TOP);
 
     let st = self_times(trace);
-    let mut top: Vec<u32> = (0..st.len() as u32).collect();
-    let by_self = |a: &u32, b: &u32| st[*b as usize].cmp(&st[*a as usize]).then(a.cmp(b));
-    if top.len() > TIME_TOP {
-        top.select_nth_unstable_by(TIME_TOP - 1, by_self);
+    // The TIME_TOP longest, longest first (ties: the earlier span first), kept in order in one pass.
+    let mut top: Vec<u32> = Vec::with_capacity(TIME_TOP + 1);
+    for (s, &v) in st.iter().enumerate() {
+        if top.len() == TIME_TOP && v <= st[top[TIME_TOP - 1] as usize] {
+            continue;
+        }
+        let at = top.iter().position(|&t| v > st[t as usize]).unwrap_or(top.len());
+        top.insert(at, s as u32);
         top.truncate(TIME_TOP);
     }
-    order::sort_indices_by_key(&mut top, &mut Vec::new(), |s| !order::i64_key(st[s as usize].0));
     let self_time = top
         .into_iter()
         .map(|s| SelfTimeSpan {
@@ -1025,6 +1030,11 @@ mod tests {
         let max = st.iter().max().copied();
         assert_eq!(tm.self_time.first().map(|x| x.self_time), max);
         assert!(tm.self_time.iter().all(|x| st[x.span.ix()] == x.self_time));
+        // The longest self times, ties by position: what a full sort gives.
+        let mut all: Vec<usize> = (0..st.len()).collect();
+        all.sort_by_key(|&s| (std::cmp::Reverse(st[s]), s));
+        all.truncate(TIME_TOP);
+        assert_eq!(tm.self_time.iter().map(|x| x.span.ix()).collect::<Vec<_>>(), all);
     }
 
     // ---- normalization ----

@@ -205,7 +205,7 @@ pub fn sort(rows: &mut [GroupStats], key: SortKey, descending: bool) {
     let by_key = |a: &GroupStats, b: &GroupStats| {
         caseless(&a.key, &b.key).then_with(|| a.key.cmp(&b.key)).then_with(|| a.service.cmp(&b.service))
     };
-    rows.sort_by(|a, b| {
+    crate::order::sort_by(rows, |a, b| {
         let primary = match key {
             SortKey::Key => return if descending { by_key(b, a) } else { by_key(a, b) },
             SortKey::Count => a.count.cmp(&b.count),

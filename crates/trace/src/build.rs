@@ -207,10 +207,12 @@ impl TraceSetBuilder {
 
     /// How many distinct traces the spans added since span number `from` belong to.
     pub fn traces_touched_since(&self, from: usize) -> usize {
-        let mut seen: Vec<u32> = self.trace_of[from.min(self.trace_of.len())..].to_vec();
-        seen.sort_unstable();
-        seen.dedup();
-        seen.len()
+        let mut seen = vec![false; self.trace_ids.len()];
+        let mut count = 0;
+        for &t in &self.trace_of[from.min(self.trace_of.len())..] {
+            count += usize::from(!std::mem::replace(&mut seen[t as usize], true));
+        }
+        count
     }
 
     pub fn intern(&mut self, s: &str) -> StrId {
@@ -990,6 +992,24 @@ mod tests {
 
     fn build(spans: &[(u64, u64, i64)]) -> Trace {
         builder(spans).finish(&BuildOptions::default()).remove(0)
+    }
+
+    #[test]
+    fn traces_touched_counts_each_trace_once() {
+        let mut b = TraceSetBuilder::new();
+        let r = b.add_resource("svc", &[]);
+        let mut d = SpanDraft::default();
+        for (n, trace) in ["a", "b", "a", "c", "c", "a"].into_iter().enumerate() {
+            d.trace_id = TraceId::from_hex(trace);
+            d.span_id = SpanId::from_hex(&format!("{:x}", n + 1));
+            d.resource = r;
+            b.add_span(&mut d);
+        }
+        assert_eq!(b.traces_touched_since(0), 3);
+        assert_eq!(b.traces_touched_since(3), 2, "c, then a again");
+        assert_eq!(b.traces_touched_since(5), 1);
+        assert_eq!(b.traces_touched_since(6), 0);
+        assert_eq!(b.traces_touched_since(99), 0);
     }
 
     // 1 → 2 → 3 → 1 (no root at all), and 4 hanging under 2.

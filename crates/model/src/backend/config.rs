@@ -204,7 +204,7 @@ fn parse_backend(index: usize, item: &serde_json::Value) -> Result<BackendConfig
                 })?;
                 headers.push((k.clone(), v.clone()));
             }
-            headers.sort();
+            crate::order::sort_by(&mut headers, Ord::cmp);
             headers
         }
         Some(other) => {

@@ -266,7 +266,7 @@ impl TraceSummary {
 
 /// Most spans first, then by name.
 fn sort_services(services: &mut [(String, u32, u32)]) {
-    services.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    crate::order::sort_by(services, |a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
 }
 
 /// What a search found.
@@ -284,14 +284,14 @@ impl SearchResults {
     pub fn from_traces(mut traces: Vec<Trace>) -> SearchResults {
         let mut summaries: Vec<(TraceSummary, Trace)> =
             traces.drain(..).map(|t| (TraceSummary::from_trace(&t), t)).collect();
-        summaries.sort_by(|a, b| recent_first(&a.0, &b.0));
+        crate::order::sort_by(&mut summaries, |a, b| recent_first(&a.0, &b.0));
         let (summaries, traces) = summaries.into_iter().unzip();
         SearchResults { summaries, traces }
     }
 
     /// Summaries only (Tempo), ordered most recent first.
     pub fn from_summaries(mut summaries: Vec<TraceSummary>) -> SearchResults {
-        summaries.sort_by(recent_first);
+        crate::order::sort_by(&mut summaries, recent_first);
         SearchResults { summaries, traces: vec![] }
     }
 }
@@ -771,7 +771,7 @@ pub(crate) fn calls(b: &BackendConfig, paths: Vec<(String, Endpoint)>) -> Vec<Ca
 /// Sorted, without duplicates or empty names.
 pub(crate) fn sorted_names(mut names: Vec<String>) -> Vec<String> {
     names.retain(|n| !n.is_empty());
-    names.sort();
+    crate::order::sort_by(&mut names, String::cmp);
     names.dedup();
     names
 }
