@@ -156,21 +156,31 @@ impl<'r> Scan<'r> {
                 };
             }
             let mut end = None;
-            for (i, &c) in chunk.iter().enumerate() {
+            let mut i = 0;
+            while i < chunk.len() {
                 if in_str {
                     if escaped {
                         escaped = false;
-                    } else if c == b'\\' {
-                        escaped = true;
-                    } else if c == b'"' {
-                        in_str = false;
-                        if state == State::Str {
-                            end = Some(i + 1);
-                            break;
+                        i += 1;
+                        continue;
+                    }
+                    // Most of a span's bytes are inside strings: jump to the next quote or backslash.
+                    i = quote_or_backslash(chunk, i);
+                    match chunk.get(i) {
+                        None => break,
+                        Some(b'\\') => escaped = true,
+                        Some(_) => {
+                            in_str = false;
+                            if state == State::Str {
+                                end = Some(i + 1);
+                                break;
+                            }
                         }
                     }
+                    i += 1;
                     continue;
                 }
+                let c = chunk[i];
                 match state {
                     State::Scalar => {
                         if started && matches!(c, b',' | b']' | b'}' | b' ' | b'\n' | b'\t' | b'\r' | b':') {
@@ -193,6 +203,7 @@ impl<'r> Scan<'r> {
                     },
                 }
                 started = true;
+                i += 1;
             }
             let n = end.unwrap_or(chunk.len());
             self.buf.extend_from_slice(&chunk[..n]);
@@ -500,5 +511,53 @@ where
         let mut de = serde_json::Deserializer::from_str(text);
         // A failure inside the element is placed just past it; `shape_error` finds the exact place.
         self.0.deserialize(&mut de).and_then(|v| de.end().map(|()| v)).map_err(|e| E::custom(super::message_of(&e)))
+    }
+}
+/// The position of the first `"` or `\\` in `b` from `from` on, or `b.len()`: eight bytes at a time (a byte equal
+/// to the one sought becomes zero, and `(x - 0x01…) & !x & 0x80…` marks zero bytes; the lowest mark is always a
+/// true one), as serde_json skips through strings.
+fn quote_or_backslash(b: &[u8], from: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut i = from;
+    while let Some(word) = b.get(i..i + 8) {
+        let w = u64::from_le_bytes([word[0], word[1], word[2], word[3], word[4], word[5], word[6], word[7]]);
+        let (q, e) = (w ^ (ONES * u64::from(b'"')), w ^ (ONES * u64::from(b'\\')));
+        let marks = (q.wrapping_sub(ONES) & !q | e.wrapping_sub(ONES) & !e) & HIGH;
+        if marks != 0 {
+            return i + (marks.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while i < b.len() && b[i] != b'"' && b[i] != b'\\' {
+        i += 1;
+    }
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::quote_or_backslash;
+
+    #[test]
+    fn quote_or_backslash_finds_the_first_of_either() {
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        for len in 0..40 {
+            for _ in 0..200 {
+                let b: Vec<u8> = (0..len)
+                    .map(|_| {
+                        seed ^= seed << 13;
+                        seed ^= seed >> 7;
+                        seed ^= seed << 17;
+                        // Mostly plain bytes (UTF-8 continuation bytes too), now and then a quote or a backslash.
+                        [b'a', b'"', b'\\', 0x80, 0xff, b'!', b'#', b'\\' + 1, b'"' - 1, 0][(seed % 10) as usize]
+                    })
+                    .collect();
+                for from in 0..=len {
+                    let want = (from..len).find(|&i| b[i] == b'"' || b[i] == b'\\').unwrap_or(len);
+                    assert_eq!(quote_or_backslash(&b, from), want, "{b:?} from {from}");
+                }
+            }
+        }
     }
 }
