@@ -369,7 +369,8 @@ fn shape(trace: &Trace, spans: &[SpanIdx]) -> Shape {
             None => Some((a, b)),
         };
         // Running when this one starts: those started so far minus those already ended (touching is not overlap).
-        while ended < ends.len() && ends[ended] <= crate::order::i64_key(a) {
+        let a_key = crate::order::i64_key(a);
+        while ended < ends.len() && ends[ended] <= a_key {
             ended += 1;
         }
         peak = peak.max((i + 1).saturating_sub(ended).max(1));
