@@ -210,6 +210,8 @@ fn smartthings_oauth_175_spans() {
     let traces = load(name);
     let services = ["account", "auth", "bouncer", "datamgmt", "dove", "paperboy", "pusher", "stlogin"];
     check(name, &traces, 1, 175, &services, 1, 2);
+    // Five shared consumer spans reuse one span id, each with its own start: not parts of one span (which
+    // Zipkin would merge into two, one per host), so they stay apart, flagged `DuplicateId`.
     assert_eq!(count_warnings(&traces, |w| *w == SpanWarning::MissingDuration), 19);
     assert_eq!(count_warnings(&traces, |w| *w == SpanWarning::MissingStart), 0);
     assert_eq!(count_warnings(&traces, |w| *w == SpanWarning::DuplicateId), 5);
@@ -345,6 +347,66 @@ fn mixed_traces_ids_and_optional_fields() {
     assert_eq!((b.kind(send), b.kind(receive)), (SpanKind::Producer, SpanKind::Consumer));
     assert_eq!(b.service(receive), "unknown");
     assert_eq!(b.span_id_text(send), "00000000000000b1", "upper-case span ids read as hex");
+}
+
+#[test]
+fn span_parts_merge_and_trace_id_halves_join() {
+    let traces = load("synthetic_span_parts_and_id_halves.json");
+    check("parts", &traces, 1, 6, &["frontend", "backend", "cache"], 1, 1);
+    let t = &traces[0];
+    assert_eq!(t.id_text(), "463ac35c9f6413ad48485a3953bb6124");
+
+    // The client span came in two parts: one span, with the fields of both.
+    let client = t.spans().find(|&s| t.kind(s) == SpanKind::Client).unwrap();
+    assert_eq!(t.name(client), "get /api");
+    assert_eq!(t.parent(client), Some(by_name(t, "checkout")));
+    assert_eq!((t.start_of(client).0, t.duration_of(client).0), (1_700_000_000_001_100_000, 200_000));
+    assert_eq!(warnings(t, client), vec![], "start and duration came in different parts");
+    assert_eq!(t.attribute(client, "http.method"), Some(Value::Str("POST")), "the later part's tag wins");
+    assert_eq!((t.status(client), t.status_message(client)), (StatusCode::Error, "boom"));
+    assert_eq!(resource_attr(t, client, "ipv4"), Some(Value::Str("10.0.0.1")), "the endpoint of both parts");
+    assert_eq!(t.service(client), "frontend");
+    let ev: Vec<&str> = t.events(client).iter().map(|e| t.str(e.name)).collect();
+    assert_eq!(ev, ["started", "finished"], "annotations of both parts, in time order");
+
+    // The server half has no `shared` flag, but shares the client's id: it goes under the client.
+    let server = t.spans().find(|&s| t.kind(s) == SpanKind::Server && t.service(s) == "backend").unwrap();
+    assert_eq!(t.parent(server), Some(client));
+    assert_eq!(warnings(t, server), vec![]);
+    assert_eq!(assert_shared_under_client(t), 1);
+
+    // A span with the low 64 bits of the trace id only is part of the trace, under the server half.
+    let select = by_name(t, "select");
+    assert_eq!(t.parent(select), Some(server));
+    assert_eq!(
+        warnings(t, select),
+        vec![SpanWarning::Source(
+            "trace id 48485a3953bb6124 is the low half of 463ac35c9f6413ad48485a3953bb6124: joined that trace".into()
+        )]
+    );
+
+    // Two spans with one id whose endpoints disagree are not parts of one span.
+    let caches: Vec<SpanIdx> = t.spans().filter(|&s| t.name(s) == "cache").collect();
+    assert_eq!(caches.len(), 2);
+    for s in caches {
+        assert_eq!(warnings(t, s), vec![SpanWarning::DuplicateId]);
+    }
+}
+
+/// A span sent in many parts is merged from the first `MAX_PARTS` (64); the rest stay spans of their own, so a
+/// hostile document of parts costs linear time.
+#[test]
+fn many_parts_of_one_span_are_bounded() {
+    let parts: Vec<String> = (0..1000)
+        .map(|i| format!(r#"{{"traceId":"a","id":"1","name":"x","timestamp":1000,"tags":{{"k{i}":"v"}}}}"#))
+        .collect();
+    let doc = format!("[{}]", parts.join(","));
+    let traces = import(doc.as_bytes()).unwrap();
+    let t = &traces[0];
+    assert_eq!(t.len(), 1000 - 63);
+    let first = t.spans().find(|&s| t.attribute(s, "k0").is_some()).unwrap();
+    assert_eq!(t.attributes(first).len(), 64);
+    assert_eq!(t.start_of(first).0, 1_000_000);
 }
 
 #[test]

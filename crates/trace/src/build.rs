@@ -6,8 +6,10 @@
 //! - a parent id that is not in the trace → the span becomes a root (`MissingParent`);
 //! - a span that is its own parent → root (`SelfParent`);
 //! - repeated span ids → all kept, flagged `DuplicateId` — except Zipkin's shared client/server halves, where
-//!   the server half (`shared`) goes under the client half and children of that id go under the server half;
+//!   the server half (`shared`, or a server span with the id of a client span) goes under the client half and
+//!   children of that id go under the server half;
 //! - a parent cycle → cut at one span, which becomes a root (`CycleBroken`);
+//! - a trace id of 64 bits whose 128-bit form (the same low half) also came → that trace, with a warning;
 //! - no start → the parent's start (`MissingStart`); no or negative duration → zero (`MissingDuration`,
 //!   `NegativeDuration`);
 //! - a start or end beyond i64 nanoseconds (after 2262-04-11 or before 1677-09-21; the importers saturate such
@@ -110,23 +112,46 @@ impl SpanDraft {
         self.events.push(EventDraft { time, name, attr_count, dropped_attributes_count: 0 });
     }
 
-    fn clear(&mut self) {
-        let keep = (
-            std::mem::take(&mut self.attrs),
-            std::mem::take(&mut self.events),
-            std::mem::take(&mut self.event_attrs),
-            std::mem::take(&mut self.links),
-            std::mem::take(&mut self.link_attrs),
-            std::mem::take(&mut self.source_warnings),
-        );
-        *self = SpanDraft::default();
-        (self.attrs, self.events, self.event_attrs, self.links, self.link_attrs, self.source_warnings) = keep;
-        self.attrs.clear();
-        self.events.clear();
-        self.event_attrs.clear();
-        self.links.clear();
-        self.link_attrs.clear();
-        self.source_warnings.clear();
+    /// Empties the draft, keeping its allocations (field by field: the destructuring names every field, so a new
+    /// one cannot be forgotten, and no whole default draft is built and copied for every span).
+    #[inline]
+    pub fn clear(&mut self) {
+        let SpanDraft {
+            trace_id,
+            span_id,
+            parent_id,
+            name,
+            resource,
+            scope,
+            kind,
+            status,
+            status_message,
+            start,
+            duration,
+            flags,
+            trace_state,
+            dropped,
+            shared,
+            attrs,
+            events,
+            event_attrs,
+            links,
+            link_attrs,
+            source_warnings,
+        } = self;
+        (*trace_id, *span_id, *parent_id) = (None, None, None);
+        (*name, *status_message, *trace_state) = (StrId::EMPTY, StrId::EMPTY, StrId::EMPTY);
+        (*resource, *scope, *flags) = (0, 0, 0);
+        (*kind, *status) = (SpanKind::default(), StatusCode::default());
+        (*start, *duration) = (None, None);
+        *dropped = DroppedCounts::default();
+        *shared = false;
+        attrs.clear();
+        events.clear();
+        event_attrs.clear();
+        links.clear();
+        link_attrs.clear();
+        source_warnings.clear();
     }
 }
 
@@ -474,6 +499,137 @@ impl TraceSetBuilder {
         d.clear();
     }
 
+    /// The trace id, span id and `shared` flag of the span added `pos`-th.
+    pub fn span_key(&self, pos: usize) -> Option<(TraceId, SpanId, bool)> {
+        let t = *self.trace_of.get(pos)?;
+        Some((self.trace_ids[t as usize], self.cols.span_id[pos], self.shared[pos]))
+    }
+
+    /// The span added `pos`-th as a draft again, for an importer that merges a span sent in parts (Zipkin): what
+    /// was missing is `None` again. Its source warnings stay with the span (see [`TraceSetBuilder::replace_span`]).
+    pub fn draft_at(&self, pos: usize) -> Option<SpanDraft> {
+        let (trace_id, span_id, shared) = self.span_key(pos)?;
+        let c = &self.cols;
+        let own = self.warnings_at(pos);
+        let has = |w: &SpanWarning| self.warnings[own.clone()].iter().any(|(_, x)| x == w);
+        let mut d = SpanDraft {
+            trace_id: Some(trace_id),
+            span_id: Some(span_id),
+            parent_id: c.parent_id[pos],
+            name: c.name[pos],
+            resource: c.resource[pos],
+            scope: c.scope[pos],
+            kind: c.kind[pos],
+            status: c.status[pos],
+            status_message: c.status_message[pos],
+            start: (!has(&SpanWarning::MissingStart)).then_some(c.start[pos]),
+            duration: if has(&SpanWarning::MissingDuration) {
+                None
+            } else if has(&SpanWarning::NegativeDuration) {
+                Some(DurationNs(-1))
+            } else {
+                Some(c.duration[pos])
+            },
+            flags: c.flags[pos],
+            trace_state: c.trace_state[pos],
+            dropped: self.dropped.iter().find(|(p, _)| *p as usize == pos).map_or_else(DroppedCounts::default, |x| x.1),
+            shared,
+            attrs: self.attrs[c.attrs[pos].range()].to_vec(),
+            ..SpanDraft::default()
+        };
+        for e in &self.events[c.events[pos].range()] {
+            d.event_attrs.extend_from_slice(&self.attrs[e.attrs.range()]);
+            d.events.push(EventDraft {
+                time: e.time,
+                name: e.name,
+                attr_count: e.attrs.len,
+                dropped_attributes_count: e.dropped_attributes_count,
+            });
+        }
+        for l in &self.links[c.links[pos].range()] {
+            d.link_attrs.extend_from_slice(&self.attrs[l.attrs.range()]);
+            d.links.push(LinkDraft {
+                kind: l.kind,
+                trace_id: l.trace_id,
+                span_id: l.span_id,
+                trace_state: l.trace_state,
+                attr_count: l.attrs.len,
+                dropped_attributes_count: l.dropped_attributes_count,
+            });
+        }
+        Some(d)
+    }
+
+    /// Replaces the span added `pos`-th by `d` (from [`TraceSetBuilder::draft_at`], merged with more parts) and
+    /// clears `d`. The span keeps its place and the source warnings it had; the repairs `add_span` flags (missing
+    /// times) are judged again. Its old attributes and events stay in the arenas, unused.
+    pub fn replace_span(&mut self, pos: usize, d: &mut SpanDraft) {
+        if pos >= self.trace_of.len() {
+            return;
+        }
+        let end = self.trace_of.len();
+        self.add_span(d);
+        // Move the span just added from `end` to `pos`.
+        let t = self.trace_of.pop().unwrap_or_default();
+        self.trace_of[pos] = t;
+        let shared = self.shared.pop().unwrap_or_default();
+        self.shared[pos] = shared;
+        fn move_last<T>(v: &mut Vec<T>, pos: usize) {
+            if let Some(x) = v.pop() {
+                v[pos] = x;
+            }
+        }
+        let c = &mut self.cols;
+        move_last(&mut c.span_id, pos);
+        move_last(&mut c.parent_id, pos);
+        move_last(&mut c.name, pos);
+        move_last(&mut c.resource, pos);
+        move_last(&mut c.scope, pos);
+        move_last(&mut c.kind, pos);
+        move_last(&mut c.status, pos);
+        move_last(&mut c.status_message, pos);
+        move_last(&mut c.start, pos);
+        move_last(&mut c.duration, pos);
+        move_last(&mut c.attrs, pos);
+        move_last(&mut c.events, pos);
+        move_last(&mut c.links, pos);
+        move_last(&mut c.flags, pos);
+        move_last(&mut c.trace_state, pos);
+        // Warnings: the new span's own (at the end of the list) replace the old span's repairs; its source
+        // warnings and out-of-range times stay.
+        let new_from = self.warnings.partition_point(|(p, _)| (*p as usize) < end);
+        let renewed: Vec<(u32, SpanWarning)> = self.warnings.drain(new_from..).map(|(_, w)| (pos as u32, w)).collect();
+        let own = self.warnings_at(pos);
+        let kept: Vec<(u32, SpanWarning)> = self
+            .warnings
+            .drain(own.clone())
+            .filter(|(_, w)| matches!(w, SpanWarning::Source(_) | SpanWarning::TimeOutOfRange))
+            .collect();
+        let mut group = renewed;
+        for k in kept {
+            if !group.contains(&k) {
+                group.push(k);
+            }
+        }
+        self.warnings.splice(own.start..own.start, group);
+        let new_dropped = self.dropped.last().filter(|(p, _)| *p as usize == end).map(|x| x.1);
+        if new_dropped.is_some() {
+            self.dropped.pop();
+        }
+        self.dropped.retain(|(p, _)| *p as usize != pos);
+        if let Some(counts) = new_dropped {
+            let at = self.dropped.partition_point(|(p, _)| (*p as usize) < pos);
+            self.dropped.insert(at, (pos as u32, counts));
+        }
+    }
+
+    /// Where the warnings of the span added `pos`-th are in `warnings` (ordered by span).
+    fn warnings_at(&self, pos: usize) -> std::ops::Range<usize> {
+        let from = self.warnings.partition_point(|(p, _)| (*p as usize) < pos);
+        let to = self.warnings.partition_point(|(p, _)| (*p as usize) <= pos);
+        from..to
+    }
+
     /// `r` if it names a resource, else the last one (made, as `unknown_service`, if there is none).
     fn resource_or_unknown(&mut self, r: u32) -> u32 {
         if self.resources.is_empty() {
@@ -537,6 +693,8 @@ impl TraceSetBuilder {
             raw_span_ids,
         } = self;
         let strings = interner.freeze();
+        let (mut trace_of, mut warnings) = (trace_of, warnings);
+        join_halves_of_trace_ids(&trace_ids, &mut trace_of, &mut warnings);
 
         // Services: distinct names over all resources, first-seen order.
         let mut services: Vec<StrId> = Vec::new();
@@ -581,6 +739,9 @@ impl TraceSetBuilder {
         let mut shifts: Vec<(Range32, i64)> = Vec::new();
         for t in 0..n_traces {
             let ids = &members[offsets[t] as usize..offsets[t + 1] as usize];
+            if ids.is_empty() {
+                continue; // joined to another trace (`join_halves_of_trace_ids`)
+            }
             let input = TreeInput {
                 cols: &cols,
                 shared: &shared,
@@ -655,6 +816,45 @@ impl TraceSetBuilder {
     }
 }
 
+/// A 64-bit trace id whose 128-bit form also came: one trace. During a move to 128-bit ids some services still
+/// send the low 64 bits only, and Zipkin (without `STRICT_TRACE_ID`) and Zipkin Lens treat both as one trace under
+/// the longer id. The spans of the narrow trace move to the wide one (when exactly one wide id has those low
+/// bits), each with a warning saying so.
+fn join_halves_of_trace_ids(trace_ids: &[TraceId], trace_of: &mut [u32], warnings: &mut Vec<(u32, SpanWarning)>) {
+    const LOW: u128 = u64::MAX as u128;
+    let narrow = |id: &TraceId| id.value >> 64 == 0;
+    if trace_ids.iter().all(narrow) || !trace_ids.iter().any(narrow) {
+        return;
+    }
+    // Low half → the wide trace with it, or NONE when two wide ids share it.
+    let mut wide_by_low: HashMap<u64, u32> = HashMap::new();
+    for (t, id) in trace_ids.iter().enumerate().filter(|(_, id)| !narrow(id)) {
+        wide_by_low.entry((id.value & LOW) as u64).and_modify(|w| *w = NONE).or_insert(t as u32);
+    }
+    let target: Vec<u32> = trace_ids
+        .iter()
+        .map(|id| match wide_by_low.get(&(id.value as u64)) {
+            Some(&w) if narrow(id) && w != NONE => w,
+            _ => NONE,
+        })
+        .collect();
+    if target.iter().all(|&w| w == NONE) {
+        return;
+    }
+    for (pos, t) in trace_of.iter_mut().enumerate() {
+        let w = target[*t as usize];
+        if w != NONE {
+            let message = format!(
+                "trace id {} is the low half of {}: joined that trace",
+                trace_ids[*t as usize].to_hex(),
+                trace_ids[w as usize].to_hex()
+            );
+            warnings.push((pos as u32, SpanWarning::Source(message)));
+            *t = w;
+        }
+    }
+}
+
 /// What identifies the machine a resource ran on, for clock-skew decisions: a host or address attribute, or
 /// failing those the service name.
 fn host_key(r: &Resource, attrs: &[Attribute], strings: &crate::intern::Strings) -> StrId {
@@ -709,19 +909,43 @@ fn build_tree(inp: &TreeInput<'_>) -> TreeOutput {
         }
     }
 
-    // 1. Which local span answers to each id: (first unshared, first shared).
+    // 1. Which local span answers to each id: (first unshared, first shared). A server span that shares its id
+    //    with a client span is the shared half even without the flag: some instrumentation leaves it out, and
+    //    Zipkin (`Trace.merge`) backfills it the same way.
     let mut by_id: HashMap<u64, (u32, u32)> = HashMap::with_capacity(n);
     let mut duplicate = vec![false; n];
+    let mut shared: Vec<bool> = (0..n).map(|j| inp.shared[arrival(j)]).collect();
+    let kind = |j: u32| col.kind[arrival(j as usize)];
     for j in 0..n {
         let id = col.span_id[arrival(j)].get();
-        let is_shared = inp.shared[arrival(j)];
         let e = by_id.entry(id).or_insert((NONE, NONE));
-        let slot = if is_shared { &mut e.1 } else { &mut e.0 };
-        if *slot == NONE {
-            *slot = j as u32;
+        if shared[j] {
+            if e.1 == NONE {
+                e.1 = j as u32;
+            } else {
+                duplicate[j] = true;
+                duplicate[e.1 as usize] = true;
+            }
+            continue;
+        }
+        let first = e.0;
+        if first == NONE {
+            e.0 = j as u32;
+        } else if e.1 == NONE
+            && !duplicate[first as usize]
+            && (kind(first), kind(j as u32)) == (SpanKind::Client, SpanKind::Server)
+        {
+            shared[j] = true;
+            e.1 = j as u32;
+        } else if e.1 == NONE
+            && !duplicate[first as usize]
+            && (kind(first), kind(j as u32)) == (SpanKind::Server, SpanKind::Client)
+        {
+            shared[first as usize] = true;
+            *e = (j as u32, first);
         } else {
             duplicate[j] = true;
-            duplicate[*slot as usize] = true;
+            duplicate[first as usize] = true;
         }
     }
     for (j, d) in duplicate.iter().enumerate() {
@@ -736,7 +960,7 @@ fn build_tree(inp: &TreeInput<'_>) -> TreeOutput {
         let a = arrival(j);
         let own = col.span_id[a];
         let (first_unshared, _) = by_id[&own.get()];
-        if inp.shared[a] && first_unshared != NONE {
+        if shared[j] && first_unshared != NONE {
             parent[j] = first_unshared; // server half under its client half
             continue;
         }
@@ -1051,6 +1275,43 @@ mod tests {
         assert_eq!(traces.len(), 1);
         assert_eq!(traces[0].len(), 2);
         assert_eq!(traces[0].services().len(), 1);
+    }
+
+    // A span merged from parts keeps its place and source warnings; its repairs are judged again.
+    #[test]
+    fn replace_span_keeps_the_place_and_judges_repairs_again() {
+        let mut b = builder(&[(1, 0, 100)]);
+        let mut d = SpanDraft {
+            trace_id: TraceId::from_hex("1"),
+            span_id: SpanId::from_hex("2"),
+            parent_id: SpanId::from_hex("1"),
+            start: Some(TimestampNs(110)),
+            source_warnings: vec!["from the source".into()],
+            ..SpanDraft::default()
+        };
+        b.add_span(&mut d);
+        let mut d = SpanDraft {
+            trace_id: TraceId::from_hex("1"),
+            span_id: SpanId::from_hex("3"),
+            parent_id: SpanId::from_hex("1"),
+            start: Some(TimestampNs(120)),
+            duration: Some(DurationNs(5)),
+            ..SpanDraft::default()
+        };
+        b.add_span(&mut d);
+        let mut whole = b.draft_at(1).unwrap();
+        assert_eq!((whole.start, whole.duration), (Some(TimestampNs(110)), None));
+        whole.duration = Some(DurationNs(7));
+        b.replace_span(1, &mut whole);
+        assert_eq!(b.span_count(), 3);
+        let traces = b.finish(&BuildOptions::default());
+        let t = &traces[0];
+        let s = t.spans().find(|&s| t.span_id(s) == SpanId::from_hex("2").unwrap()).unwrap();
+        assert_eq!(t.duration_of(s), DurationNs(7));
+        assert_eq!(t.span_warnings(s).collect::<Vec<_>>(), [&SpanWarning::Source("from the source".into())]);
+        let other = t.spans().find(|&s| t.span_id(s) == SpanId::from_hex("3").unwrap()).unwrap();
+        assert_eq!((t.start_of(other), t.duration_of(other)), (TimestampNs(120), DurationNs(5)));
+        assert_eq!(t.span_warnings(other).count(), 0);
     }
 
     // A missing start takes the parent's; a negative duration becomes zero; both are flagged.

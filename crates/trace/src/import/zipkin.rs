@@ -23,15 +23,22 @@
 //! - `tags` → string attributes (a non-string value is kept as its text). A tag `error` makes the status an
 //!   error, with its value as the status message; the tag stays.
 //! - `shared: true` marks the server half of a client/server pair that shares one span id; the builder puts it
-//!   under its client half. `debug: true` becomes the bool attribute `debug`.
+//!   under its client half (also a server span without the flag whose id is a client span's, as Zipkin
+//!   backfills it). `debug: true` becomes the bool attribute `debug`.
+//! - Parts: a span may be sent in several parts (the start, later the duration or more annotations). Spans with
+//!   the same trace id, span id and `shared` whose local endpoints agree and whose fields do not contradict each
+//!   other are merged into one, as Zipkin's server (`Trace.merge`) and Lens (`mergeV2ById`) merge them.
+//! - A trace id of 16 digits and one of 32 whose low half it is are one trace (see `build`), as Zipkin without
+//!   `STRICT_TRACE_ID` and Lens treat them.
 
 use super::common::{place_untimed_events, seed_is_visitor, text_of, Int, Micros, TagVal, Text, NO_TIME};
 use super::{elem, shape_error, Elements, Format, ImportError, InPlace, Input, ValueReader, WholeIfObject};
 use crate::build::{EventDraft, SpanDraft, TraceSetBuilder};
-use crate::ids::TraceId;
+use crate::ids::{SpanId, TraceId};
 use crate::time::{DurationNs, TimestampNs};
 use crate::trace::{SpanKind, StatusCode};
 use crate::value::{Attribute, StoredValue};
+use hashbrown::hash_table::{Entry, HashTable};
 use hashbrown::HashMap;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
@@ -60,12 +67,124 @@ struct State<'a> {
     draft: SpanDraft,
     /// (serviceName, ipv4, ipv6, port) → resource.
     resources: HashMap<String, u32>,
+    /// Resource → its endpoint as `resources` keys it, to see whether the parts of a span agree.
+    endpoint_of: HashMap<u32, String>,
     key: String,
+    /// Spans read so far, by [`part_key`]: the builder position of each span's first part, with 32 bits of its
+    /// key (8 bytes a span, so that the table stays in cache: a wider one cost 5% of a Zipkin import).
+    parts: HashTable<Part>,
+    /// How many parts the spans merged so far have, by position.
+    merged: HashMap<u32, u32>,
+}
+
+#[derive(Clone, Copy)]
+struct Part {
+    key: u32,
+    pos: u32,
+}
+
+/// The table's hash, spread from the 32 bits a [`Part`] keeps.
+fn part_hash(key: u32) -> u64 {
+    u64::from(key).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+}
+
+/// The most parts one span is merged from; more parts of it stay spans of their own (flagged `DuplicateId`),
+/// so that a document of many parts of one span costs no more than linear time.
+const MAX_PARTS: u32 = 64;
+
+/// A hash of what makes two Zipkin spans parts of one: trace id, span id and `shared`.
+fn part_key(trace: TraceId, span: SpanId, shared: bool) -> u64 {
+    let t = trace.value;
+    (t as u64 ^ ((t >> 64) as u64).rotate_left(29)).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+        ^ span.get().rotate_left(7)
+        ^ u64::from(shared)
+}
+
+/// An endpoint as [`State::resource`] keys it, split: service, ipv4, ipv6, port.
+fn endpoint_parts(key: &str) -> [&str; 4] {
+    let mut it = key.split('\u{0}');
+    [(); 4].map(|_| it.next().unwrap_or(""))
+}
+
+/// Zipkin's rule for merging the endpoints of two parts of a span (`Trace.merge`, Lens `mergeV2ById`): they
+/// agree unless a field both have differs; the merged one has every field either has.
+fn merged_endpoint<'k>(a: [&'k str; 4], b: [&'k str; 4]) -> Option<[&'k str; 4]> {
+    let mut out = a;
+    for (o, x) in out.iter_mut().zip(b) {
+        if o.is_empty() {
+            *o = x;
+        } else if !x.is_empty() && *o != x {
+            return None;
+        }
+    }
+    Some(out)
 }
 
 impl<'a> State<'a> {
     fn new(b: &'a mut TraceSetBuilder) -> Self {
-        State { b, draft: SpanDraft::default(), resources: HashMap::new(), key: String::new() }
+        State {
+            b,
+            draft: SpanDraft::default(),
+            resources: HashMap::new(),
+            endpoint_of: HashMap::new(),
+            key: String::new(),
+            parts: HashTable::new(),
+            merged: HashMap::new(),
+        }
+    }
+
+    /// Adds the span, or merges it into an earlier part of the same span. Zipkin spans may arrive in several
+    /// parts (say, the client's start, then its end with the duration); the Zipkin server (`Trace.merge`) and
+    /// Lens (`mergeV2ById`) merge parts with the same trace id, span id and `shared` flag whose local endpoints
+    /// agree, and so does this when the parts' fields do not contradict each other ([`complementary`]). Fields
+    /// missing from the first part come from the later one, tags and annotations are merged.
+    fn add_or_merge(&mut self, d: &mut SpanDraft) {
+        let (Some(trace), Some(span)) = (d.trace_id, d.span_id) else {
+            self.b.add_span(d);
+            return;
+        };
+        let pos = self.b.span_count() as u32;
+        let key = part_key(trace, span, d.shared) as u32;
+        let b = &*self.b;
+        let same = |p: &Part| {
+            p.key == key
+                && b.span_key(p.pos as usize)
+                    .is_some_and(|(t, s, sh)| t.value == trace.value && s == span && sh == d.shared)
+        };
+        let first = match self.parts.entry(part_hash(key), same, |p| part_hash(p.key)) {
+            Entry::Occupied(e) => e.get().pos,
+            Entry::Vacant(e) => {
+                e.insert(Part { key, pos });
+                pos
+            }
+        };
+        if first == pos {
+            self.b.add_span(d);
+            return;
+        }
+        let parts = self.merged.get(&first).copied().unwrap_or(1);
+        if parts >= MAX_PARTS {
+            self.b.add_span(d);
+            return;
+        }
+        let Some(mut whole) = self.b.draft_at(first as usize).filter(|w| complementary(w, d)) else {
+            self.b.add_span(d);
+            return;
+        };
+        let endpoint = {
+            let key_of = |r: u32| self.endpoint_of.get(&r).map_or("", String::as_str);
+            merged_endpoint(endpoint_parts(key_of(whole.resource)), endpoint_parts(key_of(d.resource)))
+                .map(|[service, ipv4, ipv6, port]| [service, ipv4, ipv6, port].map(str::to_string))
+        };
+        let Some([service, ipv4, ipv6, port]) = endpoint else {
+            self.b.add_span(d);
+            return;
+        };
+        self.merged.insert(first, parts + 1);
+        merge_part(&mut whole, d);
+        whole.resource = self.resource_of(&service, &ipv4, &ipv6, port.parse().ok());
+        self.b.replace_span(first as usize, &mut whole);
+        d.clear();
     }
 
     /// A Zipkin trace id: a 32-digit id with a zero high half is the 16-digit one.
@@ -86,6 +205,10 @@ impl<'a> State<'a> {
         let ipv4 = e.map(|e| text_of(&e.ipv4)).unwrap_or("");
         let ipv6 = e.map(|e| text_of(&e.ipv6)).unwrap_or("");
         let port = e.and_then(|e| e.port.0);
+        self.resource_of(service, ipv4, ipv6, port)
+    }
+
+    fn resource_of(&mut self, service: &str, ipv4: &str, ipv6: &str, port: Option<i64>) -> u32 {
         let mut key = std::mem::take(&mut self.key);
         key.clear();
         for part in [service, ipv4, ipv6] {
@@ -114,6 +237,7 @@ impl<'a> State<'a> {
                 let name = if service.is_empty() { UNKNOWN_SERVICE } else { service };
                 let r = self.b.add_resource(name, &attrs);
                 self.resources.insert(key.clone(), r);
+                self.endpoint_of.insert(r, key.clone());
                 r
             }
         };
@@ -315,9 +439,64 @@ fn span_fields<'de, K: Elements, A: MapAccess<'de>>(st: &mut State<'_>, mut map:
         d.status_message = message;
     }
     place_untimed_events(&mut d);
-    st.b.add_span(&mut d);
+    st.add_or_merge(&mut d);
     st.draft = d;
     Ok(())
+}
+
+/// Whether `part` can be a later part of `whole`: no field both have differs. Zipkin merges any two spans with
+/// the same ids and agreeing endpoints; this is stricter, so that spans that reuse one id (consumers of one
+/// message, each with its own start and duration) stay apart, flagged `DuplicateId`, instead of losing all but
+/// the first one's times.
+fn complementary(whole: &SpanDraft, part: &SpanDraft) -> bool {
+    fn agree<T: PartialEq>(a: Option<T>, b: Option<T>) -> bool {
+        a.is_none() || b.is_none() || a == b
+    }
+    let named = |d: &SpanDraft| Some(d.name).filter(|n| !n.is_empty());
+    let kind = |d: &SpanDraft| Some(d.kind).filter(|&k| k != SpanKind::Internal);
+    agree(whole.start, part.start)
+        && agree(whole.duration, part.duration)
+        && agree(whole.parent_id, part.parent_id)
+        && agree(named(whole), named(part))
+        && agree(kind(whole), kind(part))
+}
+
+/// Merges a later part of a span into the span so far, as Zipkin does (`Span.Builder.merge`): what the span
+/// lacks (parent, name, kind, start, duration) comes from the part; the part's tags win over the span's; the
+/// annotations are the union of both, in time order; an error in the part makes the span an error.
+fn merge_part(whole: &mut SpanDraft, part: &mut SpanDraft) {
+    whole.parent_id = whole.parent_id.or(part.parent_id);
+    if whole.name.is_empty() {
+        whole.name = part.name;
+    }
+    if whole.kind == SpanKind::Internal {
+        whole.kind = part.kind;
+    }
+    whole.start = whole.start.or(part.start);
+    whole.duration = whole.duration.or(part.duration);
+    if part.status == StatusCode::Error {
+        whole.status = StatusCode::Error;
+        whole.status_message = part.status_message;
+    }
+    if !part.attrs.is_empty() {
+        let mut at: HashMap<crate::intern::StrId, usize> =
+            whole.attrs.iter().enumerate().map(|(i, a)| (a.key(), i)).collect();
+        for a in part.attrs.drain(..) {
+            match at.get(&a.key()) {
+                Some(&i) => whole.attrs[i] = a,
+                None => {
+                    at.insert(a.key(), whole.attrs.len());
+                    whole.attrs.push(a);
+                }
+            }
+        }
+    }
+    // Zipkin annotations carry no attributes of their own, so events can be sorted alone.
+    if !part.events.is_empty() && whole.event_attrs.is_empty() && part.event_attrs.is_empty() {
+        whole.events.append(&mut part.events);
+        crate::order::sort_by_key2(&mut whole.events, |e| (crate::order::i64_key(e.time.0), u64::from(e.name.0)));
+        whole.events.dedup_by(|a, b| a.time == b.time && a.name == b.name);
+    }
 }
 
 /// The value of one span field.
