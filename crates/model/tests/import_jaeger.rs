@@ -605,6 +605,33 @@ fn bom_and_whitespace_are_fine() {
     assert_eq!(import(&bytes).unwrap()[0].len(), 5);
 }
 
+/// Other answers of the Jaeger API opened as a file say what they are not, with the place.
+#[test]
+fn api_answers_that_hold_no_trace_are_errors() {
+    for (doc, path) in [
+        (r#"{"data":[{"parent":"a","child":"b","callCount":3}]}"#, "$.data[0]"),
+        (r#"{"data":[{"name":"op","spanKind":"server"}]}"#, "$.data[0]"),
+    ] {
+        match import(doc.as_bytes()) {
+            Err(ImportError::Shape { format: Format::Jaeger, path: p, message, .. }) => {
+                assert_eq!(p, path);
+                assert!(message.contains("none of their keys"), "{message}");
+            }
+            other => panic!("{doc}: {other:?}"),
+        }
+    }
+    // api_v3's error answer (400, 404, 500): the server's words.
+    match import(br#"{"error":{"httpCode":404,"message":"No traces found"}}"#) {
+        Err(e @ ImportError::Content { .. }) => {
+            assert_eq!(
+                e.to_string(),
+                "Jaeger JSON: the server answered with an error (HTTP 404): No traces found; the file holds no trace"
+            )
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
 #[test]
 fn invalid_utf8_is_a_syntax_error_with_its_line() {
     let doc = b"{\"traceID\":\"1\",\n\"spans\":[{\"spanID\":\"1\",\"operationName\":\"\xff\"}]}";

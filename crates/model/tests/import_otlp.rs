@@ -1006,6 +1006,49 @@ fn unknown_enum_values_fall_back_to_unspecified_and_unset() {
     assert_eq!((t.kind(by_id("3")), t.status(by_id("3"))), (SpanKind::Consumer, StatusCode::Error));
 }
 
+/// Before protocol 0.19 a status could carry only `deprecatedCode`; anything but OK with an unset `code` is an error.
+#[test]
+fn legacy_deprecated_status_codes_are_errors() {
+    let traces = load_str(
+        r#"{"resourceSpans":[{"instrumentationLibrarySpans":[{"spans":[
+            {"traceId":"0102030405060708090a0b0c0d0e0f10","spanId":"0000000000000001","status":{"deprecatedCode":"DEPRECATED_STATUS_CODE_UNKNOWN_ERROR","message":"old"}},
+            {"traceId":"0102030405060708090a0b0c0d0e0f10","spanId":"0000000000000002","status":{"deprecatedCode":2}},
+            {"traceId":"0102030405060708090a0b0c0d0e0f10","spanId":"0000000000000003","status":{"deprecatedCode":"DEPRECATED_STATUS_CODE_OK"}},
+            {"traceId":"0102030405060708090a0b0c0d0e0f10","spanId":"0000000000000004","status":{"code":1,"deprecated_code":2}}
+        ]}]}]}"#,
+    );
+    let t = only(&traces);
+    let status = |n: &str| t.status(t.find_span(SpanId::from_hex(n).unwrap()).unwrap());
+    assert_eq!(
+        [status("1"), status("2"), status("3"), status("4")],
+        [StatusCode::Error, StatusCode::Error, StatusCode::Unset, StatusCode::Ok]
+    );
+    assert_eq!(t.status_message(t.find_span(SpanId::from_hex("1").unwrap()).unwrap()), "old");
+}
+
+/// The Collector's file exporter writes every pipeline into one file when they share it: lines of metrics and
+/// logs are skipped, and a file of nothing else says so.
+#[test]
+fn a_collector_file_with_other_signals_keeps_its_traces() {
+    let doc = concat!(
+        r#"{"resourceMetrics":[{"scopeMetrics":[]}]}"#,
+        "\n",
+        r#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174","startTimeUnixNano":"1","endTimeUnixNano":"2"}]}]}]}"#,
+        "\n",
+        r#"{"resourceLogs":[]}"#,
+        "\n"
+    );
+    let traces = import(doc.as_bytes()).unwrap();
+    assert_eq!(only(&traces).len(), 1);
+    let only_metrics = "{\"resourceMetrics\":[]}\n{\"resourceLogs\":[]}\n";
+    match import(only_metrics.as_bytes()) {
+        Err(ImportError::Content { format: Format::Otlp, message }) => {
+            assert!(message.contains("metrics, logs or profiles"), "{message}")
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
 #[test]
 fn timestamps_beyond_i64_saturate_without_panicking() {
     let traces = load_str(

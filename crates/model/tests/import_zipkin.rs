@@ -409,6 +409,29 @@ fn many_parts_of_one_span_are_bounded() {
     assert_eq!(t.start_of(first).0, 1_000_000);
 }
 
+/// Zipkin v1 JSON is another span model: refused with an error that names it, not read as broken v2 spans.
+#[test]
+fn zipkin_v1_is_refused_by_name() {
+    for doc in [
+        r#"[{"traceId":"abc","id":"1","name":"x","binaryAnnotations":[{"key":"k","value":"v"}]}]"#,
+        r#"[{"traceId":"abc","id":"1","name":"x","annotations":[{"timestamp":1,"value":"cs","endpoint":{"serviceName":"a"}}]}]"#,
+    ] {
+        match import(doc.as_bytes()) {
+            Err(ImportError::Shape { format: Format::Zipkin, message, .. }) => {
+                assert!(message.contains("Zipkin v1 JSON"), "{message}")
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}
+
+/// A single span object whose keys are sorted (`jq -S`, Python `sort_keys`): `id` before `traceId`.
+#[test]
+fn a_single_span_with_sorted_keys_is_zipkin() {
+    let traces = import(br#"{"duration":1,"id":"1","name":"x","timestamp":1,"traceId":"abc"}"#).unwrap();
+    assert_eq!(traces[0].len(), 1);
+}
+
 #[test]
 fn non_hex_ids_are_kept_for_display() {
     let doc = br#"[{"traceId":"trace-abc","id":"root-span","name":"a","timestamp":1,"duration":1},

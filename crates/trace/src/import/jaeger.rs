@@ -735,7 +735,9 @@ impl<'de, K: Elements> Visitor<'de> for ObjectVisitor<'_, '_, K> {
         // a `spans` key in the same object would then get a fresh one.
         let mut own: Option<SpanAcc> = None;
         let mut has_spans = false;
+        let mut known = false;
         while let Some(key) = map.next_key::<Field>()? {
+            known |= !matches!(key, Field::Other);
             match key {
                 Field::Data => map.next_value_seed(Doc::<K> { st: &mut *st, data: true, k: PhantomData })?,
                 Field::Errors => {
@@ -813,6 +815,13 @@ impl<'de, K: Elements> Visitor<'de> for ObjectVisitor<'_, '_, K> {
             st.acc = acc;
         }
         st.settle(&mut ctx);
+        if !known {
+            // Another answer of the Jaeger API (`/api/dependencies`, `/api/operations`), or no trace at all.
+            return Err(de::Error::custom(
+                "expected a Jaeger trace (`traceID`, `spans`) or span (`spanID`, `operationName`), found an object \
+                 with none of their keys",
+            ));
+        }
         Ok(())
     }
 }

@@ -435,6 +435,9 @@ pub fn detect(bytes: &[u8]) -> Result<Format, ImportError> {
                         .into(),
                 });
             }
+            if let Some(e) = keys.iter().any(|k| k == "error").then(|| gateway_error(body)).flatten() {
+                return Err(e);
+            }
             classify_object(&keys)
                 .ok_or_else(|| ImportError::UnknownFormat { found: describe_keys("a JSON object", &keys) })
         }
@@ -462,6 +465,28 @@ pub fn detect(bytes: &[u8]) -> Result<Format, ImportError> {
     }
 }
 
+/// A Jaeger api_v3 error answer (`{"error":{"httpCode":404,"message":"No traces found"}}`, the body of its 400,
+/// 404 and 500 answers), saved as a file or fetched by `?url=`: the server's own words.
+fn gateway_error(body: &[u8]) -> Option<ImportError> {
+    #[derive(serde::Deserialize)]
+    struct Answer {
+        error: GatewayError,
+    }
+    #[derive(serde::Deserialize)]
+    struct GatewayError {
+        #[serde(rename = "httpCode")]
+        http_code: Option<u16>,
+        message: Option<String>,
+    }
+    let a: Answer = serde_json::from_slice(body).ok()?;
+    let code = a.error.http_code.map(|c| format!(" (HTTP {c})")).unwrap_or_default();
+    let message = a.error.message.unwrap_or_default();
+    Some(ImportError::Content {
+        format: Format::Jaeger,
+        message: format!("the server answered with an error{code}: {message}; the file holds no trace"),
+    })
+}
+
 fn decisive_object_key(k: &str) -> bool {
     matches!(
         k,
@@ -474,8 +499,11 @@ fn decisive_object_key(k: &str) -> bool {
             | "spans"
             | "traceID"
             | "spanID"
-            | "id"
             | "summaries"
+            | "resourceMetrics"
+            | "resourceLogs"
+            | "resource_metrics"
+            | "resource_logs"
     )
 }
 
@@ -486,6 +514,11 @@ fn decisive_element_key(k: &str) -> bool {
 fn classify_object(keys: &[String]) -> Option<Format> {
     let has = |k: &str| keys.iter().any(|x| x == k);
     if has("resourceSpans") || has("resource_spans") || has("batches") || has("result") || has("trace") {
+        return Some(Format::Otlp);
+    }
+    // The Collector's file exporter writes every pipeline into one file when they share it: the traces may come
+    // after lines of metrics or logs.
+    if ["resourceMetrics", "resourceLogs", "resource_metrics", "resource_logs"].iter().any(|k| has(k)) {
         return Some(Format::Otlp);
     }
     if has("data") || has("spans") || has("traceID") || has("spanID") {

@@ -13,7 +13,9 @@
 //! - JSON Lines, or several documents merely concatenated with whitespace (the Collector `file` exporter
 //!   writes one TracesData per line; one trace is spread over many lines and merges because the builder
 //!   groups spans by trace id), and a top-level array of TracesData;
-//! - `scopeSpans`/`scope` and the legacy (before proto 0.19) `instrumentationLibrarySpans`/`instrumentationLibrary`.
+//! - `scopeSpans`/`scope` and the legacy (before proto 0.19) `instrumentationLibrarySpans`/`instrumentationLibrary`;
+//! - documents of other signals (`resourceMetrics`, `resourceLogs`, `resourceProfiles`: the file exporter writes
+//!   every pipeline into one file when they share it) are skipped; a file of nothing else is an error saying so.
 //!
 //! Every field also answers to the snake_case name the proto3 JSON mapping allows (`trace_id`,
 //! `start_time_unix_nano`, `resource_spans`, `scope_spans`, …). Unknown fields are skipped, and `null` means
@@ -24,7 +26,8 @@
 //! Span: ids, name, `kind` (integer or enum name such as `SPAN_KIND_SERVER`), start and end (decimal string
 //! or number; `0` or absent is "not set", as proto3 cannot tell them apart; duration = end − start and may be
 //! negative, which the builder repairs with a warning), attributes, dropped counts, events, links, status
-//! (`code` as integer or name such as `STATUS_CODE_ERROR`, `message`), `traceState`, `flags`.
+//! (`code` as integer or name such as `STATUS_CODE_ERROR`, `message`; before proto 0.19 a `deprecatedCode`
+//! other than OK with an unset `code` is an error, as that proto said), `traceState`, `flags`.
 //! Attribute values: every `AnyValue` form (`stringValue`, `boolValue`, `intValue` as string or number,
 //! `doubleValue` as number or string incl. `"NaN"`/`"Infinity"`/`"-Infinity"`, `bytesValue` base64,
 //! `arrayValue`, `kvlistValue`, empty `{}`), recursively. Recursion is bounded by serde_json's nesting limit
@@ -99,16 +102,27 @@ const UNKNOWN_SERVICE: &str = "unknown_service";
 
 /// Parses one or more OTLP JSON documents (BOM already stripped) into `b`.
 pub(crate) fn parse(b: &mut TraceSetBuilder, input: Input<'_>) -> Result<(), ImportError> {
-    run(b, input).map_err(|e| shape_error(Format::Otlp, e, input))
+    let before = b.span_count();
+    let other_signal = run(b, input).map_err(|e| shape_error(Format::Otlp, e, input))?;
+    if other_signal && b.span_count() == before {
+        return Err(ImportError::Content {
+            format: Format::Otlp,
+            message: "the file holds OpenTelemetry metrics, logs or profiles (`resourceMetrics`, `resourceLogs`), \
+                      no traces (`resourceSpans`)"
+                .into(),
+        });
+    }
+    Ok(())
 }
 
 /// The whole import: one streaming pass, or (when a `resource`/`scope` key came after spans that needed it)
-/// a rollback and the two-pass fallback described in the module docs.
-fn run(b: &mut TraceSetBuilder, input: Input<'_>) -> Result<(), ParseError> {
+/// a rollback and the two-pass fallback described in the module docs. Says whether a document held another
+/// signal's data.
+fn run(b: &mut TraceSetBuilder, input: Input<'_>) -> Result<bool, ParseError> {
     let cp = b.checkpoint();
     let mut ctx = Ctx::new(b, Mode::Stream);
     match pass(&mut ctx, input) {
-        Ok(()) => return Ok(()),
+        Ok(()) => return Ok(ctx.other_signal),
         Err(e) if !ctx.reordered => return Err(e),
         Err(_) => {}
     }
@@ -117,7 +131,8 @@ fn run(b: &mut TraceSetBuilder, input: Input<'_>) -> Result<(), ParseError> {
     let mut ctx = Ctx::new(b, Mode::Collect);
     pass(&mut ctx, input)?;
     ctx.mode = Mode::Replay;
-    pass(&mut ctx, input)
+    pass(&mut ctx, input)?;
+    Ok(ctx.other_signal)
 }
 
 /// One pass over every document in the input (one, JSON Lines, or concatenated).
@@ -192,6 +207,8 @@ struct Ctx<'b> {
     /// Collect/Replay: the resource (scope) of each ResourceSpans (ScopeSpans) object, in document order.
     res_order: Order,
     scope_order: Order,
+    /// A document held metrics, logs or profiles (skipped).
+    other_signal: bool,
 }
 
 /// Strings compared against while reading links.
@@ -220,6 +237,7 @@ impl<'b> Ctx<'b> {
             last_scope: None,
             res_order: Order::default(),
             scope_order: Order::default(),
+            other_signal: false,
         }
     }
 
@@ -329,6 +347,16 @@ enum DocKey {
     ResourceSpans,
     #[serde(alias = "trace")]
     Result,
+    /// Another signal's data: the Collector's file exporter may write every pipeline into one file.
+    #[serde(
+        rename = "resourceMetrics",
+        alias = "resource_metrics",
+        alias = "resourceLogs",
+        alias = "resource_logs",
+        alias = "resourceProfiles",
+        alias = "resource_profiles"
+    )]
+    OtherSignal,
     #[serde(other)]
     Other,
 }
@@ -477,6 +505,44 @@ struct StatusJson<'a> {
     #[serde(borrow)]
     message: CowStr<'a>,
     code: StatusV,
+    /// Protocol versions before 0.19 (the `instrumentationLibrarySpans` era): "when `code` is UNSET and
+    /// `deprecated_code` is not OK, the status MUST be treated as ERROR" (trace.proto of that time).
+    #[serde(rename = "deprecatedCode", alias = "deprecated_code")]
+    deprecated_code: DeprecatedStatusV,
+}
+
+/// `status.deprecatedCode`: whether it is anything but `DEPRECATED_STATUS_CODE_OK` (0).
+#[derive(Default)]
+struct DeprecatedStatusV(bool);
+
+impl<'de> Deserialize<'de> for DeprecatedStatusV {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = DeprecatedStatusV;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a deprecated status code (a number or a name such as \"DEPRECATED_STATUS_CODE_OK\")")
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<DeprecatedStatusV, E> {
+                Ok(DeprecatedStatusV(v != 0))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<DeprecatedStatusV, E> {
+                Ok(DeprecatedStatusV(v != 0))
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<DeprecatedStatusV, E> {
+                let s = s.trim();
+                if let Ok(v) = s.parse::<i64>() {
+                    return Ok(DeprecatedStatusV(v != 0));
+                }
+                let n = s.strip_prefix("DEPRECATED_STATUS_CODE_").unwrap_or(s);
+                Ok(DeprecatedStatusV(!n.is_empty() && !n.eq_ignore_ascii_case("ok")))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<DeprecatedStatusV, E> {
+                Ok(DeprecatedStatusV(false))
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -502,6 +568,10 @@ impl<'de, K: Elements> Visitor<'de> for DocSeed<'_, '_, K> {
                     map.next_value_seed(ResourceSpansListSeed::<K> { ctx: &mut *self.ctx, k: PhantomData })?
                 }
                 DocKey::Result => map.next_value_seed(DocSeed::<K> { ctx: &mut *self.ctx, k: PhantomData })?,
+                DocKey::OtherSignal => {
+                    self.ctx.other_signal = true;
+                    map.next_value::<IgnoredAny>()?;
+                }
                 DocKey::Other => {
                     map.next_value::<IgnoredAny>()?;
                 }
@@ -803,7 +873,10 @@ impl<'de> Visitor<'de> for SpanSeed<'_, '_> {
                 SpanKey::DroppedLinksCount => d.dropped.links = map.next_value::<U32V>()?.0,
                 SpanKey::Status => {
                     if let Some(s) = map.next_value::<Option<StatusJson<'de>>>()? {
-                        d.status = s.code.0;
+                        d.status = match s.code.0 {
+                            StatusCode::Unset if s.deprecated_code.0 => StatusCode::Error,
+                            code => code,
+                        };
                         d.status_message = b.intern(&s.message.0);
                     }
                 }

@@ -4,7 +4,8 @@
 //! # Documents read
 //! A span array (`/api/v2/trace/{id}`, Zipkin Lens uploads), a single span object, a list of traces (an array
 //! of span arrays, as `/api/v2/traces` answers), or `[]`. Spans of several traces may be mixed; each span joins
-//! the trace its `traceId` names. Unknown keys are ignored. Zipkin v1 (`binaryAnnotations`) is not read.
+//! the trace its `traceId` names. Unknown keys are ignored. Zipkin v1 (`binaryAnnotations`, annotations with an
+//! `endpoint`) is refused with an error that says so.
 //!
 //! # Mapping
 //! - ids: `traceId` is 16 or 32 hex digits (any case is accepted though the spec says lower case); a 32-digit
@@ -264,6 +265,9 @@ struct Annotation<'a> {
     timestamp: Micros,
     #[serde(borrow, default)]
     value: Option<Text<'a>>,
+    /// Zipkin v1 only.
+    #[serde(default)]
+    endpoint: Option<IgnoredAny>,
 }
 
 /// `true`, `false`, `"true"`, `"false"` or `null`.
@@ -331,9 +335,16 @@ enum Field {
     Debug,
     #[serde(rename = "shared")]
     Shared,
+    #[serde(rename = "binaryAnnotations")]
+    BinaryAnnotations,
     #[serde(other)]
     Other,
 }
+
+/// Zipkin v1 JSON (`/api/v1`, `binaryAnnotations`, annotations with an `endpoint`): another span model, whose
+/// times and services are in its annotations. Read as v2 it would look like broken spans; it is refused instead.
+const ZIPKIN_V1: &str = "this is Zipkin v1 JSON (`binaryAnnotations`, annotations with an `endpoint`), which \
+                         spanscope does not read; ask Zipkin for v2 JSON (/api/v2/trace/{id}), as Zipkin Lens does";
 
 impl ValueReader for State<'_> {
     fn value<'de, K: Elements, D: Deserializer<'de>>(&mut self, d: D) -> Result<(), D::Error> {
@@ -572,6 +583,7 @@ impl<'de> DeserializeSeed<'de> for FieldSeed<'_, '_, '_> {
                 }
             }
             Field::Shared => d.shared = Flag::deserialize(de)?.0,
+            Field::BinaryAnnotations => return Err(de::Error::custom(ZIPKIN_V1)),
             Field::Other => {
                 IgnoredAny::deserialize(de)?;
             }
@@ -595,6 +607,9 @@ impl<'de> Visitor<'de> for AnnotationsSeed<'_, '_> {
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         while let Some(a) = seq.next_element::<Annotation<'de>>()? {
+            if a.endpoint.is_some() {
+                return Err(de::Error::custom(ZIPKIN_V1));
+            }
             let time = a.timestamp.nonzero().map(TimestampNs).unwrap_or(NO_TIME);
             let name = self.b.intern(text_of(&a.value));
             self.d.events.push(EventDraft { time, name, attr_count: 0, dropped_attributes_count: 0 });
