@@ -112,46 +112,24 @@ impl SpanDraft {
         self.events.push(EventDraft { time, name, attr_count, dropped_attributes_count: 0 });
     }
 
-    /// Empties the draft, keeping its allocations (field by field: the destructuring names every field, so a new
-    /// one cannot be forgotten, and no whole default draft is built and copied for every span).
-    #[inline]
+    /// Empties the draft, keeping its allocations.
     pub fn clear(&mut self) {
-        let SpanDraft {
-            trace_id,
-            span_id,
-            parent_id,
-            name,
-            resource,
-            scope,
-            kind,
-            status,
-            status_message,
-            start,
-            duration,
-            flags,
-            trace_state,
-            dropped,
-            shared,
-            attrs,
-            events,
-            event_attrs,
-            links,
-            link_attrs,
-            source_warnings,
-        } = self;
-        (*trace_id, *span_id, *parent_id) = (None, None, None);
-        (*name, *status_message, *trace_state) = (StrId::EMPTY, StrId::EMPTY, StrId::EMPTY);
-        (*resource, *scope, *flags) = (0, 0, 0);
-        (*kind, *status) = (SpanKind::default(), StatusCode::default());
-        (*start, *duration) = (None, None);
-        *dropped = DroppedCounts::default();
-        *shared = false;
-        attrs.clear();
-        events.clear();
-        event_attrs.clear();
-        links.clear();
-        link_attrs.clear();
-        source_warnings.clear();
+        let keep = (
+            std::mem::take(&mut self.attrs),
+            std::mem::take(&mut self.events),
+            std::mem::take(&mut self.event_attrs),
+            std::mem::take(&mut self.links),
+            std::mem::take(&mut self.link_attrs),
+            std::mem::take(&mut self.source_warnings),
+        );
+        *self = SpanDraft::default();
+        (self.attrs, self.events, self.event_attrs, self.links, self.link_attrs, self.source_warnings) = keep;
+        self.attrs.clear();
+        self.events.clear();
+        self.event_attrs.clear();
+        self.links.clear();
+        self.link_attrs.clear();
+        self.source_warnings.clear();
     }
 }
 
@@ -507,6 +485,7 @@ impl TraceSetBuilder {
 
     /// The span added `pos`-th as a draft again, for an importer that merges a span sent in parts (Zipkin): what
     /// was missing is `None` again. Its source warnings stay with the span (see [`TraceSetBuilder::replace_span`]).
+    #[inline(never)]
     pub fn draft_at(&self, pos: usize) -> Option<SpanDraft> {
         let (trace_id, span_id, shared) = self.span_key(pos)?;
         let c = &self.cols;
@@ -563,6 +542,7 @@ impl TraceSetBuilder {
     /// Replaces the span added `pos`-th by `d` (from [`TraceSetBuilder::draft_at`], merged with more parts) and
     /// clears `d`. The span keeps its place and the source warnings it had; the repairs `add_span` flags (missing
     /// times) are judged again. Its old attributes and events stay in the arenas, unused.
+    #[inline(never)]
     pub fn replace_span(&mut self, pos: usize, d: &mut SpanDraft) {
         if pos >= self.trace_of.len() {
             return;

@@ -466,24 +466,45 @@ pub fn detect(bytes: &[u8]) -> Result<Format, ImportError> {
 }
 
 /// A Jaeger api_v3 error answer (`{"error":{"httpCode":404,"message":"No traces found"}}`, the body of its 400,
-/// 404 and 500 answers), saved as a file or fetched by `?url=`: the server's own words.
+/// 404 and 500 answers), saved as a file or fetched by `?url=`: the server's own words. Read with the detection
+/// scanner (a serde type of its own would add 4 KB to the wasm).
 fn gateway_error(body: &[u8]) -> Option<ImportError> {
-    #[derive(serde::Deserialize)]
-    struct Answer {
-        error: GatewayError,
+    let mut s = Scanner { b: body, i: 0 };
+    s.ws();
+    let (mut code, mut message) = (None, None);
+    // `{"error":{…}}`: walk to the inner object's keys.
+    let key = |s: &mut Scanner<'_>| -> Option<String> {
+        s.ws();
+        if s.peek() == Some(b',') {
+            s.i += 1;
+            s.ws();
+        }
+        let k = (s.peek() == Some(b'"')).then(|| s.string().ok()).flatten()?;
+        s.ws();
+        (s.peek() == Some(b':')).then(|| s.i += 1)?;
+        s.ws();
+        Some(k)
+    };
+    (s.peek() == Some(b'{')).then(|| s.i += 1)?;
+    while key(&mut s)? != "error" {
+        s.skip_value().ok()?;
     }
-    #[derive(serde::Deserialize)]
-    struct GatewayError {
-        #[serde(rename = "httpCode")]
-        http_code: Option<u16>,
-        message: Option<String>,
+    (s.peek() == Some(b'{')).then(|| s.i += 1)?;
+    while let Some(k) = key(&mut s) {
+        match k.as_str() {
+            "message" if s.peek() == Some(b'"') => message = s.string().ok(),
+            "httpCode" => {
+                let from = s.i;
+                s.skip_value().ok()?;
+                code = std::str::from_utf8(&body[from..s.i]).ok().and_then(|t| t.trim().parse::<u16>().ok());
+            }
+            _ => s.skip_value().ok()?,
+        }
     }
-    let a: Answer = serde_json::from_slice(body).ok()?;
-    let code = a.error.http_code.map(|c| format!(" (HTTP {c})")).unwrap_or_default();
-    let message = a.error.message.unwrap_or_default();
+    let code = code.map(|c| format!(" (HTTP {c})")).unwrap_or_default();
     Some(ImportError::Content {
         format: Format::Jaeger,
-        message: format!("the server answered with an error{code}: {message}; the file holds no trace"),
+        message: format!("the server answered with an error{code}: {}; the file holds no trace", message?),
     })
 }
 

@@ -508,41 +508,7 @@ struct StatusJson<'a> {
     /// Protocol versions before 0.19 (the `instrumentationLibrarySpans` era): "when `code` is UNSET and
     /// `deprecated_code` is not OK, the status MUST be treated as ERROR" (trace.proto of that time).
     #[serde(rename = "deprecatedCode", alias = "deprecated_code")]
-    deprecated_code: DeprecatedStatusV,
-}
-
-/// `status.deprecatedCode`: whether it is anything but `DEPRECATED_STATUS_CODE_OK` (0).
-#[derive(Default)]
-struct DeprecatedStatusV(bool);
-
-impl<'de> Deserialize<'de> for DeprecatedStatusV {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl Visitor<'_> for V {
-            type Value = DeprecatedStatusV;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a deprecated status code (a number or a name such as \"DEPRECATED_STATUS_CODE_OK\")")
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<DeprecatedStatusV, E> {
-                Ok(DeprecatedStatusV(v != 0))
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<DeprecatedStatusV, E> {
-                Ok(DeprecatedStatusV(v != 0))
-            }
-            fn visit_str<E: de::Error>(self, s: &str) -> Result<DeprecatedStatusV, E> {
-                let s = s.trim();
-                if let Ok(v) = s.parse::<i64>() {
-                    return Ok(DeprecatedStatusV(v != 0));
-                }
-                let n = s.strip_prefix("DEPRECATED_STATUS_CODE_").unwrap_or(s);
-                Ok(DeprecatedStatusV(!n.is_empty() && !n.eq_ignore_ascii_case("ok")))
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<DeprecatedStatusV, E> {
-                Ok(DeprecatedStatusV(false))
-            }
-        }
-        d.deserialize_any(V)
-    }
+    deprecated_code: StatusV,
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -874,7 +840,7 @@ impl<'de> Visitor<'de> for SpanSeed<'_, '_> {
                 SpanKey::Status => {
                     if let Some(s) = map.next_value::<Option<StatusJson<'de>>>()? {
                         d.status = match s.code.0 {
-                            StatusCode::Unset if s.deprecated_code.0 => StatusCode::Error,
+                            StatusCode::Unset if s.deprecated_code.1 => StatusCode::Error,
                             code => code,
                         };
                         d.status_message = b.intern(&s.message.0);
@@ -1547,15 +1513,18 @@ impl<'de> Deserialize<'de> for KindV {
 }
 
 /// `status.code`: 0/1/2, or a name (`STATUS_CODE_ERROR`, `ERROR`, `error`). Unknown values are "unset".
+/// The same value read as the legacy `deprecatedCode` is the second field: whether it is anything but
+/// `DEPRECATED_STATUS_CODE_OK` (0). One type for both, so that one visitor is compiled.
 #[derive(Default)]
-struct StatusV(StatusCode);
+struct StatusV(StatusCode, bool);
 
-fn status_from_otlp(v: i64) -> StatusCode {
-    match v {
+fn status_from_otlp(v: i64) -> StatusV {
+    let code = match v {
         1 => StatusCode::Ok,
         2 => StatusCode::Error,
         _ => StatusCode::Unset,
-    }
+    };
+    StatusV(code, v != 0)
 }
 
 impl<'de> Deserialize<'de> for StatusV {
@@ -1567,27 +1536,29 @@ impl<'de> Deserialize<'de> for StatusV {
                 f.write_str("a status code (0–2 or a name such as \"STATUS_CODE_ERROR\")")
             }
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<StatusV, E> {
-                Ok(StatusV(status_from_otlp(i64::try_from(v).unwrap_or(-1))))
+                Ok(status_from_otlp(i64::try_from(v).unwrap_or(-1)))
             }
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<StatusV, E> {
-                Ok(StatusV(status_from_otlp(v)))
+                Ok(status_from_otlp(v))
             }
             fn visit_str<E: de::Error>(self, s: &str) -> Result<StatusV, E> {
                 let s = s.trim();
                 if let Ok(v) = s.parse::<i64>() {
-                    return Ok(StatusV(status_from_otlp(v)));
+                    return Ok(status_from_otlp(v));
                 }
                 let n = s.strip_prefix("STATUS_CODE_").unwrap_or(s);
-                Ok(StatusV(if n.eq_ignore_ascii_case("error") {
+                let code = if n.eq_ignore_ascii_case("error") {
                     StatusCode::Error
                 } else if n.eq_ignore_ascii_case("ok") {
                     StatusCode::Ok
                 } else {
                     StatusCode::Unset
-                }))
+                };
+                let legacy = s.strip_prefix("DEPRECATED_STATUS_CODE_").unwrap_or(s);
+                Ok(StatusV(code, !legacy.is_empty() && !legacy.eq_ignore_ascii_case("ok")))
             }
             fn visit_unit<E: de::Error>(self) -> Result<StatusV, E> {
-                Ok(StatusV(StatusCode::Unset))
+                Ok(StatusV(StatusCode::Unset, false))
             }
         }
         d.deserialize_any(V)

@@ -159,18 +159,22 @@ impl<'a> State<'a> {
                 pos
             }
         };
-        if first == pos {
+        if first == pos || !self.merge_into(first, d) {
             self.b.add_span(d);
-            return;
         }
+    }
+
+    /// Merges `d` into the span added `first`-th when it can be a later part of it, and clears `d`; else leaves
+    /// `d` as it is. Rare, so kept out of the path every span takes.
+    #[cold]
+    #[inline(never)]
+    fn merge_into(&mut self, first: u32, d: &mut SpanDraft) -> bool {
         let parts = self.merged.get(&first).copied().unwrap_or(1);
         if parts >= MAX_PARTS {
-            self.b.add_span(d);
-            return;
+            return false;
         }
         let Some(mut whole) = self.b.draft_at(first as usize).filter(|w| complementary(w, d)) else {
-            self.b.add_span(d);
-            return;
+            return false;
         };
         let endpoint = {
             let key_of = |r: u32| self.endpoint_of.get(&r).map_or("", String::as_str);
@@ -178,14 +182,14 @@ impl<'a> State<'a> {
                 .map(|[service, ipv4, ipv6, port]| [service, ipv4, ipv6, port].map(str::to_string))
         };
         let Some([service, ipv4, ipv6, port]) = endpoint else {
-            self.b.add_span(d);
-            return;
+            return false;
         };
         self.merged.insert(first, parts + 1);
         merge_part(&mut whole, d);
         whole.resource = self.resource_of(&service, &ipv4, &ipv6, port.parse().ok());
         self.b.replace_span(first as usize, &mut whole);
         d.clear();
+        true
     }
 
     /// A Zipkin trace id: a 32-digit id with a zero high half is the 16-digit one.
@@ -474,7 +478,8 @@ fn complementary(whole: &SpanDraft, part: &SpanDraft) -> bool {
 
 /// Merges a later part of a span into the span so far, as Zipkin does (`Span.Builder.merge`): what the span
 /// lacks (parent, name, kind, start, duration) comes from the part; the part's tags win over the span's; the
-/// annotations are the union of both, in time order; an error in the part makes the span an error.
+/// annotations are the union of both, in time order (one of two alike at one time is dropped); an error in the
+/// part makes the span an error.
 fn merge_part(whole: &mut SpanDraft, part: &mut SpanDraft) {
     whole.parent_id = whole.parent_id.or(part.parent_id);
     if whole.name.is_empty() {
@@ -490,13 +495,13 @@ fn merge_part(whole: &mut SpanDraft, part: &mut SpanDraft) {
         whole.status_message = part.status_message;
     }
     if !part.attrs.is_empty() {
-        let mut at: HashMap<crate::intern::StrId, usize> =
-            whole.attrs.iter().enumerate().map(|(i, a)| (a.key(), i)).collect();
+        let mut at: HashMap<crate::intern::StrId, u32> =
+            whole.attrs.iter().enumerate().map(|(i, a)| (a.key(), i as u32)).collect();
         for a in part.attrs.drain(..) {
             match at.get(&a.key()) {
-                Some(&i) => whole.attrs[i] = a,
+                Some(&i) => whole.attrs[i as usize] = a,
                 None => {
-                    at.insert(a.key(), whole.attrs.len());
+                    at.insert(a.key(), whole.attrs.len() as u32);
                     whole.attrs.push(a);
                 }
             }
@@ -505,7 +510,7 @@ fn merge_part(whole: &mut SpanDraft, part: &mut SpanDraft) {
     // Zipkin annotations carry no attributes of their own, so events can be sorted alone.
     if !part.events.is_empty() && whole.event_attrs.is_empty() && part.event_attrs.is_empty() {
         whole.events.append(&mut part.events);
-        crate::order::sort_by_key2(&mut whole.events, |e| (crate::order::i64_key(e.time.0), u64::from(e.name.0)));
+        crate::order::sort_by_key(&mut whole.events, |e| crate::order::i64_key(e.time.0));
         whole.events.dedup_by(|a, b| a.time == b.time && a.name == b.name);
     }
 }
