@@ -603,6 +603,62 @@ impl TraceSetBuilder {
         }
     }
 
+    /// Removes the spans added at `positions` (ascending; for an importer that merged them into other spans),
+    /// moving the later ones up. Their attributes and events stay in the arenas, unused.
+    #[inline(never)]
+    pub fn remove_spans(&mut self, positions: &[u32]) {
+        if positions.is_empty() {
+            return;
+        }
+        let n = self.trace_of.len();
+        let mut keep = vec![true; n];
+        for &p in positions {
+            if let Some(k) = keep.get_mut(p as usize) {
+                *k = false;
+            }
+        }
+        // Position → how many removed spans come before it.
+        let mut before = vec![0u32; n];
+        let mut gone = 0u32;
+        for (b, k) in before.iter_mut().zip(&keep) {
+            *b = gone;
+            gone += u32::from(!*k);
+        }
+        fn retain<T>(v: &mut Vec<T>, keep: &[bool]) {
+            let mut i = 0;
+            v.retain(|_| {
+                i += 1;
+                keep.get(i - 1).copied().unwrap_or(true)
+            });
+        }
+        retain(&mut self.trace_of, &keep);
+        retain(&mut self.shared, &keep);
+        let c = &mut self.cols;
+        retain(&mut c.span_id, &keep);
+        retain(&mut c.parent_id, &keep);
+        retain(&mut c.name, &keep);
+        retain(&mut c.resource, &keep);
+        retain(&mut c.scope, &keep);
+        retain(&mut c.kind, &keep);
+        retain(&mut c.status, &keep);
+        retain(&mut c.status_message, &keep);
+        retain(&mut c.start, &keep);
+        retain(&mut c.duration, &keep);
+        retain(&mut c.attrs, &keep);
+        retain(&mut c.events, &keep);
+        retain(&mut c.links, &keep);
+        retain(&mut c.flags, &keep);
+        retain(&mut c.trace_state, &keep);
+        let moved = |p: &mut u32| {
+            let k = *p as usize;
+            let stays = keep.get(k).copied().unwrap_or(true);
+            *p -= before.get(k).copied().unwrap_or(gone);
+            stays
+        };
+        self.warnings.retain_mut(|(p, _)| moved(p));
+        self.dropped.retain_mut(|(p, _)| moved(p));
+    }
+
     /// Where the warnings of the span added `pos`-th are in `warnings` (ordered by span).
     fn warnings_at(&self, pos: usize) -> std::ops::Range<usize> {
         let from = self.warnings.partition_point(|(p, _)| (*p as usize) < pos);
