@@ -1049,6 +1049,30 @@ fn a_collector_file_with_other_signals_keeps_its_traces() {
     }
 }
 
+/// opentelemetry-java's `logging-otlp` exporter writes one bare ResourceSpans per line, without the
+/// `resourceSpans` wrapper; the resource may also come after its spans.
+#[test]
+fn bare_resource_spans_per_line_are_read() {
+    let doc = concat!(
+        r#"{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"java"}}]},"scopeSpans":[{"scope":{"name":"x"},"spans":[{"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174","name":"GET /","kind":2,"startTimeUnixNano":"1700000000000000000","endTimeUnixNano":"1700000001000000000"}]}]}"#,
+        "\n",
+        r#"{"instrumentationLibrarySpans":[{"spans":[{"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b175","parentSpanId":"eee19b7ec3c1b174","name":"child","startTimeUnixNano":"1700000000100000000","endTimeUnixNano":"1700000000200000000"}]}],"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"late"}}]}}"#,
+        "\n"
+    );
+    let traces = import(doc.as_bytes()).unwrap();
+    let t = only(&traces);
+    assert_eq!(t.len(), 2);
+    let root = span(t, "GET /");
+    assert_eq!((t.service(root), t.kind(root)), ("java", SpanKind::Server));
+    let child = span(t, "child");
+    assert_eq!((t.service(child), t.parent(child)), ("late", Some(root)));
+    let mut b = TraceSetBuilder::new();
+    let streamed =
+        spanscope_model::import_stream_into(&mut b, &spanscope_model::testing::Pieces::new(doc.as_bytes(), 7));
+    assert!(streamed.is_ok(), "{streamed:?}");
+    assert_eq!(b.finish(&BuildOptions::default()), traces, "the stream reads what memory reads");
+}
+
 #[test]
 fn timestamps_beyond_i64_saturate_without_panicking() {
     let traces = load_str(

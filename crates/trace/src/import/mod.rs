@@ -525,6 +525,10 @@ fn decisive_object_key(k: &str) -> bool {
             | "resourceLogs"
             | "resource_metrics"
             | "resource_logs"
+            | "scopeSpans"
+            | "scope_spans"
+            | "instrumentationLibrarySpans"
+            | "instrumentation_library_spans"
     )
 }
 
@@ -540,6 +544,11 @@ fn classify_object(keys: &[String]) -> Option<Format> {
     // The Collector's file exporter writes every pipeline into one file when they share it: the traces may come
     // after lines of metrics or logs.
     if ["resourceMetrics", "resourceLogs", "resource_metrics", "resource_logs"].iter().any(|k| has(k)) {
+        return Some(Format::Otlp);
+    }
+    // A bare ResourceSpans (opentelemetry-java's `logging-otlp` exporter writes one per line).
+    let bare = ["scopeSpans", "scope_spans", "instrumentationLibrarySpans", "instrumentation_library_spans"];
+    if bare.iter().any(|k| has(k)) {
         return Some(Format::Otlp);
     }
     if has("data") || has("spans") || has("traceID") || has("spanID") {

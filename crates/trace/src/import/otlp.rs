@@ -10,6 +10,8 @@
 //! - Tempo v1 `{"batches":[…]}` (`/api/traces/{id}`, Grafana "Import trace");
 //! - Tempo v2 `{"trace":{"resourceSpans":[…]},"status":…,"metrics":…}` (`/api/v2/traces/{id}`);
 //! - Jaeger api_v3 `{"result":{"resourceSpans":[…]}}`;
+//! - a bare ResourceSpans `{"resource":…,"scopeSpans":[…]}` as the document (opentelemetry-java's `logging-otlp`
+//!   exporter writes one per line);
 //! - JSON Lines, or several documents merely concatenated with whitespace (the Collector `file` exporter
 //!   writes one TracesData per line; one trace is spread over many lines and merges because the builder
 //!   groups spans by trace id), and a top-level array of TracesData;
@@ -357,6 +359,10 @@ enum DocKey {
         alias = "resource_profiles"
     )]
     OtherSignal,
+    /// A bare ResourceSpans as the document (opentelemetry-java's `logging-otlp` exporter writes one per line).
+    Resource,
+    #[serde(alias = "scope_spans", alias = "instrumentationLibrarySpans", alias = "instrumentation_library_spans")]
+    ScopeSpans,
     #[serde(other)]
     Other,
 }
@@ -528,8 +534,21 @@ impl<'de, K: Elements> Visitor<'de> for DocSeed<'_, '_, K> {
         f.write_str("an OTLP TracesData object (`resourceSpans`, `batches`, `trace` or `result`)")
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        // The document's place in the two-pass fallback's list of ResourceSpans, once it shows it is one.
+        let mut bare: Option<(Slot, usize)> = None;
         while let Some(k) = map.next_key::<DocKey>()? {
             match k {
+                DocKey::Resource | DocKey::ScopeSpans => {
+                    let ctx = &mut *self.ctx;
+                    let mode = ctx.mode;
+                    let (slot, at) = bare.get_or_insert_with(|| ctx.res_order.enter(mode));
+                    let key = if matches!(k, DocKey::Resource) {
+                        ResourceSpansKey::Resource
+                    } else {
+                        ResourceSpansKey::ScopeSpans
+                    };
+                    resource_spans_entry::<K, A>(ctx, &mut map, key, slot, *at)?;
+                }
                 DocKey::ResourceSpans => {
                     map.next_value_seed(ResourceSpansListSeed::<K> { ctx: &mut *self.ctx, k: PhantomData })?
                 }
@@ -592,25 +611,7 @@ impl<'de, K: Elements> Visitor<'de> for ResourceSpansSeed<'_, '_, K> {
         let mode = ctx.mode;
         let (mut slot, at) = ctx.res_order.enter(mode);
         while let Some(k) = map.next_key::<ResourceSpansKey>()? {
-            match k {
-                ResourceSpansKey::Resource if mode == Mode::Replay => {
-                    map.next_value::<IgnoredAny>()?;
-                }
-                ResourceSpansKey::Resource => {
-                    let r = map.next_value_seed(elem::<K, _>(ResourceSeed { ctx: &mut *ctx }))?;
-                    let default = ctx.unknown_resource;
-                    if ctx.res_order.record(mode, at, &mut slot, r, default).is_err() {
-                        ctx.reordered = true;
-                        return Err(de::Error::custom("`resource` after its spans (retried in two passes)"));
-                    }
-                }
-                ResourceSpansKey::ScopeSpans => {
-                    map.next_value_seed(ScopeSpansListSeed::<K> { ctx: &mut *ctx, res: &mut slot, k: PhantomData })?
-                }
-                ResourceSpansKey::Other => {
-                    map.next_value::<IgnoredAny>()?;
-                }
-            }
+            resource_spans_entry::<K, A>(ctx, &mut map, k, &mut slot, at)?;
         }
         Ok(())
     }
@@ -619,6 +620,37 @@ impl<'de, K: Elements> Visitor<'de> for ResourceSpansSeed<'_, '_, K> {
         self.ctx.res_order.enter(self.ctx.mode);
         Ok(())
     }
+}
+
+/// One key of a ResourceSpans object (or of a document that is a bare one) and its value.
+fn resource_spans_entry<'de, K: Elements, A: MapAccess<'de>>(
+    ctx: &mut Ctx<'_>,
+    map: &mut A,
+    key: ResourceSpansKey,
+    slot: &mut Slot,
+    at: usize,
+) -> Result<(), A::Error> {
+    let mode = ctx.mode;
+    match key {
+        ResourceSpansKey::Resource if mode == Mode::Replay => {
+            map.next_value::<IgnoredAny>()?;
+        }
+        ResourceSpansKey::Resource => {
+            let r = map.next_value_seed(elem::<K, _>(ResourceSeed { ctx: &mut *ctx }))?;
+            let default = ctx.unknown_resource;
+            if ctx.res_order.record(mode, at, slot, r, default).is_err() {
+                ctx.reordered = true;
+                return Err(de::Error::custom("`resource` after its spans (retried in two passes)"));
+            }
+        }
+        ResourceSpansKey::ScopeSpans => {
+            map.next_value_seed(ScopeSpansListSeed::<K> { ctx: &mut *ctx, res: slot, k: PhantomData })?
+        }
+        ResourceSpansKey::Other => {
+            map.next_value::<IgnoredAny>()?;
+        }
+    }
+    Ok(())
 }
 
 struct ResourceSeed<'c, 'b> {
