@@ -49,6 +49,29 @@ impl Default for BuildOptions {
 /// ends; one left unset gets the `unknown_service` resource.
 pub const RESOURCE_LATER: u32 = u32::MAX;
 
+/// Calls `f(&mut column, args…)` for every span column the builder fills in arrival order (the tree columns
+/// wait for `finish`), so that rollback, replacement and removal of spans name each column once, here.
+macro_rules! each_arrival_column {
+    ($cols:expr, $($f:ident)::+($($arg:expr),*)) => {{
+        let c = &mut $cols;
+        $($f)::+(&mut c.span_id $(, $arg)*);
+        $($f)::+(&mut c.parent_id $(, $arg)*);
+        $($f)::+(&mut c.name $(, $arg)*);
+        $($f)::+(&mut c.resource $(, $arg)*);
+        $($f)::+(&mut c.scope $(, $arg)*);
+        $($f)::+(&mut c.kind $(, $arg)*);
+        $($f)::+(&mut c.status $(, $arg)*);
+        $($f)::+(&mut c.status_message $(, $arg)*);
+        $($f)::+(&mut c.start $(, $arg)*);
+        $($f)::+(&mut c.duration $(, $arg)*);
+        $($f)::+(&mut c.attrs $(, $arg)*);
+        $($f)::+(&mut c.events $(, $arg)*);
+        $($f)::+(&mut c.links $(, $arg)*);
+        $($f)::+(&mut c.flags $(, $arg)*);
+        $($f)::+(&mut c.trace_state $(, $arg)*);
+    }};
+}
+
 /// One span as an importer hands it over. Reuse one draft for every span: [`TraceSetBuilder::add_span`]
 /// takes its contents and leaves it cleared, keeping the allocations.
 #[derive(Debug, Default, Clone)]
@@ -340,25 +363,10 @@ impl TraceSetBuilder {
         self.scopes.truncate(cp.scopes);
         self.warnings.truncate(cp.warnings);
         self.dropped.truncate(cp.dropped);
-        let c = &mut self.cols;
         let n = cp.spans;
         self.trace_of.truncate(n);
         self.shared.truncate(n);
-        c.span_id.truncate(n);
-        c.parent_id.truncate(n);
-        c.name.truncate(n);
-        c.resource.truncate(n);
-        c.scope.truncate(n);
-        c.kind.truncate(n);
-        c.status.truncate(n);
-        c.status_message.truncate(n);
-        c.start.truncate(n);
-        c.duration.truncate(n);
-        c.attrs.truncate(n);
-        c.events.truncate(n);
-        c.links.truncate(n);
-        c.flags.truncate(n);
-        c.trace_state.truncate(n);
+        each_arrival_column!(self.cols, Vec::truncate(n));
     }
 
     /// Adds one span and clears `d` for the next. A span without a trace id joins trace 0 (id `0`); without a
@@ -559,22 +567,7 @@ impl TraceSetBuilder {
                 v[pos] = x;
             }
         }
-        let c = &mut self.cols;
-        move_last(&mut c.span_id, pos);
-        move_last(&mut c.parent_id, pos);
-        move_last(&mut c.name, pos);
-        move_last(&mut c.resource, pos);
-        move_last(&mut c.scope, pos);
-        move_last(&mut c.kind, pos);
-        move_last(&mut c.status, pos);
-        move_last(&mut c.status_message, pos);
-        move_last(&mut c.start, pos);
-        move_last(&mut c.duration, pos);
-        move_last(&mut c.attrs, pos);
-        move_last(&mut c.events, pos);
-        move_last(&mut c.links, pos);
-        move_last(&mut c.flags, pos);
-        move_last(&mut c.trace_state, pos);
+        each_arrival_column!(self.cols, move_last(pos));
         // Warnings: the new span's own (at the end of the list) replace the old span's repairs; its source
         // warnings and out-of-range times stay.
         let new_from = self.warnings.partition_point(|(p, _)| (*p as usize) < end);
@@ -633,22 +626,7 @@ impl TraceSetBuilder {
         }
         retain(&mut self.trace_of, &keep);
         retain(&mut self.shared, &keep);
-        let c = &mut self.cols;
-        retain(&mut c.span_id, &keep);
-        retain(&mut c.parent_id, &keep);
-        retain(&mut c.name, &keep);
-        retain(&mut c.resource, &keep);
-        retain(&mut c.scope, &keep);
-        retain(&mut c.kind, &keep);
-        retain(&mut c.status, &keep);
-        retain(&mut c.status_message, &keep);
-        retain(&mut c.start, &keep);
-        retain(&mut c.duration, &keep);
-        retain(&mut c.attrs, &keep);
-        retain(&mut c.events, &keep);
-        retain(&mut c.links, &keep);
-        retain(&mut c.flags, &keep);
-        retain(&mut c.trace_state, &keep);
+        each_arrival_column!(self.cols, retain(&keep));
         let moved = |p: &mut u32| {
             let k = *p as usize;
             let stays = keep.get(k).copied().unwrap_or(true);
