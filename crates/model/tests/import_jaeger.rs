@@ -630,6 +630,14 @@ fn api_answers_that_hold_no_trace_are_errors() {
         }
         other => panic!("{other:?}"),
     }
+    // Its message is JSON text: escapes are undone.
+    match import(br#"{"error":{"message":"trace \"abc\" not found\u0021","httpCode":404}}"#) {
+        Err(e @ ImportError::Content { .. }) => assert_eq!(
+            e.to_string(),
+            "Jaeger JSON: the server answered with an error (HTTP 404): trace \"abc\" not found!; the file holds no trace"
+        ),
+        other => panic!("{other:?}"),
+    }
 }
 
 #[test]

@@ -1073,6 +1073,24 @@ fn bare_resource_spans_per_line_are_read() {
     assert_eq!(b.finish(&BuildOptions::default()), traces, "the stream reads what memory reads");
 }
 
+/// JSON Lines whose first documents are empty (`{}`, an export request with nothing in it as protobuf's JSON
+/// mapping writes it) are detected by the first document with keys. A file of nothing but `{}` is still refused.
+#[test]
+fn json_lines_may_open_with_empty_documents() {
+    let doc = concat!(
+        "{}\n{ }\n",
+        r#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174","name":"GET /","startTimeUnixNano":"1700000000000000000","endTimeUnixNano":"1700000001000000000"}]}]}]}"#,
+        "\n{}\n"
+    );
+    assert_eq!(spanscope_model::detect(doc.as_bytes()).unwrap(), Format::Otlp);
+    let traces = import(doc.as_bytes()).unwrap();
+    assert_eq!(only(&traces).len(), 1);
+    match import(b"{}\n{}\n") {
+        Err(ImportError::UnknownFormat { found }) => assert_eq!(found, "a JSON object with no keys"),
+        other => panic!("{other:?}"),
+    }
+}
+
 #[test]
 fn timestamps_beyond_i64_saturate_without_panicking() {
     let traces = load_str(

@@ -393,6 +393,53 @@ fn span_parts_merge_and_trace_id_halves_join() {
     }
 }
 
+/// `shared` belongs on server halves. A client span that carries it by mistake is still the client half: its
+/// server hangs under it, not the other way round, and neither is a duplicate.
+#[test]
+fn a_shared_flag_on_a_client_span_is_ignored() {
+    let doc = br#"[
+      {"traceId":"a","id":"1","name":"root","timestamp":1000,"duration":900,"localEndpoint":{"serviceName":"web"}},
+      {"traceId":"a","parentId":"1","id":"2","kind":"CLIENT","shared":true,"name":"call","timestamp":1100,"duration":500,"localEndpoint":{"serviceName":"web"}},
+      {"traceId":"a","parentId":"1","id":"2","kind":"SERVER","shared":true,"name":"serve","timestamp":1200,"duration":300,"localEndpoint":{"serviceName":"api"}}
+    ]"#;
+    let traces = import(doc).unwrap();
+    let t = &traces[0];
+    let (call, serve) = (by_name(t, "call"), by_name(t, "serve"));
+    assert_eq!(t.parent(call), Some(by_name(t, "root")));
+    assert_eq!(t.parent(serve), Some(call));
+    assert_eq!((warnings(t, call), warnings(t, serve)), (vec![], vec![]));
+    assert_eq!(assert_shared_under_client(t), 1);
+}
+
+/// Parts that repeat annotations: each annotation once, however many others share its time.
+#[test]
+fn merged_parts_keep_each_annotation_once() {
+    let doc = br#"[
+      {"traceId":"a","id":"1","name":"op","timestamp":1000,"annotations":[{"timestamp":1500,"value":"a"},{"timestamp":1500,"value":"b"}]},
+      {"traceId":"a","id":"1","duration":900,"annotations":[{"timestamp":1500,"value":"a"},{"timestamp":1200,"value":"c"},{"timestamp":1500,"value":"b"}]}
+    ]"#;
+    let traces = import(doc).unwrap();
+    let t = &traces[0];
+    assert_eq!(t.len(), 1);
+    let ev: Vec<&str> = t.events(SpanIdx(0)).iter().map(|e| t.str(e.name)).collect();
+    assert_eq!(ev, ["c", "a", "b"], "time order; at one time, the order they came in");
+}
+
+/// The count of traces a document adds (the load message's) counts a 64-bit trace id joined to its 128-bit
+/// trace once, as the list of traces shows them.
+#[test]
+fn the_import_summary_counts_joined_trace_ids_once() {
+    let doc = br#"[
+      {"traceId":"463ac35c9f6413ad48485a3953bb6124","id":"1","name":"root","timestamp":1000,"duration":900},
+      {"traceId":"48485a3953bb6124","parentId":"1","id":"2","name":"child","timestamp":1100,"duration":100},
+      {"traceId":"b","id":"3","name":"other","timestamp":1000,"duration":900}
+    ]"#;
+    let mut b = spanscope_model::TraceSetBuilder::new();
+    let summary = spanscope_model::import_into(&mut b, doc).unwrap();
+    assert_eq!((summary.spans, summary.traces), (3, 2));
+    assert_eq!(b.finish(&spanscope_model::BuildOptions::default()).len(), 2);
+}
+
 /// A span sent in many parts is merged from the first `MAX_PARTS` (64); the rest stay spans of their own, so a
 /// hostile document of parts costs linear time.
 #[test]

@@ -233,9 +233,15 @@ impl TraceSetBuilder {
 
     /// How many distinct traces the spans added since span number `from` belong to.
     pub fn traces_touched_since(&self, from: usize) -> usize {
+        // A 64-bit trace id that `finish` will join to its 128-bit trace counts as that trace.
+        let joined = wide_trace_of_narrow(&self.trace_ids);
         let mut seen = vec![false; self.trace_ids.len()];
         let mut count = 0;
         for &t in &self.trace_of[from.min(self.trace_of.len())..] {
+            let t = match joined.as_ref().map(|j| j[t as usize]) {
+                Some(w) if w != NONE => w,
+                _ => t,
+            };
             count += usize::from(!std::mem::replace(&mut seen[t as usize], true));
         }
         count
@@ -835,10 +841,28 @@ impl TraceSetBuilder {
 /// the longer id. The spans of the narrow trace move to the wide one (when exactly one wide id has those low
 /// bits), each with a warning saying so.
 fn join_halves_of_trace_ids(trace_ids: &[TraceId], trace_of: &mut [u32], warnings: &mut Vec<(u32, SpanWarning)>) {
+    let Some(target) = wide_trace_of_narrow(trace_ids) else { return };
+    for (pos, t) in trace_of.iter_mut().enumerate() {
+        let w = target[*t as usize];
+        if w != NONE {
+            let message = format!(
+                "trace id {} is the low half of {}: joined that trace",
+                trace_ids[*t as usize].to_hex(),
+                trace_ids[w as usize].to_hex()
+            );
+            warnings.push((pos as u32, SpanWarning::Source(message)));
+            *t = w;
+        }
+    }
+}
+
+/// For each trace, the one with a 128-bit id whose low half its 64-bit id is (`NONE` when there is no such
+/// trace or more than one); `None` when no trace is joined at all.
+fn wide_trace_of_narrow(trace_ids: &[TraceId]) -> Option<Vec<u32>> {
     const LOW: u128 = u64::MAX as u128;
     let narrow = |id: &TraceId| id.value >> 64 == 0;
     if trace_ids.iter().all(narrow) || !trace_ids.iter().any(narrow) {
-        return;
+        return None;
     }
     // Low half → the wide trace with it, or NONE when two wide ids share it.
     let mut wide_by_low: HashMap<u64, u32> = HashMap::new();
@@ -852,21 +876,7 @@ fn join_halves_of_trace_ids(trace_ids: &[TraceId], trace_of: &mut [u32], warning
             _ => NONE,
         })
         .collect();
-    if target.iter().all(|&w| w == NONE) {
-        return;
-    }
-    for (pos, t) in trace_of.iter_mut().enumerate() {
-        let w = target[*t as usize];
-        if w != NONE {
-            let message = format!(
-                "trace id {} is the low half of {}: joined that trace",
-                trace_ids[*t as usize].to_hex(),
-                trace_ids[w as usize].to_hex()
-            );
-            warnings.push((pos as u32, SpanWarning::Source(message)));
-            *t = w;
-        }
-    }
+    target.iter().any(|&w| w != NONE).then_some(target)
 }
 
 /// What identifies the machine a resource ran on, for clock-skew decisions: a host or address attribute, or

@@ -427,7 +427,21 @@ pub fn detect(bytes: &[u8]) -> Result<Format, ImportError> {
     match s.peek() {
         None => Err(ImportError::Empty),
         Some(b'{') => {
-            let keys = s.object_keys(decisive_object_key)?;
+            let mut keys = s.object_keys(decisive_object_key)?;
+            // OTLP JSON Lines may open with empty documents (`{}`: an export request with nothing in it, as
+            // protobuf's JSON mapping writes one): the first document with keys decides, if it is OTLP.
+            let mut later = Vec::new();
+            while keys.is_empty() && later.is_empty() {
+                s.i += 1; // '}'
+                s.ws();
+                if s.peek() != Some(b'{') {
+                    break;
+                }
+                later = s.object_keys(decisive_object_key)?;
+            }
+            if classify_object(&later) == Some(Format::Otlp) {
+                keys = later;
+            }
             if keys.iter().any(|k| k == "summaries") {
                 return Err(ImportError::UnknownFormat {
                     found: "a Jaeger api_v3 trace-summaries answer (`summaries`): it lists traces but holds no spans; \
@@ -492,7 +506,12 @@ fn gateway_error(body: &[u8]) -> Option<ImportError> {
     (s.peek() == Some(b'{')).then(|| s.i += 1)?;
     while let Some(k) = key(&mut s) {
         match k.as_str() {
-            "message" if s.peek() == Some(b'"') => message = s.string().ok(),
+            "message" if s.peek() == Some(b'"') => {
+                // The scanner's string is the raw text; serde_json undoes its escapes (`\"`, `\n`, `\u00e9`).
+                let from = s.i;
+                let raw = s.string().ok();
+                message = serde_json::from_slice::<String>(&body[from..s.i]).ok().or(raw);
+            }
             "httpCode" => {
                 let from = s.i;
                 s.skip_value().ok()?;

@@ -25,7 +25,8 @@
 //!   error, with its value as the status message; the tag stays.
 //! - `shared: true` marks the server half of a client/server pair that shares one span id; the builder puts it
 //!   under its client half (also a server span without the flag whose id is a client span's, as Zipkin
-//!   backfills it). `debug: true` becomes the bool attribute `debug`.
+//!   backfills it). On a `CLIENT` span the flag is read as unset, as Zipkin Lens does: the spec expects it on
+//!   servers only. `debug: true` becomes the bool attribute `debug`.
 //! - Parts: a span may be sent in several parts (the start, later the duration or more annotations). Spans with
 //!   the same trace id, span id and `shared` whose local endpoints agree and whose fields do not contradict each
 //!   other are merged into one, as Zipkin's server (`Trace.merge`) and Lens (`mergeV2ById`) merge them.
@@ -450,6 +451,9 @@ fn span_fields<'de, K: Elements, A: MapAccess<'de>>(st: &mut State<'_>, mut map:
         map.next_value_seed(elem::<K, _>(FieldSeed { st: &mut *st, d: &mut d, acc: &mut acc, key }))?;
     }
     d.kind = acc.kind;
+    // `shared` marks the server half of a pair ("when set, it is expected for kind to be SERVER", zipkin2-api);
+    // on a client span it is a mistake of the instrumentation and would hang the client under its own server.
+    d.shared &= acc.kind != SpanKind::Client;
     d.resource = match acc.resource {
         Some(r) => r,
         None => st.resource(None),
@@ -512,11 +516,21 @@ fn merge_part(whole: &mut SpanDraft, part: &mut SpanDraft) {
             }
         }
     }
-    // Zipkin annotations carry no attributes of their own, so events can be sorted alone.
+    // Zipkin annotations carry no attributes of their own, so events can be sorted alone (stable: those at one
+    // time keep their order). Of two alike, the later is dropped, wherever it is among those at its time.
     if !part.events.is_empty() && whole.event_attrs.is_empty() && part.event_attrs.is_empty() {
         whole.events.append(&mut part.events);
         crate::order::sort_by_key(&mut whole.events, |e| crate::order::i64_key(e.time.0));
-        whole.events.dedup_by(|a, b| a.time == b.time && a.name == b.name);
+        let mut kept = 0;
+        for i in 0..whole.events.len() {
+            let e = whole.events[i];
+            let mut same_time = whole.events[..kept].iter().rev().take_while(|k| k.time == e.time);
+            if !same_time.any(|k| k.name == e.name) {
+                whole.events[kept] = e;
+                kept += 1;
+            }
+        }
+        whole.events.truncate(kept);
     }
 }
 
