@@ -950,7 +950,20 @@ fn empty_and_non_trace_documents() {
         ("{}", "a JSON object with no keys"),
         ("[1,2]", "an array that does not hold objects"),
         ("[null]", "an array that does not hold objects"),
-        ("[\"a\"]", "an array that does not hold objects"),
+        ("[\"a\"]", "an array that does not hold objects (its first element is a string: a list of names, such as Zipkin's /api/v2/services answer, holds no spans)"),
+        // The query APIs' other answers, by name.
+        (
+            r#"{"traces":[{"traceID":"2f3e","rootServiceName":"shop"}],"metrics":{"completedJobs":1}}"#,
+            "a list of traces without their spans (`traces`, as Tempo's /api/search answers)",
+        ),
+        (r#"{"tagNames":["http.method"]}"#, "a Tempo tag answer"),
+        (r#"{"scopes":[{"name":"span","tags":["http.method"]}]}"#, "a Tempo tag answer"),
+        (r#"{"tagValues":[{"type":"string","value":"GET"}]}"#, "a Tempo tag answer"),
+        (r#"{"services":["frontend"]}"#, "a Jaeger api_v3 answer of service or operation names"),
+        (
+            r#"{"operations":[{"name":"GET /","spanKind":"server"}]}"#,
+            "a Jaeger api_v3 answer of service or operation names",
+        ),
     ] {
         match err(doc, doc.as_bytes()) {
             ImportError::UnknownFormat { found } => assert!(found.contains(says), "{doc}: {found}"),

@@ -452,8 +452,9 @@ pub fn detect(bytes: &[u8]) -> Result<Format, ImportError> {
             if let Some(e) = keys.iter().any(|k| k == "error").then(|| gateway_error(body)).flatten() {
                 return Err(e);
             }
-            classify_object(&keys)
-                .ok_or_else(|| ImportError::UnknownFormat { found: describe_keys("a JSON object", &keys) })
+            classify_object(&keys).ok_or_else(|| ImportError::UnknownFormat {
+                found: other_answer(&keys).map_or_else(|| describe_keys("a JSON object", &keys), String::from),
+            })
         }
         Some(b'[') => {
             s.i += 1;
@@ -468,8 +469,13 @@ pub fn detect(bytes: &[u8]) -> Result<Format, ImportError> {
                     })
                 }
                 // Either valid JSON that is no trace, or not JSON at all (a comment, a bare word): say which.
-                Some(_) => Err(match serde_json::from_slice::<serde::de::IgnoredAny>(body) {
+                Some(c) => Err(match serde_json::from_slice::<serde::de::IgnoredAny>(body) {
                     Err(e) => syntax_from(&e),
+                    Ok(_) if c == b'"' => ImportError::UnknownFormat {
+                        found: "an array that does not hold objects (its first element is a string: a list of \
+                                names, such as Zipkin's /api/v2/services answer, holds no spans)"
+                            .into(),
+                    },
                     Ok(_) => ImportError::UnknownFormat { found: "an array that does not hold objects".into() },
                 }),
                 None => Err(s.eof_error()),
@@ -524,6 +530,22 @@ fn gateway_error(body: &[u8]) -> Option<ImportError> {
     Some(ImportError::Content {
         format: Format::Jaeger,
         message: format!("the server answered with an error{code}: {}; the file holds no trace", message?),
+    })
+}
+
+/// What a backend answer that holds no spans is, by its keys: the other answers of the query APIs spanscope
+/// reads, saved as files or fetched by `?url=`.
+fn other_answer(keys: &[String]) -> Option<&'static str> {
+    let has = |k: &str| keys.iter().any(|x| x == k);
+    Some(if has("traces") {
+        "a list of traces without their spans (`traces`, as Tempo's /api/search answers): open each trace by id \
+         (/api/traces/{id})"
+    } else if has("tagNames") || has("scopes") || has("tagValues") {
+        "a Tempo tag answer (`tagNames`, `scopes` or `tagValues`): it lists tags and holds no spans"
+    } else if has("services") || has("operations") {
+        "a Jaeger api_v3 answer of service or operation names (`services`, `operations`): it holds no spans"
+    } else {
+        return None;
     })
 }
 
