@@ -17,7 +17,7 @@ use crate::state::{AppState, Backends, LoadedTrace};
 use leptos::prelude::*;
 use spanscope_model::backend::{
     check_search, operations_calls, parse_tags, read_operations, read_services, search_calls, search_from_import,
-    services_calls, BackendConfig, BackendKind, Call, SearchAnswer, SearchQuery, SearchResults, TraceSummary,
+    services_calls, BackendConfig, BackendKind, Call, SearchAnswer, SearchQuery, SearchResults, TraceSummary, Window,
 };
 use spanscope_model::time::DurationError;
 use spanscope_model::{DurationNs, TimestampNs};
@@ -101,10 +101,9 @@ fn us_from_local_input(text: &str) -> Option<i64> {
     ms.is_finite().then_some((ms * 1000.0) as i64)
 }
 
-/// The query the form describes, or the message saying what is wrong with it.
-fn query_from_params(p: &SearchParams) -> Result<SearchQuery, String> {
-    let tags = parse_tags(&p.tags).map_err(|e| format!("Tags: {e}"))?;
-    let (start_us, end_us) = match (p.start_us, p.end_us) {
+/// The form's time range in µs since the epoch: its start and end, or the lookback before its end (now).
+fn window_us(p: &SearchParams) -> (i64, i64) {
+    match (p.start_us, p.end_us) {
         (Some(s), Some(e)) => (s, e),
         (Some(s), None) => (s, now_us()),
         (None, end) => {
@@ -112,7 +111,19 @@ fn query_from_params(p: &SearchParams) -> Result<SearchQuery, String> {
             let secs = LOOKBACKS.iter().find(|l| l.0 == p.lookback).map_or(3600, |l| l.2);
             (end - secs * 1_000_000, end)
         }
-    };
+    }
+}
+
+/// The window names are listed from (Tempo lists recent data only without one): the form's time range.
+fn names_window(p: &SearchParams) -> Window {
+    let (start_us, end_us) = window_us(p);
+    (TimestampNs(start_us.saturating_mul(1000)), TimestampNs(end_us.saturating_mul(1000)))
+}
+
+/// The query the form describes, or the message saying what is wrong with it.
+fn query_from_params(p: &SearchParams) -> Result<SearchQuery, String> {
+    let tags = parse_tags(&p.tags).map_err(|e| format!("Tags: {e}"))?;
+    let (start_us, end_us) = window_us(p);
     if start_us >= end_us {
         return Err("The time range is empty: its start is not before its end.".to_string());
     }
@@ -193,13 +204,23 @@ pub fn SearchPage(params: SearchParams) -> impl IntoView {
         app.backends.with(|b| b.pick(name.as_deref()).or_else(|| b.pick(None)))
     });
 
-    // Services of the chosen backend (again when the backend changes).
+    // The form's time range, as far as it changes which names a backend lists (Tempo's depend on it).
+    let range = Memo::new(move |_| form.with(|f| (f.lookback.clone(), f.start_us, f.end_us)));
+    let names_range = move || {
+        if backend.with(|b| b.as_ref().map(|b| b.kind)) == Some(BackendKind::Tempo) {
+            range.track();
+        }
+        form.with_untracked(names_window)
+    };
+
+    // Services of the chosen backend (again when the backend changes, and for Tempo when the time range does).
     Effect::new(move |_| {
+        let window = names_range();
         let Some(b) = backend.get() else { return };
         services.set(None);
         leptos::task::spawn_local(async move {
             let cancel = Cancel::default();
-            match run(&b, services_calls(&b), read_services, &cancel).await {
+            match run(&b, services_calls(&b, window), read_services, &cancel).await {
                 Ok(list) => {
                     let _ = services.try_set(Some(Ok(list)));
                 }
@@ -211,15 +232,18 @@ pub fn SearchPage(params: SearchParams) -> impl IntoView {
         });
     });
     // Operations of the chosen service.
+    let service = Memo::new(move |_| form.with(|f| f.service.clone()));
     Effect::new(move |_| {
-        let service = form.with(|f| f.service.clone());
+        let service = service.get();
+        let window = names_range();
         let Some(b) = backend.get() else { return };
         operations.set(Vec::new());
         if service.is_empty() {
             return;
         }
         leptos::task::spawn_local(async move {
-            if let Ok(list) = run(&b, operations_calls(&b, &service), read_operations, &Cancel::default()).await {
+            let calls = operations_calls(&b, &service, window);
+            if let Ok(list) = run(&b, calls, read_operations, &Cancel::default()).await {
                 let _ = operations.try_set(list);
             }
         });

@@ -12,6 +12,9 @@ use spanscope_model::{DurationNs, TimestampNs};
 
 mod common;
 
+/// The search window names are listed from (only Tempo sends it): 1700000000.9 s to 1700003600.000000001 s.
+const W: (TimestampNs, TimestampNs) = (TimestampNs(1_700_000_000_900_000_000), TimestampNs(1_700_003_600_000_000_001));
+
 fn backend() -> BackendConfig {
     let mut b = BackendConfig::new("prod jaeger", BackendKind::Jaeger, "https://h.example/jaeger/");
     b.headers = vec![("Authorization".into(), "Bearer t0k".into())];
@@ -58,7 +61,7 @@ fn config_to_calls_carries_base_path_and_headers() {
         "headers":{"Authorization":"Bearer t0k"}}]}"#;
     let b = parse_config(config).unwrap().remove(0);
     assert_eq!(b, backend());
-    let calls = services_calls(&b);
+    let calls = services_calls(&b, W);
     let urls: Vec<&str> = calls.iter().map(|c| c.request.url.as_str()).collect();
     assert_eq!(urls, ["https://h.example/jaeger/api/v3/services", "https://h.example/jaeger/api/services"]);
     assert_eq!([calls[0].endpoint, calls[1].endpoint], [Endpoint::JaegerV3Services, Endpoint::JaegerV1Services]);
@@ -69,14 +72,14 @@ fn config_to_calls_carries_base_path_and_headers() {
     assert!(tag_names_calls(&b).is_empty());
     // Same origin and a relative base path.
     let same = BackendConfig::new("s", BackendKind::Jaeger, "");
-    assert_eq!(services_calls(&same)[0].request.url, "/api/v3/services");
+    assert_eq!(services_calls(&same, W)[0].request.url, "/api/v3/services");
     let rel = BackendConfig::new("r", BackendKind::Jaeger, "/jaeger/");
-    assert_eq!(services_calls(&rel)[1].request.url, "/jaeger/api/services");
+    assert_eq!(services_calls(&rel, W)[1].request.url, "/jaeger/api/services");
 }
 
 #[test]
 fn operations_calls_encode_the_service() {
-    let calls = operations_calls(&backend(), "my svc/a");
+    let calls = operations_calls(&backend(), "my svc/a", W);
     assert_eq!(calls[0].request.url, "https://h.example/jaeger/api/v3/operations?service=my%20svc%2Fa");
     assert_eq!(calls[1].request.url, "https://h.example/jaeger/api/services/my%20svc%2Fa/operations");
     assert_eq!([calls[0].endpoint, calls[1].endpoint], [Endpoint::JaegerV3Operations, Endpoint::JaegerV1Operations]);
@@ -148,7 +151,7 @@ fn trace_calls_pad_the_id() {
 #[test]
 fn services_and_operations_are_read_sorted_and_unique() {
     let b = backend();
-    let calls = services_calls(&b);
+    let calls = services_calls(&b, W);
     assert_eq!(
         done(read_services(&b, &calls[0], 200, &fx("jaeger_v3_services.json"))),
         strings(&["driver", "frontend"])
@@ -156,7 +159,7 @@ fn services_and_operations_are_read_sorted_and_unique() {
     assert_eq!(done(read_services(&b, &calls[1], 200, &fx("jaeger_v1_services.json"))), strings(&["svc-a", "svc-b"]));
     assert_eq!(done(read_services(&b, &calls[0], 200, b"{}")), strings(&[]));
     assert_eq!(done(read_services(&b, &calls[1], 200, br#"{"data":null,"errors":null}"#)), strings(&[]));
-    let ops = operations_calls(&b, "frontend");
+    let ops = operations_calls(&b, "frontend", W);
     assert_eq!(done(read_operations(&b, &ops[0], 200, &fx("jaeger_v3_operations.json"))), strings(&["get_users"]));
     let two_kinds =
         br#"{"operations":[{"name":"b","spanKind":"server"},{"name":"a"},{"name":"b","spanKind":"client"}]}"#;
@@ -170,7 +173,7 @@ fn services_and_operations_are_read_sorted_and_unique() {
 #[test]
 fn older_servers_make_api_v3_fall_back() {
     let b = backend();
-    let calls = services_calls(&b);
+    let calls = services_calls(&b, W);
     let v3 = &calls[0];
     // A plain 404 (Go's NotFound), the UI's index.html with 200 (old query servers), 405 and 501: no api_v3 here.
     assert_eq!(read_services(&b, v3, 404, &fx("go_404_page_not_found.txt")), Ok(Answer::FallBack));
@@ -193,7 +196,7 @@ fn older_servers_make_api_v3_fall_back() {
 #[test]
 fn the_last_alternative_never_falls_back() {
     let b = backend();
-    let v1 = &services_calls(&b)[1];
+    let v1 = &services_calls(&b, W)[1];
     let e = read_services(&b, v1, 404, &fx("go_404_page_not_found.txt")).unwrap_err();
     assert_eq!(
         e.to_string(),
@@ -402,7 +405,7 @@ fn v1_errors_carry_the_server_message() {
 #[test]
 fn status_errors_give_hints() {
     let b = backend();
-    let call = &services_calls(&b)[1];
+    let call = &services_calls(&b, W)[1];
     let e = read_services(&b, call, 401, b"Unauthorized\n").unwrap_err().to_string();
     assert_eq!(
         e,
@@ -545,7 +548,7 @@ fn a_missing_trace_is_not_found_and_never_falls_back_forever() {
 #[test]
 fn readers_refuse_answers_of_other_endpoints() {
     let b = backend();
-    let call = &services_calls(&b)[0];
+    let call = &services_calls(&b, W)[0];
     let e = read_search(&b, call, 200, b"{}").unwrap_err();
     assert_eq!(e, BackendError::WrongReader { endpoint: Endpoint::JaegerV3Services, reader: "read_search" });
     assert_eq!(e.status(), None);
@@ -556,7 +559,7 @@ fn readers_refuse_answers_of_other_endpoints() {
 #[test]
 fn malformed_bodies_are_errors_that_name_the_endpoint() {
     let b = backend();
-    let calls = services_calls(&b);
+    let calls = services_calls(&b, W);
     let e = read_services(&b, &calls[0], 200, br#"{"services":5}"#).unwrap_err();
     assert!(matches!(e, BackendError::Malformed { endpoint: Endpoint::JaegerV3Services, .. }), "{e:?}");
     assert_eq!(
@@ -577,8 +580,8 @@ fn malformed_bodies_are_errors_that_name_the_endpoint() {
 #[test]
 fn truncated_bodies_never_panic() {
     let b = backend();
-    let mut calls: Vec<Call> = services_calls(&b);
-    calls.extend(operations_calls(&b, "frontend"));
+    let mut calls: Vec<Call> = services_calls(&b, W);
+    calls.extend(operations_calls(&b, "frontend", W));
     calls.extend(search_calls(&b, &query()));
     calls.extend(trace_calls(&b, "1"));
     let bodies = [

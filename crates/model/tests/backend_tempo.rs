@@ -12,6 +12,9 @@ use spanscope_model::{DurationNs, TimestampNs};
 
 mod common;
 
+/// The search window names are listed from (only Tempo sends it): 1700000000.9 s to 1700003600.000000001 s.
+const W: (TimestampNs, TimestampNs) = (TimestampNs(1_700_000_000_900_000_000), TimestampNs(1_700_003_600_000_000_001));
+
 fn backend() -> BackendConfig {
     let config =
         br#"{"backends":[{"name":"tempo","kind":"tempo","url":"/tempo/","headers":{"X-Scope-OrgID":"team-a"}}]}"#;
@@ -43,8 +46,8 @@ fn every_request_carries_the_tenant_header() {
     assert_eq!(b.url, "/tempo");
     let q = SearchQuery::default();
     let all: Vec<Call> = [
-        services_calls(&b),
-        operations_calls(&b, "cart"),
+        services_calls(&b, W),
+        operations_calls(&b, "cart", W),
         search_calls(&b, &q),
         trace_calls(&b, "1"),
         tag_names_calls(&b),
@@ -60,10 +63,14 @@ fn every_request_carries_the_tenant_header() {
 #[test]
 fn services_are_tag_values_v2_then_v1() {
     let b = backend();
-    let calls = services_calls(&b);
+    let calls = services_calls(&b, W);
     assert_eq!(
         urls(&calls),
-        ["/tempo/api/v2/search/tag/resource.service.name/values", "/tempo/api/search/tag/service.name/values"]
+        [
+            "/tempo/api/v2/search/tag/resource.service.name/values?start=1700000000&end=1700003601",
+            "/tempo/api/search/tag/service.name/values?start=1700000000&end=1700003601"
+        ],
+        "over the search window: without one Tempo lists recent data only"
     );
     assert_eq!([calls[0].endpoint, calls[1].endpoint], [Endpoint::TempoV2TagValues, Endpoint::TempoTagValues]);
     assert_eq!([calls[0].last, calls[1].last], [false, true]);
@@ -82,12 +89,13 @@ fn services_are_tag_values_v2_then_v1() {
 #[test]
 fn operations_are_span_names_filtered_by_service() {
     let b = backend();
-    let calls = operations_calls(&b, "cart \"eu\"");
+    let calls = operations_calls(&b, "cart \"eu\"", W);
     assert_eq!(
         urls(&calls),
         [
-            "/tempo/api/v2/search/tag/name/values?q=%7Bresource.service.name%3D%22cart%20%5C%22eu%5C%22%22%7D",
-            "/tempo/api/search/tag/name/values"
+            "/tempo/api/v2/search/tag/name/values?q=%7Bresource.service.name%3D%22cart%20%5C%22eu%5C%22%22%7D\
+             &start=1700000000&end=1700003601",
+            "/tempo/api/search/tag/name/values?start=1700000000&end=1700003601"
         ]
     );
     assert_eq!(
@@ -126,13 +134,23 @@ fn search_sends_logfmt_tags_durations_limit_and_whole_seconds() {
     assert_eq!(
         calls[0].request.url,
         "/tempo/api/search?tags=service.name%3Dcart%20name%3D%22GET%20%2Fcart%22%20http.url%3D%22a%20b%22%20error%3Dtrue\
-         &minDuration=100ms&maxDuration=1.5s&limit=20&start=1700000000&end=1700003601"
+         &minDuration=100ms&maxDuration=1500ms&limit=20&start=1700000000&end=1700003601"
     );
+    // Tempo keeps whole milliseconds of durations: the bounds are rounded outwards (a maximum under 1 ms would
+    // otherwise be 0, no maximum at all), and a minimum under 1 ms is none.
+    let sub_ms = SearchQuery {
+        min_duration: Some(DurationNs(500_000)),
+        max_duration: Some(DurationNs(1_900_000)),
+        ..SearchQuery::default()
+    };
+    assert!(search_calls(&b, &sub_ms)[0].request.url.starts_with("/tempo/api/search?maxDuration=2ms&"));
+    let tiny = SearchQuery { max_duration: Some(DurationNs(900_000)), ..SearchQuery::default() };
+    assert!(search_calls(&b, &tiny)[0].request.url.starts_with("/tempo/api/search?maxDuration=1ms&"));
     // TraceQL replaces service, operation and tags.
     let tq = SearchQuery { traceql: Some(" { span.http.status_code = 500 } ".into()), ..q.clone() };
     assert_eq!(
         search_calls(&b, &tq)[0].request.url,
-        "/tempo/api/search?q=%7B%20span.http.status_code%20%3D%20500%20%7D&minDuration=100ms&maxDuration=1.5s\
+        "/tempo/api/search?q=%7B%20span.http.status_code%20%3D%20500%20%7D&minDuration=100ms&maxDuration=1500ms\
          &limit=20&start=1700000000&end=1700003601"
     );
     // Nothing to filter on: no `tags` at all.
@@ -311,8 +329,8 @@ fn older_tempo_falls_back_and_a_missing_trace_is_not_found() {
 fn truncated_bodies_never_panic() {
     let b = backend();
     let calls: Vec<Call> = [
-        services_calls(&b),
-        operations_calls(&b, "cart"),
+        services_calls(&b, W),
+        operations_calls(&b, "cart", W),
         search_calls(&b, &SearchQuery::default()),
         trace_calls(&b, "1"),
         tag_names_calls(&b),

@@ -10,6 +10,9 @@ use spanscope_model::{DurationNs, TimestampNs};
 
 mod common;
 
+/// The search window names are listed from (only Tempo sends it): 1700000000.9 s to 1700003600.000000001 s.
+const W: (TimestampNs, TimestampNs) = (TimestampNs(1_700_000_000_900_000_000), TimestampNs(1_700_003_600_000_000_001));
+
 fn backend() -> BackendConfig {
     parse_config(br#"{"backends":[{"name":"zipkin","kind":"zipkin","url":"http://localhost:9411"}]}"#)
         .unwrap()
@@ -42,13 +45,13 @@ fn svc(list: &[(&str, u32, u32)]) -> Vec<(String, u32, u32)> {
 #[test]
 fn services_and_span_names() {
     let b = backend();
-    let calls = services_calls(&b);
+    let calls = services_calls(&b, W);
     assert_eq!(calls.len(), 1);
     assert_eq!(calls[0].request.url, "http://localhost:9411/api/v2/services");
     assert!(calls[0].request.headers.is_empty());
     assert_eq!((calls[0].endpoint, calls[0].last), (Endpoint::ZipkinServices, true));
     assert_eq!(done(read_services(&b, &calls[0], 200, &fx("zipkin_services.json"))), strings(&["backend", "frontend"]));
-    let ops = operations_calls(&b, "front end");
+    let ops = operations_calls(&b, "front end", W);
     assert_eq!(ops[0].request.url, "http://localhost:9411/api/v2/spans?serviceName=front%20end");
     assert_eq!(ops[0].endpoint, Endpoint::ZipkinSpanNames);
     assert_eq!(done(read_operations(&b, &ops[0], 200, &fx("zipkin_span_names.json"))), strings(&["get /api", "post"]));
@@ -79,6 +82,18 @@ fn search_uses_annotation_query_ms_window_and_integer_microseconds() {
          &annotationQuery=http.method%3DGET%20and%20error%20and%20http.path%3D%2Fa%20b\
          &minDuration=1500&maxDuration=2000001&endTs=1700003600001&lookback=3600001&limit=10"
     );
+    // Zipkin refuses a maximum without a minimum, and a minimum of 0 (`QueryRequest.build`): a maximum alone
+    // goes with a minimum of 1 µs, and a minimum under 1 µs is none.
+    for (min, max, want) in [
+        (None, Some(2_000_000), "&minDuration=1&maxDuration=2000&"),
+        (Some(500), Some(2_000_000), "&minDuration=1&maxDuration=2000&"),
+        (Some(500), None, "&endTs="),
+        (Some(2_000), None, "&minDuration=2&endTs="),
+    ] {
+        let d = SearchQuery { min_duration: min.map(DurationNs), max_duration: max.map(DurationNs), ..q.clone() };
+        let url = &search_calls(&b, &d)[0].request.url;
+        assert!(url.contains(&format!("b{want}")), "{min:?} {max:?}: {url}");
+    }
     let bare =
         SearchQuery { start: TimestampNs(0), end: TimestampNs(86_400_000_000_000), limit: 0, ..SearchQuery::default() };
     assert_eq!(
@@ -149,7 +164,7 @@ fn a_missing_trace_is_not_found_with_zipkins_message() {
 #[test]
 fn errors_and_malformed_answers() {
     let b = backend();
-    let call = &services_calls(&b)[0];
+    let call = &services_calls(&b, W)[0];
     let e = read_services(&b, call, 200, br#"{"services":["a"]}"#).unwrap_err();
     assert!(matches!(e, BackendError::Malformed { endpoint: Endpoint::ZipkinServices, status: 200, .. }), "{e:?}");
     assert!(
@@ -177,7 +192,7 @@ fn errors_and_malformed_answers() {
 #[test]
 fn a_failed_fetch_explains_that_zipkin_is_probably_down() {
     let b = backend();
-    let url = &services_calls(&b)[0].request.url;
+    let url = &services_calls(&b, W)[0].request.url;
     let m = network_error_message(&b, url);
     assert!(m.starts_with("Could not reach zipkin (Zipkin) at http://localhost:9411/api/v2/services: "), "{m}");
     assert!(m.contains("Access-Control-Allow-Origin"), "{m}");
@@ -191,8 +206,8 @@ fn a_failed_fetch_explains_that_zipkin_is_probably_down() {
 fn truncated_bodies_never_panic() {
     let b = backend();
     let calls: Vec<Call> = [
-        services_calls(&b),
-        operations_calls(&b, "a"),
+        services_calls(&b, W),
+        operations_calls(&b, "a", W),
         search_calls(&b, &SearchQuery::default()),
         trace_calls(&b, "1"),
     ]

@@ -314,8 +314,9 @@ pub enum TraceIdError {
 }
 
 /// Normalizes a trace id typed or pasted by a person: 1 to 32 hex digits in any case, surrounding white space
-/// and a `0x` prefix allowed, as well as a whole W3C `traceparent` (`00-<32 hex>-<16 hex>-01`) → 32 lower-case hex
-/// digits, left-padded with zeros.
+/// and a `0x` prefix allowed, as well as a whole W3C `traceparent` (`00-<32 hex>-<16 hex>-01`) or the base64 of
+/// 16 or 8 bytes (how Tempo's JSON and Jaeger's api_v3 before 1.53 write ids, `W47/95gDgQPSabYzgT/GDA==`) → 32
+/// lower-case hex digits, left-padded with zeros.
 pub fn normalize_trace_id(input: &str) -> Result<String, TraceIdError> {
     let trimmed = input.trim();
     let mut text = trimmed.strip_prefix("0x").or_else(|| trimmed.strip_prefix("0X")).unwrap_or(trimmed);
@@ -327,7 +328,13 @@ pub fn normalize_trace_id(input: &str) -> Result<String, TraceIdError> {
         return Err(TraceIdError::Empty);
     }
     if let Some(bad) = text.chars().find(|c| !c.is_ascii_hexdigit()) {
-        return Err(TraceIdError::NotHex { input: trimmed.to_string(), bad });
+        // Hex and base64 share most characters: text that is all hex digits is read as hex.
+        let bytes = crate::base64::decode(text).filter(|b| matches!(b.len(), 8 | 16));
+        return match bytes.and_then(|b| crate::ids::TraceId::from_bytes(&b)) {
+            Some(id) if id.value == 0 => Err(TraceIdError::Zero { input: trimmed.to_string() }),
+            Some(id) => Ok(format!("{:032x}", id.value)),
+            None => Err(TraceIdError::NotHex { input: trimmed.to_string(), bad }),
+        };
     }
     if text.len() > 32 {
         return Err(TraceIdError::TooLong { input: trimmed.to_string(), digits: text.len() });
@@ -776,20 +783,24 @@ pub(crate) fn sorted_names(mut names: Vec<String>) -> Vec<String> {
     names
 }
 
+/// The time range names are listed from, `(start, end)`: the search form's. Tempo lists tag values from recent
+/// data only when it is not given; Jaeger and Zipkin list every name they hold and do not take one.
+pub type Window = (TimestampNs, TimestampNs);
+
 /// The requests that list the backend's services, best first.
-pub fn services_calls(b: &BackendConfig) -> Vec<Call> {
+pub fn services_calls(b: &BackendConfig, window: Window) -> Vec<Call> {
     match b.kind {
         BackendKind::Jaeger => jaeger::services_calls(b),
-        BackendKind::Tempo => tempo::services_calls(b),
+        BackendKind::Tempo => tempo::services_calls(b, window),
         BackendKind::Zipkin => zipkin::services_calls(b),
     }
 }
 
 /// The requests that list the operations (span names) of `service`, best first.
-pub fn operations_calls(b: &BackendConfig, service: &str) -> Vec<Call> {
+pub fn operations_calls(b: &BackendConfig, service: &str, window: Window) -> Vec<Call> {
     match b.kind {
         BackendKind::Jaeger => jaeger::operations_calls(b, service),
-        BackendKind::Tempo => tempo::operations_calls(b, service),
+        BackendKind::Tempo => tempo::operations_calls(b, service, window),
         BackendKind::Zipkin => zipkin::operations_calls(b, service),
     }
 }
@@ -1021,6 +1032,12 @@ mod tests {
             n("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01").unwrap(),
             "4bf92f3577b34da6a3ce929d0e0e4736"
         );
+        // Base64 of 16 or 8 bytes, as Tempo's JSON and Jaeger's api_v3 before 1.53 write ids (URL-safe too).
+        assert_eq!(n("W47/95gDgQPSabYzgT/GDA==").unwrap(), "5b8efff798038103d269b633813fc60c");
+        assert_eq!(n(" W47_95gDgQPSabYzgT_GDA ").unwrap(), "5b8efff798038103d269b633813fc60c");
+        assert_eq!(n("1ukynWe2FGo=").unwrap(), "0000000000000000d6e9329d67b6146a");
+        assert_eq!(n("AAAAAAAAAAAAAAAAAAAAAA=="), Err(TraceIdError::Zero { input: "AAAAAAAAAAAAAAAAAAAAAA==".into() }));
+        assert_eq!(n("W47/95gDgQ=="), Err(TraceIdError::NotHex { input: "W47/95gDgQ==".into(), bad: 'W' }));
         assert_eq!(n("   "), Err(TraceIdError::Empty));
         assert_eq!(n("trace-123"), Err(TraceIdError::NotHex { input: "trace-123".into(), bad: 't' }));
         assert_eq!(n(&"a".repeat(33)), Err(TraceIdError::TooLong { input: "a".repeat(33), digits: 33 }));

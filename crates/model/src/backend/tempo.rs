@@ -1,24 +1,31 @@
 //! Grafana Tempo's HTTP API (FORMATS.md §3.5). Search answers carry metadata only (no spans): ids with leading
 //! zeros stripped (left-padded here), `durationMs` absent under 1 ms, per-service counts in `serviceStats`.
-//! Times are Unix seconds (start rounded down, end up); durations are Go duration strings. Services and
-//! operations are tag values: v2 scoped tags first (`resource.service.name`; `name` filtered by service with
-//! `q`), v1 unscoped tags as the fallback. A trace is `/api/v2/traces/{id}` (Tempo ≥ 2.6, `{"trace":…}`), then
+//! Times are Unix seconds (start rounded down, end up); durations are Go duration strings in whole milliseconds
+//! (what Tempo keeps of them). Services and operations are tag values over the search window: v2 scoped tags
+//! first (`resource.service.name`; `name` filtered by service with `q`), v1 unscoped tags as the fallback. A trace is `/api/v2/traces/{id}` (Tempo ≥ 2.6, `{"trace":…}`), then
 //! `/api/traces/{id}` (`{"batches":…}`); both are read by the OTLP importer.
 
-use super::wire::{go_duration_from_duration, logfmt_from_tags, percent_encode, unix_seconds_ceil, unix_seconds_floor};
 use super::wire::{json_string, Query};
+use super::wire::{logfmt_from_tags, percent_encode, unix_seconds_ceil, unix_seconds_floor};
 use super::{calls, normalize_trace_id, sort_services, sorted_names, Answer, BackendConfig, BackendError, Call};
-use super::{Endpoint, Response, SearchQuery, SearchResults, TraceSummary};
+use super::{Endpoint, Response, SearchQuery, SearchResults, TraceSummary, Window};
 use crate::time::{DurationNs, TimestampNs};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
-pub(super) fn services_calls(b: &BackendConfig) -> Vec<Call> {
+/// `start` and `end` of a listing, in Unix seconds (the window never shrinks): without them Tempo lists tag
+/// values from recent data only (its live store), so a service of an older incident would be missing.
+fn window_query(q: &mut Query, (start, end): Window) -> &mut Query {
+    q.push("start", &unix_seconds_floor(start).to_string()).push("end", &unix_seconds_ceil(end).to_string())
+}
+
+pub(super) fn services_calls(b: &BackendConfig, window: Window) -> Vec<Call> {
+    let w = window_query(&mut Query::new(), window).finish();
     calls(
         b,
         vec![
-            ("/api/v2/search/tag/resource.service.name/values".into(), Endpoint::TempoV2TagValues),
-            ("/api/search/tag/service.name/values".into(), Endpoint::TempoTagValues),
+            (format!("/api/v2/search/tag/resource.service.name/values{w}"), Endpoint::TempoV2TagValues),
+            (format!("/api/search/tag/service.name/values{w}"), Endpoint::TempoTagValues),
         ],
     )
 }
@@ -28,14 +35,16 @@ fn service_filter(service: &str) -> String {
     format!("{{resource.service.name={}}}", json_string(service.trim()))
 }
 
-pub(super) fn operations_calls(b: &BackendConfig, service: &str) -> Vec<Call> {
+pub(super) fn operations_calls(b: &BackendConfig, service: &str, window: Window) -> Vec<Call> {
     let mut q = Query::new();
     q.push("q", &service_filter(service));
+    let v2 = window_query(&mut q, window).finish();
+    let v1 = window_query(&mut Query::new(), window).finish();
     calls(
         b,
         vec![
-            (format!("/api/v2/search/tag/name/values{}", q.finish()), Endpoint::TempoV2TagValues),
-            ("/api/search/tag/name/values".into(), Endpoint::TempoTagValues),
+            (format!("/api/v2/search/tag/name/values{v2}"), Endpoint::TempoV2TagValues),
+            (format!("/api/search/tag/name/values{v1}"), Endpoint::TempoTagValues),
         ],
     )
 }
@@ -69,8 +78,12 @@ pub(super) fn search_calls(b: &BackendConfig, q: &SearchQuery) -> Vec<Call> {
             }
         }
     }
-    p.push_opt("minDuration", q.min_duration.map(go_duration_from_duration).as_deref())
-        .push_opt("maxDuration", q.max_duration.map(go_duration_from_duration).as_deref());
+    // Tempo keeps whole milliseconds of both (`uint32(dur.Milliseconds())`): the bounds are rounded outwards, so
+    // the range never shrinks (a maximum of 1.9 ms would become 1 ms, one of 0.9 ms no maximum at all).
+    let min_ms = q.min_duration.map(|d| d.0.div_euclid(1_000_000)).filter(|&ms| ms > 0);
+    let max_ms = q.max_duration.map(|d| -(-d.0).div_euclid(1_000_000)).map(|ms| ms.max(1));
+    p.push_opt("minDuration", min_ms.map(|ms| format!("{ms}ms")).as_deref())
+        .push_opt("maxDuration", max_ms.map(|ms| format!("{ms}ms")).as_deref());
     if q.limit > 0 {
         p.push("limit", &q.limit.to_string());
     }

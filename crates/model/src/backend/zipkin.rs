@@ -33,8 +33,12 @@ pub(super) fn search_calls(b: &BackendConfig, q: &SearchQuery) -> Vec<Call> {
     if !q.tags.is_empty() {
         p.push("annotationQuery", &annotation_query(&q.tags));
     }
-    p.push_opt("minDuration", q.min_duration.map(|d| us_floor_from_duration(d).to_string()).as_deref())
-        .push_opt("maxDuration", q.max_duration.map(|d| us_ceil_from_duration(d).to_string()).as_deref())
+    // Zipkin refuses `minDuration` ≤ 0 and a `maxDuration` without `minDuration` (`QueryRequest.build`): a
+    // minimum under 1 µs is none, and a maximum alone goes with a minimum of 1 µs.
+    let max_us = q.max_duration.map(us_ceil_from_duration);
+    let min_us = q.min_duration.map(us_floor_from_duration).filter(|&us| us > 0).or(max_us.map(|_| 1));
+    p.push_opt("minDuration", min_us.map(|us| us.to_string()).as_deref())
+        .push_opt("maxDuration", max_us.map(|us| us.to_string()).as_deref())
         .push("endTs", &end_ms.to_string())
         .push("lookback", &lookback_ms.to_string());
     if q.limit > 0 {
