@@ -16,8 +16,9 @@ use crate::route::{Params, Route, SearchParams};
 use crate::state::{AppState, Backends, LoadedTrace};
 use leptos::prelude::*;
 use spanscope_model::backend::{
-    check_search, operations_calls, parse_tags, read_operations, read_services, search_calls, search_from_import,
-    services_calls, BackendConfig, BackendKind, Call, SearchAnswer, SearchQuery, SearchResults, TraceSummary, Window,
+    check_query, check_search, operations_calls, parse_tags, read_operations, read_services, search_calls,
+    search_from_import, services_calls, BackendConfig, BackendKind, Call, SearchAnswer, SearchQuery, SearchResults,
+    TraceSummary, Window,
 };
 use spanscope_model::time::DurationError;
 use spanscope_model::{DurationNs, TimestampNs};
@@ -251,7 +252,7 @@ pub fn SearchPage(params: SearchParams) -> impl IntoView {
 
     let search = move |p: SearchParams| {
         let Some(b) = backend.get_untracked() else { return };
-        let query = match query_from_params(&p) {
+        let query = match query_from_params(&p).and_then(|q| check_query(&b, &q).map(|()| q)) {
             Ok(q) => q,
             Err(m) => {
                 form_error.set(Some(m));

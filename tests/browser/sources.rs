@@ -363,6 +363,10 @@ fn tempo_search_pads_ids_and_opens_a_trace(c: &Ctx) -> Result<()> {
     // Whole seconds, the start rounded down and the end up: an hour, or a second more.
     let window = int_param(&r, "end")? - int_param(&r, "start")?;
     check((3600..=3601).contains(&window), format!("Tempo window of an hour in seconds: {}", r.line()))?;
+    // Services are listed over the same window (without one Tempo lists its recent data only).
+    let names = last_get(&b, "/api/v2/search/tag/resource.service.name/values")?;
+    let names_window = int_param(&names, "end")? - int_param(&names, "start")?;
+    check((3600..=3601).contains(&names_window), format!("services over the search window: {}", names.line()))?;
     eq(param(&r, "limit")?, "20".to_string(), "limit")?;
 
     // The answer lists ids with leading zeros stripped, and one trace without durationMs.
@@ -413,7 +417,17 @@ fn zipkin_search_and_open(c: &Ctx) -> Result<()> {
     // A point of the plot opens its trace too.
     let kafka = b.trace("0562809467078eab").ok_or("kafka trace in the fixture")?;
     c.browser.click(&c.browser.wait(&format!("[data-testid=scatter-point][data-trace-id='{}']", kafka.facts.id))?)?;
-    check_trace_page(c, &kafka.facts.id, &kafka.facts.spans.to_string())
+    check_trace_page(c, &kafka.facts.id, &kafka.facts.spans.to_string())?;
+
+    // A tag with " and " in it cannot be an annotationQuery term: the form says so, and nothing is sent.
+    let searches = b.requests().iter().filter(|r| r.starts_with("GET /api/v2/traces")).count();
+    c.open("#/search?backend=zipkin&tags=http.path%3D%22%2Fa%20and%20b%22")?;
+    c.browser.wait("[data-testid=search-service] option[value='servicea']")?;
+    submit(c)?;
+    let shown = c.browser.text(&c.browser.wait("[data-testid=search-form-error]")?)?;
+    mentions(&shown, &["Zipkin cannot search for `http.path=/a and b`"], "the form's error")?;
+    let after = b.requests().iter().filter(|r| r.starts_with("GET /api/v2/traces")).count();
+    eq(after, searches, "searches sent to Zipkin after the refused one")
 }
 
 fn a_trace_link_opens_from_the_backend(c: &Ctx) -> Result<()> {

@@ -2,9 +2,9 @@
 //! (FORMATS.md §4.1). Trace bodies are the project's Zipkin Lens fixtures; a search answer is a list of them.
 
 use spanscope_model::backend::{
-    network_error_message, operations_calls, parse_config, read_operations, read_search, read_services, read_trace,
-    search_calls, services_calls, tag_names_calls, trace_calls, Answer, BackendConfig, BackendError, Call, Endpoint,
-    SearchQuery,
+    check_query, network_error_message, operations_calls, parse_config, read_operations, read_search, read_services,
+    read_trace, search_calls, services_calls, tag_names_calls, trace_calls, Answer, BackendConfig, BackendError, Call,
+    Endpoint, SearchQuery,
 };
 use spanscope_model::{DurationNs, TimestampNs};
 
@@ -100,6 +100,23 @@ fn search_uses_annotation_query_ms_window_and_integer_microseconds() {
         search_calls(&b, &bare)[0].request.url,
         "http://localhost:9411/api/v2/traces?endTs=86400000&lookback=86400000"
     );
+}
+
+/// A tag with " and " in it cannot be an `annotationQuery` term (Zipkin splits on it, with no quoting): the
+/// search is refused before it goes out, naming the tag. Other backends take it.
+#[test]
+fn a_tag_with_and_in_it_is_refused_for_zipkin() {
+    let b = backend();
+    let q = SearchQuery {
+        tags: spanscope_model::backend::parse_tags(r#"http.path="/a and b""#).unwrap(),
+        ..SearchQuery::default()
+    };
+    let e = check_query(&b, &q).unwrap_err();
+    assert!(e.starts_with("Tags: Zipkin cannot search for `http.path=/a and b`"), "{e}");
+    let ok = SearchQuery { tags: spanscope_model::backend::parse_tags("http.path=/a").unwrap(), ..q.clone() };
+    assert_eq!(check_query(&b, &ok), Ok(()));
+    let jaeger = BackendConfig { kind: spanscope_model::backend::BackendKind::Jaeger, ..b.clone() };
+    assert_eq!(check_query(&jaeger, &q), Ok(()));
 }
 
 #[test]

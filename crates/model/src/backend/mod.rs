@@ -19,9 +19,9 @@
 //!
 //! | step | functions | Jaeger (api_v3, then v1) | Tempo | Zipkin v2 |
 //! |---|---|---|---|---|
-//! | services | [`services_calls`] → [`read_services`] | `/api/v3/services`, `/api/services` | tag values of `resource.service.name` (v2), then `service.name` (v1) | `/api/v2/services` |
-//! | operations | [`operations_calls`] → [`read_operations`] | `/api/v3/operations?service=`, `/api/services/{s}/operations` | tag values of `name` filtered by service (v2), then unfiltered (v1) | `/api/v2/spans?serviceName=` |
-//! | search | [`search_calls`] → [`read_search`] | `/api/v3/traces?query.…`, `/api/traces?service=…` (v1 first when tags are given) | `/api/search` | `/api/v2/traces` |
+//! | services | [`services_calls`] → [`read_services`] | `/api/v3/services`, `/api/services` | tag values of `resource.service.name` (v2), then `service.name` (v1), over the search window | `/api/v2/services` |
+//! | operations | [`operations_calls`] → [`read_operations`] | `/api/v3/operations?service=`, `/api/services/{s}/operations` | tag values of `name` filtered by service (v2), then unfiltered (v1), over the search window | `/api/v2/spans?serviceName=` |
+//! | search | [`check_query`], [`search_calls`] → [`read_search`] | `/api/v3/traces?query.…`, `/api/traces?service=…` (v1 first when tags are given) | `/api/search` | `/api/v2/traces` |
 //! | one trace | [`trace_calls`] → [`read_trace`] (+ [`partial_trace_message`]) | `/api/v3/traces/{id}`, `/api/traces/{id}` | `/api/v2/traces/{id}`, `/api/traces/{id}` | `/api/v2/trace/{id}` |
 //! | tag names | [`tag_names_calls`] → [`read_tag_names`] | — | `/api/search/tags` | — |
 //!
@@ -802,6 +802,21 @@ pub fn operations_calls(b: &BackendConfig, service: &str, window: Window) -> Vec
         BackendKind::Jaeger => jaeger::operations_calls(b, service),
         BackendKind::Tempo => tempo::operations_calls(b, service, window),
         BackendKind::Zipkin => zipkin::operations_calls(b, service),
+    }
+}
+
+/// What `b` cannot search for as `q` asks, said before a request goes out: Zipkin's `annotationQuery` joins its
+/// terms with ` and ` and has no quoting, so a tag with ` and ` in it would become two terms and find other traces.
+pub fn check_query(b: &BackendConfig, q: &SearchQuery) -> Result<(), String> {
+    if b.kind != BackendKind::Zipkin {
+        return Ok(());
+    }
+    match q.tags.iter().find(|(k, v)| k.contains(" and ") || v.contains(" and ")) {
+        Some((k, v)) => Err(format!(
+            "Tags: Zipkin cannot search for `{k}={v}`: its annotationQuery separates terms with \" and \" and has no \
+             quoting, so this tag would be read as two. Search for a part of it without \" and \"."
+        )),
+        None => Ok(()),
     }
 }
 
