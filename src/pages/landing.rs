@@ -210,6 +210,18 @@ fn Outcomes() -> impl IntoView {
                         {outcomes
                             .into_iter()
                             .map(|o| match o.result {
+                                // Valid, but nothing in it (Zipkin's `[]`, `{"data":[]}`, `{"resourceSpans":[]}`):
+                                // said as such, not as a success of "0 traces".
+                                Ok(0) => view! {
+                                    <li class="file-outcome empty" data-testid="file-outcome" data-status="empty">
+                                        <span class="file-name">{o.name}</span>
+                                        {format!(
+                                            " — no traces: the document is valid but holds no spans ({})",
+                                            human_size(o.bytes as f64)
+                                        )}
+                                    </li>
+                                }
+                                .into_any(),
                                 Ok(n) => view! {
                                     <li class="file-outcome ok" data-testid="file-outcome" data-status="ok">
                                         <span class="file-name">{o.name}</span>

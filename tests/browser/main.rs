@@ -254,6 +254,19 @@ fn a_dropped_file_opens_and_a_bad_one_explains_itself(c: &Ctx) -> Result<()> {
     let item = c.browser.wait("[data-testid=trace-list-item]")?;
     eq(c.browser.attr(&item, "data-span-count")?.as_deref(), Some("16"), "the good file's trace is listed")?;
     let _ = std::fs::remove_file(bad);
+
+    // A valid document with no spans in it (Jaeger's answer for an unknown trace on old servers) says so.
+    c.open("#/")?;
+    let empty = std::env::temp_dir().join(format!("spanscope-empty-{}.json", std::process::id()));
+    std::fs::write(&empty, br#"{"data":[],"total":0,"limit":0,"offset":0,"errors":null}"#)
+        .map_err(|e| e.to_string())?;
+    c.upload(&[empty.display().to_string()])?;
+    let said = c.browser.text(&c.browser.wait("[data-testid=file-outcome][data-status=empty]")?)?;
+    check(
+        said.contains("spanscope-empty") && said.contains("no traces: the document is valid but holds no spans"),
+        format!("the empty file's outcome: {said}"),
+    )?;
+    let _ = std::fs::remove_file(empty);
     Ok(())
 }
 
