@@ -1,6 +1,6 @@
 //! Export of a trace, or of a chosen subset of its spans, as OTLP JSON, Jaeger JSON or CSV: what the "Download"
 //! menu writes. [`export`] gives the bytes, [`file_name`] a name for them. The two JSON forms are written so that
-//! [`crate::import`] reads them back into the same trace (see "Round trip" below; `tests/export_roundtrip.rs`
+//! [`crate::import()`] reads them back into the same trace (see "Round trip" below; `tests/export_roundtrip.rs`
 //! checks it on every fixture).
 //!
 //! # OTLP JSON

@@ -271,7 +271,7 @@ const VIEWS: [&str; 4] = ["waterfall", "statistics", "flamegraph", "service-map"
 /// Longest value quoted in a notice.
 const SHOWN_CHARS: usize = 40;
 
-/// A parameter's value as quoted in a notice: at most [`SHOWN_CHARS`] characters.
+/// A parameter's value as quoted in a notice: at most `SHOWN_CHARS` (40) characters.
 pub fn shown_value(v: &str) -> String {
     let mut s: String = v.chars().take(SHOWN_CHARS).collect();
     if s.len() < v.len() {

@@ -38,7 +38,7 @@
 //! alternative) is [`BackendError::NotFound`]; a 2xx trace answer without spans (Tempo v2's answer for an
 //! unknown id) is `NotFound` too.
 //!
-//! Trace bodies are read by [`crate::import`], the same code that opens files; search hits are summarized with
+//! Trace bodies are read by [`crate::import()`], the same code that opens files; search hits are summarized with
 //! [`TraceSummary::from_trace`], or from Tempo's search metadata (Tempo sends no spans in a search).
 
 mod config;
@@ -693,7 +693,7 @@ impl Response<'_> {
 
     /// Whether a trace or search body holds no spans (`Ok(true)`: `{}`, `{"result":{}}`, `{"data":null}`,
     /// `{"trace":{}}`, `[]`), or is not an answer at all (an HTML page, an empty body: the error says what was
-    /// found), before it is imported with [`crate::import`].
+    /// found), before it is imported with [`crate::import()`].
     pub(crate) fn holds_nothing(&self) -> Result<bool, BackendError> {
         if looks_like_html(self.body) || self.body.iter().all(u8::is_ascii_whitespace) {
             return self.json::<serde::de::IgnoredAny>().map(|_| true);
