@@ -2,11 +2,13 @@
 //! zeros stripped (left-padded here), `durationMs` absent under 1 ms, per-service counts in `serviceStats`.
 //! Times are Unix seconds (start rounded down, end up); durations are Go duration strings in whole milliseconds
 //! (what Tempo keeps of them). Services and operations are tag values over the search window: v2 scoped tags
-//! first (`resource.service.name`; `name` filtered by service with `q`), v1 unscoped tags as the fallback. A trace is `/api/v2/traces/{id}` (Tempo ≥ 2.6, `{"trace":…}`), then
-//! `/api/traces/{id}` (`{"batches":…}`); both are read by the OTLP importer.
+//! first (`resource.service.name`; `name` filtered by service with `q`), v1 unscoped tags as the fallback. A
+//! trace is `/api/v2/traces/{id}` (Tempo ≥ 2.6, `{"trace":…}`), then `/api/traces/{id}` (`{"batches":…}`); both
+//! are read by the OTLP importer.
 
 use super::wire::{json_string, Query};
-use super::wire::{logfmt_from_tags, percent_encode, unix_seconds_ceil, unix_seconds_floor};
+use super::wire::{logfmt_from_tags, ms_ceil_from_duration, ms_floor_from_duration, percent_encode};
+use super::wire::{unix_seconds_ceil, unix_seconds_floor};
 use super::{calls, normalize_trace_id, sort_services, sorted_names, Answer, BackendConfig, BackendError, Call};
 use super::{Endpoint, Response, SearchQuery, SearchResults, TraceSummary, Window};
 use crate::time::{DurationNs, TimestampNs};
@@ -80,8 +82,8 @@ pub(super) fn search_calls(b: &BackendConfig, q: &SearchQuery) -> Vec<Call> {
     }
     // Tempo keeps whole milliseconds of both (`uint32(dur.Milliseconds())`): the bounds are rounded outwards, so
     // the range never shrinks (a maximum of 1.9 ms would become 1 ms, one of 0.9 ms no maximum at all).
-    let min_ms = q.min_duration.map(|d| d.0.div_euclid(1_000_000)).filter(|&ms| ms > 0);
-    let max_ms = q.max_duration.map(|d| -(-d.0).div_euclid(1_000_000)).map(|ms| ms.max(1));
+    let min_ms = q.min_duration.map(ms_floor_from_duration).filter(|&ms| ms > 0);
+    let max_ms = q.max_duration.map(ms_ceil_from_duration).map(|ms| ms.max(1));
     p.push_opt("minDuration", min_ms.map(|ms| format!("{ms}ms")).as_deref())
         .push_opt("maxDuration", max_ms.map(|ms| format!("{ms}ms")).as_deref());
     if q.limit > 0 {

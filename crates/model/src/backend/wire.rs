@@ -164,6 +164,16 @@ pub fn us_ceil_from_duration(d: DurationNs) -> i64 {
     -(-d.0).div_euclid(1_000)
 }
 
+/// Whole milliseconds at or below `d` (a lower bound, Tempo `minDuration`).
+pub fn ms_floor_from_duration(d: DurationNs) -> i64 {
+    d.0.div_euclid(1_000_000)
+}
+
+/// Whole milliseconds at or above `d` (an upper bound, Tempo `maxDuration`).
+pub fn ms_ceil_from_duration(d: DurationNs) -> i64 {
+    -(-d.0).div_euclid(1_000_000)
+}
+
 /// Why the tags text could not be read. Positions are 1-based character columns.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TagsError {
