@@ -117,7 +117,11 @@ fn window_us(p: &SearchParams) -> (i64, i64) {
 
 /// The window names are listed from (Tempo lists recent data only without one): the form's time range.
 fn names_window(p: &SearchParams) -> Window {
-    let (start_us, end_us) = window_us(p);
+    window_from_us(window_us(p))
+}
+
+/// A range in µs as the model's timestamps.
+fn window_from_us((start_us, end_us): (i64, i64)) -> Window {
     (TimestampNs(start_us.saturating_mul(1000)), TimestampNs(end_us.saturating_mul(1000)))
 }
 
@@ -125,6 +129,7 @@ fn names_window(p: &SearchParams) -> Window {
 fn query_from_params(p: &SearchParams) -> Result<SearchQuery, String> {
     let tags = parse_tags(&p.tags).map_err(|e| format!("Tags: {e}"))?;
     let (start_us, end_us) = window_us(p);
+    let (start, end) = window_from_us((start_us, end_us));
     if start_us >= end_us {
         return Err("The time range is empty: its start is not before its end.".to_string());
     }
@@ -135,8 +140,8 @@ fn query_from_params(p: &SearchParams) -> Result<SearchQuery, String> {
         traceql: (!p.query.trim().is_empty()).then(|| p.query.trim().to_string()),
         min_duration: parse_duration(&p.min_duration, "Min duration")?,
         max_duration: parse_duration(&p.max_duration, "Max duration")?,
-        start: TimestampNs(start_us.saturating_mul(1000)),
-        end: TimestampNs(end_us.saturating_mul(1000)),
+        start,
+        end,
         limit: p.limit.unwrap_or(DEFAULT_LIMIT),
     })
 }

@@ -805,18 +805,12 @@ pub fn operations_calls(b: &BackendConfig, service: &str, window: Window) -> Vec
     }
 }
 
-/// What `b` cannot search for as `q` asks, said before a request goes out: Zipkin's `annotationQuery` joins its
-/// terms with ` and ` and has no quoting, so a tag with ` and ` in it would become two terms and find other traces.
+/// What `b` cannot search for as `q` asks, said before a request goes out (Zipkin: a tag with " and " in it,
+/// which its `annotationQuery` cannot quote).
 pub fn check_query(b: &BackendConfig, q: &SearchQuery) -> Result<(), String> {
-    if b.kind != BackendKind::Zipkin {
-        return Ok(());
-    }
-    match q.tags.iter().find(|(k, v)| k.contains(" and ") || v.contains(" and ")) {
-        Some((k, v)) => Err(format!(
-            "Tags: Zipkin cannot search for `{k}={v}`: its annotationQuery separates terms with \" and \" and has no \
-             quoting, so this tag would be read as two. Search for a part of it without \" and \"."
-        )),
-        None => Ok(()),
+    match b.kind {
+        BackendKind::Zipkin => zipkin::check_query(q),
+        BackendKind::Jaeger | BackendKind::Tempo => Ok(()),
     }
 }
 

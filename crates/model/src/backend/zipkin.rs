@@ -24,6 +24,18 @@ fn annotation_query(tags: &[(String, String)]) -> String {
     terms.join(" and ")
 }
 
+/// A tag with ` and ` in it cannot be an [`annotation_query`] term: Zipkin splits the query on ` and ` and has
+/// no quoting, so the tag would become two terms and find other traces.
+pub(super) fn check_query(q: &SearchQuery) -> Result<(), String> {
+    match q.tags.iter().find(|(k, v)| k.contains(" and ") || v.contains(" and ")) {
+        Some((k, v)) => Err(format!(
+            "Tags: Zipkin cannot search for `{k}={v}`: its annotationQuery separates terms with \" and \" and has no \
+             quoting, so this tag would be read as two. Search for a part of it without \" and \"."
+        )),
+        None => Ok(()),
+    }
+}
+
 pub(super) fn search_calls(b: &BackendConfig, q: &SearchQuery) -> Vec<Call> {
     let given = |s: &Option<String>| s.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
     let end_ms = unix_ms_ceil(q.end);
