@@ -200,7 +200,7 @@ fn page(state: AppState, route: Route) -> AnyView {
             (Some(t), _) => view! { <TracePage loaded=t/> }.into_any(),
             (None, Some(backend)) => view! { <RemoteTrace id=id backend=backend/> }.into_any(),
             (None, None) if spanscope_model::backend::normalize_trace_id(&id).is_err() => not_found(format!(
-                "“{}” is not a trace id (trace ids are 16 or 32 hex digits), and no loaded trace has it.",
+                "“{}” is not a trace id (trace ids are 16 or 32 hex digits, or their bytes in base64), and no loaded trace has it.",
                 crate::route::shown_value(&id)
             )),
             (None, None) => not_found(format!(

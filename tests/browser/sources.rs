@@ -442,6 +442,9 @@ fn a_trace_link_opens_from_the_backend(c: &Ctx) -> Result<()> {
     c.open("#/trace/0000000000000011?backend=prod%20jaeger")?;
     check_trace_page(c, &example.facts.id, &example.facts.spans.to_string())?;
     check(b.requests().contains(&format!("GET /api/v3/traces/{}", example.facts.id)), "asked with 32 digits")?;
+    // A base64 id (as Tempo's JSON writes them), typed with its `+` and upper case: the hotrod trace again.
+    c.open("#/trace/Gk5KeycOnyoPcW4+4RUhig==?backend=prod%20jaeger")?;
+    check_trace_page(c, &hotrod.facts.id, &hotrod.facts.spans.to_string())?;
 
     // An id the backend does not have.
     let missing = "0123456789abcdef0123456789abcdef";

@@ -181,11 +181,15 @@ impl Route {
         match segments.as_slice() {
             [] => Route::Landing,
             ["demo", key] => Route::Demo { key: percent_decode(key), params },
-            ["trace", id] => Route::Trace { id: percent_decode(id).to_ascii_lowercase(), params },
+            ["trace", id] => Route::Trace { id: trace_id_from_segment(id), params },
+            // A base64 id may hold `/` as written by hand (spanscope's own links encode it as %2F).
+            ["trace", parts @ ..] if parts.len() > 1 && base64_id_hex(&parts.join("/")).is_some() => {
+                Route::Trace { id: trace_id_from_segment(&parts.join("/")), params }
+            }
             ["search"] => Route::Search(SearchParams::parse(query)),
             ["compare", a, b] => Route::Compare {
-                a: percent_decode(a).to_ascii_lowercase(),
-                b: percent_decode(b).to_ascii_lowercase(),
+                a: trace_id_from_segment(a),
+                b: trace_id_from_segment(b),
                 backend: params.backend.clone(),
             },
             _ => Route::NotFound(h.to_string()),
@@ -380,6 +384,29 @@ fn format_params(p: &Params) -> String {
     }
 }
 
+/// A trace id as a route carries it: hex in lower case, as loaded traces are named; a base64 id (how Tempo's
+/// JSON and older Jaeger api_v3 write them) as its hex. In a path, `+` is a base64 digit, not a space. Anything
+/// else stays as written, for the page to say it is not a trace id.
+fn trace_id_from_segment(segment: &str) -> String {
+    let text = percent_decode_path(segment);
+    base64_id_hex(&text).unwrap_or_else(|| text.to_ascii_lowercase())
+}
+
+/// The hex of a trace id written in base64, `None` for anything else (hex included: text that is all hex digits
+/// is hex).
+fn base64_id_hex(text: &str) -> Option<String> {
+    let text = text.trim();
+    if text.chars().all(|c| c.is_ascii_hexdigit()) {
+        return None;
+    }
+    crate::backend::normalize_trace_id(text).ok()
+}
+
+/// [`percent_decode`] for a path segment, where `+` is itself.
+fn percent_decode_path(s: &str) -> String {
+    percent_decode(&s.replace('+', "%2B"))
+}
+
 /// Percent-encoding as everywhere in spanscope (RFC 3986 unreserved characters stay).
 pub use crate::backend::percent_encode;
 
@@ -500,6 +527,28 @@ mod tests {
         assert_eq!(Route::from_hash("#"), Route::Landing);
         assert_eq!(Route::from_hash("#/trace/ABC?span=DEF").params().span.as_deref(), Some("def"));
         assert!(matches!(Route::from_hash("#/nope/x/y"), Route::NotFound(_)));
+        assert!(matches!(Route::from_hash("#/trace/x/y"), Route::NotFound(_)));
+        // Base64 ids (Tempo's JSON) become hex: case kept, `+` a digit, `/` as typed or as %2F.
+        let id = |hash: &str| match Route::from_hash(hash) {
+            Route::Trace { id, .. } => id,
+            other => panic!("{hash}: {other:?}"),
+        };
+        assert_eq!(id("#/trace/CvdlGRbNQ92ESOshHIAxnA=="), "0af7651916cd43dd8448eb211c80319c");
+        assert_eq!(id("#/trace/CvdlGRbNQ92ESOshHIAxnA%3D%3D?span=1"), "0af7651916cd43dd8448eb211c80319c");
+        assert_eq!(id("#/trace/++/+S/kvNXezTaajzpKdDg=="), "fbeffe4bf92f3577b34da6a3ce929d0e");
+        assert_eq!(id("#/trace/%2B%2B%2F%2BS%2FkvNXezTaajzpKdDg%3D%3D"), "fbeffe4bf92f3577b34da6a3ce929d0e");
+        assert_eq!(
+            id("#/trace/00-0AF7651916CD43DD8448EB211C80319C-B7AD6B7169203331-01"),
+            "0af7651916cd43dd8448eb211c80319c"
+        );
+        assert_eq!(id("#/trace/ABCDEF"), "abcdef");
+        assert_eq!(id("#/trace/not-an-id"), "not-an-id");
+        match Route::from_hash("#/compare/CvdlGRbNQ92ESOshHIAxnA==/4BF9") {
+            Route::Compare { a, b, .. } => {
+                assert_eq!((a.as_str(), b.as_str()), ("0af7651916cd43dd8448eb211c80319c", "4bf9"))
+            }
+            other => panic!("{other:?}"),
+        }
         assert_eq!(percent_decode("a%20b%zz%"), "a b%zz%");
         assert_eq!(Route::from_hash("#/demo/x?zoom=0.5,0.25").params().zoom, None);
         assert_eq!(Route::from_hash("#/demo/x?zoom=0,1").params().zoom, None);
