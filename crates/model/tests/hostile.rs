@@ -964,6 +964,25 @@ fn empty_and_non_trace_documents() {
             r#"{"operations":[{"name":"GET /","spanKind":"server"}]}"#,
             "a Jaeger api_v3 answer of service or operation names",
         ),
+        // SDKs' console output, which is not OTLP JSON (spans as the SDKs print them, one document after another).
+        (
+            concat!(
+                r#"{"name": "GET /users", "context": {"trace_id": "0x5b8aa5a2d2c872e8321cf37308d69df2", "#,
+                r#""span_id": "0x051581bf3cb55c13", "trace_state": "[]"}, "kind": "SpanKind.SERVER", "parent_id": null, "#,
+                r#""start_time": "2024-05-07T14:39:52.906272Z", "end_time": "2024-05-07T14:39:52.916343Z"}"#,
+                "\n",
+                r#"{"name": "SELECT", "context": {}, "parent_id": "0x051581bf3cb55c13", "start_time": ""}"#
+            ),
+            "the OpenTelemetry Python SDK's console output (ConsoleSpanExporter",
+        ),
+        (
+            concat!(
+                r#"{"Name": "roll", "SpanContext": {"TraceID": "ad3b9c0b4d4a1b1e8b1c2d3e4f506172", "SpanID": "1a2b3c4d5e6f7081"}, "#,
+                r#""Parent": {"TraceID": "00000000000000000000000000000000"}, "SpanKind": 1, "#,
+                r#""StartTime": "2024-05-07T16:12:34.511395+02:00", "EndTime": "2024-05-07T16:12:34.511495+02:00"}"#
+            ),
+            "the OpenTelemetry Go SDK's stdouttrace output",
+        ),
     ] {
         match err(doc, doc.as_bytes()) {
             ImportError::UnknownFormat { found } => assert!(found.contains(says), "{doc}: {found}"),

@@ -544,6 +544,14 @@ fn other_answer(keys: &[String]) -> Option<&'static str> {
         "a Tempo tag answer (`tagNames`, `scopes` or `tagValues`): it lists tags and holds no spans"
     } else if has("services") || has("operations") {
         "a Jaeger api_v3 answer of service or operation names (`services`, `operations`): it holds no spans"
+    } else if has("context") && has("parent_id") && has("start_time") {
+        "the OpenTelemetry Python SDK's console output (ConsoleSpanExporter: `context`, `parent_id`, \
+         `start_time`), which is not OTLP JSON. Export the spans with an OTLP exporter instead, to a backend or to a \
+         Collector whose file exporter writes OTLP JSON"
+    } else if has("SpanContext") && has("StartTime") {
+        "the OpenTelemetry Go SDK's stdouttrace output (`SpanContext`, `StartTime`), which is not OTLP JSON. Export \
+         the spans with an OTLP exporter instead (otlptracehttp), to a backend or to a Collector whose file exporter \
+         writes OTLP JSON"
     } else {
         return None;
     })
