@@ -182,9 +182,9 @@ impl Route {
             [] => Route::Landing,
             ["demo", key] => Route::Demo { key: percent_decode(key), params },
             ["trace", id] => Route::Trace { id: trace_id_from_segment(id), params },
-            // A base64 id may hold `/` as written by hand (spanscope's own links encode it as %2F).
-            ["trace", parts @ ..] if parts.len() > 1 && base64_id_hex(&parts.join("/")).is_some() => {
-                Route::Trace { id: trace_id_from_segment(&parts.join("/")), params }
+            // A base64 id may hold `/` (even `//`) as written by hand; spanscope's own links encode it as %2F.
+            ["trace", _, _, ..] if base64_id_hex(&percent_decode_path(trace_path_rest(path))).is_some() => {
+                Route::Trace { id: trace_id_from_segment(trace_path_rest(path)), params }
             }
             ["search"] => Route::Search(SearchParams::parse(query)),
             ["compare", a, b] => Route::Compare {
@@ -402,6 +402,12 @@ fn base64_id_hex(text: &str) -> Option<String> {
     crate::backend::normalize_trace_id(text).ok()
 }
 
+/// What follows `trace/` in a path, as written.
+fn trace_path_rest(path: &str) -> &str {
+    let path = path.trim_start_matches('/');
+    path.strip_prefix("trace/").unwrap_or(path).trim_matches('/')
+}
+
 /// [`percent_decode`] for a path segment, where `+` is itself.
 fn percent_decode_path(s: &str) -> String {
     percent_decode(&s.replace('+', "%2B"))
@@ -537,6 +543,8 @@ mod tests {
         assert_eq!(id("#/trace/CvdlGRbNQ92ESOshHIAxnA%3D%3D?span=1"), "0af7651916cd43dd8448eb211c80319c");
         assert_eq!(id("#/trace/++/+S/kvNXezTaajzpKdDg=="), "fbeffe4bf92f3577b34da6a3ce929d0e");
         assert_eq!(id("#/trace/%2B%2B%2F%2BS%2FkvNXezTaajzpKdDg%3D%3D"), "fbeffe4bf92f3577b34da6a3ce929d0e");
+        assert_eq!(id("#/trace//++/+S/kvNXezTaajzpKdDg==/?span=1"), "fbeffe4bf92f3577b34da6a3ce929d0e");
+        assert_eq!(id("#/trace/ab//+/+S/kv5LzV3s02mow"), "69bffffbff92fe4bf92f3577b34da6a3");
         assert_eq!(
             id("#/trace/00-0AF7651916CD43DD8448EB211C80319C-B7AD6B7169203331-01"),
             "0af7651916cd43dd8448eb211c80319c"
