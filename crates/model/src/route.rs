@@ -183,9 +183,10 @@ impl Route {
             ["demo", key] => Route::Demo { key: percent_decode(key), params },
             ["trace", id] => Route::Trace { id: trace_id_from_segment(id), params },
             // A base64 id may hold `/` (even `//`) as written by hand; spanscope's own links encode it as %2F.
-            ["trace", _, _, ..] if base64_id_hex(&percent_decode_path(trace_path_rest(path))).is_some() => {
-                Route::Trace { id: trace_id_from_segment(trace_path_rest(path)), params }
-            }
+            ["trace", _, _, ..] => match base64_id_hex(&percent_decode_path(trace_path_rest(path))) {
+                Some(id) => Route::Trace { id, params },
+                None => Route::NotFound(h.to_string()),
+            },
             ["search"] => Route::Search(SearchParams::parse(query)),
             ["compare", a, b] => Route::Compare {
                 a: trace_id_from_segment(a),
