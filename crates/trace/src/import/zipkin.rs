@@ -67,7 +67,9 @@ const UNKNOWN_SERVICE: &str = "unknown";
 
 struct State<'a> {
     b: &'a mut TraceSetBuilder,
-    draft: SpanDraft,
+    /// The draft each span is read into, reused (its buffers kept) from span to span; boxed so that taking it
+    /// out while the span's fields are read moves a pointer, not the draft (a few hundred bytes, twice a span).
+    draft: Option<Box<SpanDraft>>,
     /// (serviceName, ipv4, ipv6, port) → resource.
     resources: HashMap<String, u32>,
     /// Resource → its endpoint as `resources` keys it, to see whether the parts of a span agree.
@@ -109,13 +111,7 @@ fn merged_endpoint<'k>(a: [&'k str; 4], b: [&'k str; 4]) -> Option<[&'k str; 4]>
 
 impl<'a> State<'a> {
     fn new(b: &'a mut TraceSetBuilder) -> Self {
-        State {
-            b,
-            draft: SpanDraft::default(),
-            resources: HashMap::new(),
-            endpoint_of: HashMap::new(),
-            key: String::new(),
-        }
+        State { b, draft: None, resources: HashMap::new(), endpoint_of: HashMap::new(), key: String::new() }
     }
 
     /// Merges the spans of this document (added from position `from` on) that are parts of one span. Zipkin
@@ -444,7 +440,7 @@ struct SpanAcc {
 
 /// A span's fields, each read as `K` reads elements, into the draft; then the span into the builder.
 fn span_fields<'de, K: Elements, A: MapAccess<'de>>(st: &mut State<'_>, mut map: A) -> Result<(), A::Error> {
-    let mut d = std::mem::take(&mut st.draft);
+    let mut d = st.draft.take().unwrap_or_default();
     // No kind: a local span.
     let mut acc = SpanAcc { kind: SpanKind::Internal, resource: None, error: None };
     while let Some(key) = map.next_key::<Field>()? {
@@ -464,7 +460,7 @@ fn span_fields<'de, K: Elements, A: MapAccess<'de>>(st: &mut State<'_>, mut map:
     }
     place_untimed_events(&mut d);
     st.b.add_span(&mut d);
-    st.draft = d;
+    st.draft = Some(d);
     Ok(())
 }
 
