@@ -13,6 +13,10 @@ pub const SCENARIOS: &[Scenario] = &[
     ("hosting: a Grafana data link opens the trace with its span selected and in view", grafana_data_link),
     ("hosting: a page on another origin hands over a trace with postMessage", post_message_handoff),
     ("hosting: link templates make values links; hostile ones never do", link_templates),
+    (
+        "hosting: a wasm module that does not load is explained on the page; Reload recovers",
+        a_failed_start_explains_itself,
+    ),
 ];
 
 /// The policy the README documents (plus this test's origins).
@@ -25,6 +29,13 @@ pub(crate) struct PythonServer {
     child: Child,
     pub(crate) port: u16,
     _root: std::path::PathBuf,
+}
+
+impl PythonServer {
+    /// The directory the site is served from (a copy of `dist`, which a test may change).
+    pub(crate) fn site_dir(&self) -> std::path::PathBuf {
+        self._root.join("apps/spanscope")
+    }
 }
 
 impl Drop for PythonServer {
@@ -230,5 +241,59 @@ fn link_templates(c: &Ctx) -> Result<()> {
         )
     })();
     c.server.set_file("config.json", None);
+    result
+}
+
+/// A browser that cannot compile the module (one without WebAssembly SIMD, say) or a wasm file that is not the one
+/// the page expects (a redeploy while it loaded) must not leave a blank page: the start-up script says what
+/// failed, under the strict policy, and its Reload starts the app once the module is right again.
+fn a_failed_start_explains_itself(c: &Ctx) -> Result<()> {
+    let server = python_server(&c.dist)?;
+    let base = format!("http://127.0.0.1:{}/apps/spanscope/", server.port);
+    let wasm = std::fs::read_dir(server.site_dir())
+        .map_err(|e| e.to_string())?
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.to_string_lossy().ends_with("_bg.wasm"))
+        .ok_or("no wasm file in the site")?;
+    let good = std::fs::read(&wasm).map_err(|e| e.to_string())?;
+    c.browser.goto("about:blank")?;
+    let earlier = c.browser.severe_logs();
+    let result = (|| -> Result<()> {
+        std::fs::write(&wasm, b"this is not a WebAssembly module").map_err(|e| e.to_string())?;
+        c.browser.goto(&format!("{base}#/"))?;
+        let banner = c.browser.wait("[data-testid=start-error]")?;
+        eq(c.browser.attr(&banner, "role")?, Some("alert".to_string()), "the banner's role")?;
+        let text = c.browser.text(&banner)?;
+        for part in ["could not start", "WebAssembly module did not load", "SIMD", "Reload", "CompileError"] {
+            check(text.contains(part), format!("the start-up banner should mention {part:?}: {text}"))?;
+        }
+        eq(c.count("[data-testid=fatal-error]")?, 0, "no internal-error banner")?;
+        eq(c.count("[data-testid=app-nav]")?, 0, "the app did not start")?;
+        // The module is right again (the deploy finished): Reload starts the app.
+        std::fs::write(&wasm, &good).map_err(|e| e.to_string())?;
+        // A later modification time, as a deploy gives it: http.server's dates have whole seconds, and one equal
+        // to the broken file's would answer the browser's revalidation with 304 (keep the broken one).
+        let later = std::time::SystemTime::now() + std::time::Duration::from_secs(5);
+        std::fs::File::options()
+            .write(true)
+            .open(&wasm)
+            .and_then(|f| f.set_modified(later))
+            .map_err(|e| e.to_string())?;
+        c.browser.js("window.__beforeReload = 1", vec![])?;
+        c.browser.click(&c.browser.wait("[data-testid=start-error] button")?)?;
+        c.browser.wait_js("window.__beforeReload === undefined", "Reload reloads the page")?;
+        c.browser.wait("[data-testid=app-nav]")?;
+        eq(c.count("[data-testid=start-error]")?, 0, "no start-up banner after the reload")?;
+        let violations = csp_violations(c);
+        check(violations.is_empty(), format!("no CSP violations: {violations:?}"))
+    })();
+    // The failed start's console lines are expected: put back what earlier scenarios logged, for `no console
+    // errors`, and drop these.
+    let _ = c.browser.severe_logs();
+    for line in earlier {
+        let _ = c.browser.js("console.error(arguments[0])", vec![json!(line)]);
+    }
+    drop(server);
     result
 }
