@@ -5,7 +5,8 @@
 //! parser's buffer), so it is never held whole, in JavaScript or in wasm memory, and a file larger than a
 //! JavaScript string can hold is fine; a file the script could not read is read here with `FileReaderSync`,
 //! which reports the error. The worker imports them into one `TraceSetBuilder`, builds, encodes the traces with
-//! `spanscope_model::codec` and transfers the buffer back; the page decodes it.
+//! `spanscope_model::codec` and transfers the buffer back; the page decodes it where it arrived, a window at a
+//! time ([`JsBytes`]).
 //!
 //! Both halves live here: [`worker_import`] runs in the worker, [`import_in_worker`] on the page. A trap in the
 //! worker (a panic, or memory running out) fails only that load: the page says so and keeps what it has. Each
@@ -307,9 +308,24 @@ const DECODE_WARM_UP_ROUNDS: usize = 40;
 pub fn warm_up_decode() {
     let traces: Vec<Trace> =
         spanscope_model::demo::DEMOS.iter().filter_map(|info| spanscope_model::demo::demo(info.key)).collect();
-    let encoded = codec::traces_to_bytes(&traces);
+    let encoded = JsBytes(Uint8Array::from(codec::traces_to_bytes(&traces).as_slice()));
     for _ in 0..DECODE_WARM_UP_ROUNDS {
-        let _ = codec::traces_from_bytes(&encoded);
+        let _ = codec::traces_from_source(&encoded);
+    }
+}
+
+/// The worker's answer as it arrived, a `Uint8Array`, read by the decoder a window at a time
+/// ([`codec::traces_from_source`]): the answer is never copied whole into the page's wasm memory, which would keep
+/// that much more memory for as long as the page lives (wasm memory does not shrink; 211 MB at 1M spans).
+struct JsBytes(Uint8Array);
+
+impl codec::ByteSource for JsBytes {
+    fn len_bytes(&self) -> usize {
+        self.0.length() as usize
+    }
+
+    fn copy_to(&self, at: usize, out: &mut [u8]) {
+        self.0.subarray(at as u32, (at + out.len()) as u32).copy_to(out);
     }
 }
 
@@ -500,9 +516,10 @@ pub async fn import_in_worker(
     // Decoding is the page's one long step: let the progress paint first.
     crate::loader::yield_to_browser().await;
     let t0 = js_sys::Date::now();
-    let encoded = get(&result, "encoded").dyn_into::<Uint8Array>().map(|a| a.to_vec()).unwrap_or_default();
-    let traces =
-        codec::traces_from_bytes(&encoded).map_err(|e| format!("the import worker's answer could not be read: {e}"))?;
+    let encoded =
+        JsBytes(get(&result, "encoded").dyn_into::<Uint8Array>().unwrap_or_else(|_| Uint8Array::new_with_length(0)));
+    let traces = codec::traces_from_source(&encoded)
+        .map_err(|e| format!("the import worker's answer could not be read: {e}"))?;
     drop(encoded);
     let decode_ms = js_sys::Date::now() - t0;
     mark("spanscope:import-end");

@@ -5,13 +5,48 @@
 //! damaged encodings (every truncation, a few thousand seeded byte changes, wrong magic, version or trailing
 //! bytes) give an error or traces that every view can walk, never a panic.
 
-use spanscope_model::codec::{traces_from_bytes, traces_to_bytes, CodecError, MAGIC, VERSION};
+use spanscope_model::codec::{
+    traces_from_bytes, traces_from_source, traces_to_bytes, ByteSource, CodecError, MAGIC, VERSION,
+};
 use spanscope_model::export::{export, ExportFormat};
 use spanscope_model::rows::{visible_rows, Collapsed};
 use spanscope_model::synth::{generate, SynthOptions};
 use spanscope_model::trace::import_heap_bytes;
 use spanscope_model::{analysis, import, Format, Trace};
 use std::path::{Path, PathBuf};
+
+/// Bytes copied out a piece at a time, as the page reads the worker's answer from its `Uint8Array`: every copy
+/// must lie inside them.
+struct Copied<'a> {
+    bytes: &'a [u8],
+    copies: std::cell::Cell<usize>,
+}
+
+impl ByteSource for Copied<'_> {
+    fn len_bytes(&self) -> usize {
+        self.bytes.len()
+    }
+
+    fn copy_to(&self, at: usize, out: &mut [u8]) {
+        assert!(at + out.len() <= self.bytes.len(), "a copy past the end: {at} + {}", out.len());
+        out.copy_from_slice(&self.bytes[at..at + out.len()]);
+        self.copies.set(self.copies.get() + 1);
+    }
+}
+
+/// Decodes `bytes` in place and copied through the decoder's window: the two must give the same traces, or the
+/// same error at the same offset.
+fn decode(bytes: &[u8]) -> Result<Vec<Trace>, CodecError> {
+    let in_place = traces_from_bytes(bytes);
+    let copied = traces_from_source(&Copied { bytes, copies: Default::default() });
+    assert!(
+        in_place == copied,
+        "in place and copied decoding differ: {:?} / {:?}",
+        in_place.as_ref().err(),
+        copied.as_ref().err()
+    );
+    in_place
+}
 
 fn fixtures_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
@@ -37,7 +72,7 @@ fn sharing(traces: &[Trace]) -> Vec<Vec<bool>> {
 /// Encodes and decodes `traces`, checking everything this file promises; returns the encoding.
 fn round_trip(name: &str, traces: &[Trace]) -> Vec<u8> {
     let bytes = traces_to_bytes(traces);
-    let back = traces_from_bytes(&bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let back = decode(&bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
     assert_eq!(back.len(), traces.len(), "{name}: trace count");
     for (i, (a, b)) in traces.iter().zip(&back).enumerate() {
         // Cheap, readable checks first, so a failure names the field.
@@ -89,7 +124,7 @@ fn traces_of_one_file_still_share_their_arena() {
     let bytes = std::fs::read(fixtures_dir().join("jaeger/synthetic_envelope_several_traces.json")).unwrap();
     let traces = import(&bytes).unwrap();
     assert!(traces.len() >= 2);
-    let back = traces_from_bytes(&traces_to_bytes(&traces)).unwrap();
+    let back = decode(&traces_to_bytes(&traces)).unwrap();
     for t in &back[1..] {
         assert!(std::ptr::eq(t.arena(), back[0].arena()));
     }
@@ -97,7 +132,7 @@ fn traces_of_one_file_still_share_their_arena() {
     let again = import(&bytes).unwrap();
     let mixed: Vec<Trace> = traces.iter().chain(&again).cloned().collect();
     let encoded = traces_to_bytes(&mixed);
-    let back = traces_from_bytes(&encoded).unwrap();
+    let back = decode(&encoded).unwrap();
     assert_eq!(sharing(&back), sharing(&mixed));
     assert!(!std::ptr::eq(back[0].arena(), back[traces.len()].arena()));
     let one = traces_to_bytes(&traces).len();
@@ -124,12 +159,31 @@ fn small_encodings() -> Vec<(&'static str, Vec<u8>)> {
     .collect()
 }
 
+/// The copied decoder reads a window at a time: the small fields of 300 small traces (a search answer's worth)
+/// come from a few copies, not one per field (thousands), and a 10k-span trace takes a few dozen.
+#[test]
+fn copied_decoding_reads_in_few_pieces() {
+    let mut many = Vec::new();
+    for seed in 0..300 {
+        let doc = generate(&SynthOptions { spans: 20, seed, ..SynthOptions::default() }).to_json(Format::Zipkin);
+        many.extend(import(&doc).unwrap());
+    }
+    let large = generate(&SynthOptions { spans: 10_000, seed: 3, ..SynthOptions::default() }).to_json(Format::Jaeger);
+    for (traces, most) in [(many, 64), (import(&large).unwrap(), 64)] {
+        let bytes = traces_to_bytes(&traces);
+        let src = Copied { bytes: &bytes, copies: Default::default() };
+        assert!(traces_from_source(&src).unwrap() == traces);
+        let copies = src.copies.get();
+        assert!(copies <= most, "{copies} copies for {} traces, {} bytes", traces.len(), bytes.len());
+    }
+}
+
 #[test]
 fn every_truncation_is_an_error() {
     for (name, bytes) in small_encodings() {
         assert!(bytes.len() < 64 * 1024, "{name}: {} bytes is not small", bytes.len());
         for cut in 0..bytes.len() {
-            match traces_from_bytes(&bytes[..cut]) {
+            match decode(&bytes[..cut]) {
                 Err(CodecError::Truncated { offset, .. }) => assert!(offset <= cut, "{name} cut at {cut}"),
                 Err(e) => panic!("{name} cut at {cut}: not reported as truncated: {e}"),
                 Ok(_) => panic!("{name} cut at {cut}: decoded"),
@@ -145,20 +199,20 @@ fn header_errors() {
     assert_eq!(&bytes[..8], &MAGIC);
     let mut bad = bytes.clone();
     bad[0] ^= 0x20;
-    assert_eq!(traces_from_bytes(&bad).unwrap_err(), CodecError::BadMagic);
-    assert_eq!(traces_from_bytes(b"{\"data\":[]}").unwrap_err(), CodecError::BadMagic);
-    assert_eq!(traces_from_bytes(b"x").unwrap_err(), CodecError::BadMagic);
+    assert_eq!(decode(&bad).unwrap_err(), CodecError::BadMagic);
+    assert_eq!(decode(b"{\"data\":[]}").unwrap_err(), CodecError::BadMagic);
+    assert_eq!(decode(b"x").unwrap_err(), CodecError::BadMagic);
     let mut newer = bytes.clone();
     newer[8..12].copy_from_slice(&(VERSION + 1).to_le_bytes());
-    assert_eq!(traces_from_bytes(&newer).unwrap_err(), CodecError::UnsupportedVersion { found: VERSION + 1 });
+    assert_eq!(decode(&newer).unwrap_err(), CodecError::UnsupportedVersion { found: VERSION + 1 });
     let mut longer = bytes.clone();
     longer.push(0);
-    assert!(matches!(traces_from_bytes(&longer), Err(CodecError::Invalid { offset, .. }) if offset == bytes.len()));
-    assert_eq!(traces_from_bytes(&traces_to_bytes(&[])).unwrap(), Vec::<Trace>::new());
+    assert!(matches!(decode(&longer), Err(CodecError::Invalid { offset, .. }) if offset == bytes.len()));
+    assert_eq!(decode(&traces_to_bytes(&[])).unwrap(), Vec::<Trace>::new());
     // A count far beyond the input is refused before anything is allocated.
     let mut huge = bytes[..12].to_vec();
     huge.extend_from_slice(&u32::MAX.to_le_bytes());
-    assert!(matches!(traces_from_bytes(&huge), Err(CodecError::Truncated { .. })));
+    assert!(matches!(decode(&huge), Err(CodecError::Truncated { .. })));
 }
 
 /// xorshift64*: deterministic, no dependency.
@@ -219,7 +273,7 @@ fn damaged_encodings_never_panic() {
     let mut rng = Rng(0x5eed_c0de_cafe_f00d);
     let (mut decoded, mut refused) = (0, 0);
     for (name, bytes) in small_encodings() {
-        walk(&traces_from_bytes(&bytes).unwrap());
+        walk(&decode(&bytes).unwrap());
         for round in 0..500 {
             let mut b = bytes.clone();
             let changes = 1 + rng.below(3);
@@ -239,7 +293,7 @@ fn damaged_encodings_never_panic() {
                 what.push(at);
             }
             let result = std::panic::catch_unwind(|| {
-                if let Ok(traces) = traces_from_bytes(&b) {
+                if let Ok(traces) = decode(&b) {
                     walk(&traces);
                     true
                 } else {

@@ -1,6 +1,7 @@
 //! A compact binary encoding of built traces, so a Web Worker can import a file and post the result to the page
 //! (two wasm instances share no memory; an `ArrayBuffer` is what crosses). [`traces_to_bytes`] writes,
-//! [`traces_from_bytes`] reads back exactly the same [`Trace`]s.
+//! [`traces_from_bytes`] reads back exactly the same [`Trace`]s; [`traces_from_source`] too, copying the bytes a
+//! window at a time from where they are (the page's `Uint8Array`), so they are never all in wasm memory.
 //!
 //! Layout (all integers little-endian, counts `u32`):
 //!
@@ -346,10 +347,29 @@ fn link_kind_byte(k: LinkKind) -> u8 {
 
 /// Decodes what [`traces_to_bytes`] wrote. Traces that shared an arena or service table share it again.
 pub fn traces_from_bytes(bytes: &[u8]) -> Result<Vec<Trace>, CodecError> {
-    let mut r = Reader { bytes, pos: 0 };
-    if bytes.len() < MAGIC.len() {
-        return Err(if MAGIC.starts_with(bytes) {
-            CodecError::Truncated { offset: bytes.len(), needed: MAGIC.len() - bytes.len() }
+    read_traces(Reader::new(Src::Memory(bytes), bytes.len()))
+}
+
+/// Bytes the decoder copies from as it goes, rather than reading them in place: the page's copy of the worker's
+/// answer stays in JavaScript (`Uint8Array`), and only a window of it is in wasm memory at a time, so decoding
+/// does not first copy the whole answer (211 MB at 1M spans) into memory that wasm never gives back.
+pub trait ByteSource {
+    /// The number of bytes.
+    fn len_bytes(&self) -> usize;
+    /// Copies the bytes from `at` on into `out` (`at + out.len()` is at most [`ByteSource::len_bytes`]).
+    fn copy_to(&self, at: usize, out: &mut [u8]);
+}
+
+/// [`traces_from_bytes`] over a [`ByteSource`]: the same checks, the same result.
+pub fn traces_from_source(src: &dyn ByteSource) -> Result<Vec<Trace>, CodecError> {
+    read_traces(Reader::new(Src::Copied(src), src.len_bytes()))
+}
+
+fn read_traces(mut r: Reader<'_>) -> Result<Vec<Trace>, CodecError> {
+    if r.len < MAGIC.len() {
+        let head = r.take(r.len)?;
+        return Err(if MAGIC.starts_with(head) {
+            CodecError::Truncated { offset: head.len(), needed: MAGIC.len() - head.len() }
         } else {
             CodecError::BadMagic
         });
@@ -390,26 +410,64 @@ pub fn traces_from_bytes(bytes: &[u8]) -> Result<Vec<Trace>, CodecError> {
     for _ in 0..n {
         traces.push(read_trace(&mut r, &arenas, &services, &service_of_resource)?);
     }
-    if r.pos != bytes.len() {
+    if r.pos != r.len {
         return Err(invalid(r.pos, "trailing bytes after the last trace"));
     }
     Ok(traces)
 }
 
+/// Where a [`Reader`] reads.
+enum Src<'a> {
+    /// In place.
+    Memory(&'a [u8]),
+    /// Copied into the reader's window, a piece at a time.
+    Copied(&'a dyn ByteSource),
+}
+
+/// Bytes a [`Src::Copied`] reader copies at least at a time: small reads (counts, ids, short strings) come from
+/// one copy instead of one call each.
+const WINDOW_BYTES: usize = 64 * 1024;
+
 struct Reader<'a> {
-    bytes: &'a [u8],
+    src: Src<'a>,
+    len: usize,
     pos: usize,
+    /// A copied source's bytes `window_at..window_at + window_len`, at the start of a buffer that is reused (and
+    /// never shrinks, so it is filled with zeros once: it grows to the largest column read).
+    window: Vec<u8>,
+    window_at: usize,
+    window_len: usize,
 }
 
 impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Result<&'a [u8], CodecError> {
-        let left = self.bytes.len() - self.pos;
+    fn new(src: Src<'a>, len: usize) -> Reader<'a> {
+        Reader { src, len, pos: 0, window: Vec::new(), window_at: 0, window_len: 0 }
+    }
+
+    /// The next `n` bytes (valid until the next read).
+    fn take(&mut self, n: usize) -> Result<&[u8], CodecError> {
+        let left = self.len - self.pos;
         if n > left {
             return Err(CodecError::Truncated { offset: self.pos, needed: n - left });
         }
-        let s = &self.bytes[self.pos..self.pos + n];
+        let at = self.pos;
         self.pos += n;
-        Ok(s)
+        match self.src {
+            Src::Memory(bytes) => Ok(&bytes[at..at + n]),
+            Src::Copied(src) => {
+                let have = at >= self.window_at && at + n <= self.window_at + self.window_len;
+                if !have {
+                    let want = n.max(WINDOW_BYTES).min(self.len - at);
+                    if self.window.len() < want {
+                        self.window.resize(want, 0);
+                    }
+                    src.copy_to(at, &mut self.window[..want]);
+                    (self.window_at, self.window_len) = (at, want);
+                }
+                let from = at - self.window_at;
+                Ok(&self.window[from..from + n])
+            }
+        }
     }
 
     fn array<const N: usize>(&mut self) -> Result<[u8; N], CodecError> {
@@ -442,7 +500,7 @@ impl<'a> Reader<'a> {
     /// items is bounded by the input's size).
     fn count(&mut self, min_bytes: usize) -> Result<usize, CodecError> {
         let n = self.u32()? as usize;
-        let left = self.bytes.len() - self.pos;
+        let left = self.len - self.pos;
         match n.checked_mul(min_bytes) {
             Some(need) if need <= left => Ok(n),
             Some(need) => Err(CodecError::Truncated { offset: self.pos, needed: need - left }),
@@ -451,7 +509,7 @@ impl<'a> Reader<'a> {
     }
 
     /// `n` rows of `N` bytes.
-    fn rows<const N: usize>(&mut self, n: usize) -> Result<&'a [[u8; N]], CodecError> {
+    fn rows<const N: usize>(&mut self, n: usize) -> Result<&[[u8; N]], CodecError> {
         let at = self.pos;
         let total = n.checked_mul(N).ok_or(CodecError::Truncated { offset: at, needed: usize::MAX })?;
         Ok(self.take(total)?.as_chunks::<N>().0)
