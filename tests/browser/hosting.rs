@@ -288,12 +288,7 @@ fn a_failed_start_explains_itself(c: &Ctx) -> Result<()> {
         let violations = csp_violations(c);
         check(violations.is_empty(), format!("no CSP violations: {violations:?}"))
     })();
-    // The failed start's console lines are expected: put back what earlier scenarios logged, for `no console
-    // errors`, and drop these.
-    let _ = c.browser.severe_logs();
-    for line in earlier {
-        let _ = c.browser.js("console.error(arguments[0])", vec![json!(line)]);
-    }
+    c.drop_expected_logs(earlier);
     drop(server);
     result
 }

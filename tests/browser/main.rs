@@ -37,6 +37,16 @@ impl Ctx {
         Ok(self.browser.find_all(css)?.len())
     }
 
+    /// For a scenario whose console errors are expected (a panic on purpose, a failed start): drops what the page
+    /// logged since `earlier` was read, and logs `earlier` (what scenarios before it logged) again, so that
+    /// `no console errors` still sees those.
+    fn drop_expected_logs(&self, earlier: Vec<String>) {
+        let _ = self.browser.severe_logs();
+        for line in earlier {
+            let _ = self.browser.js("console.error(arguments[0])", vec![serde_json::json!(line)]);
+        }
+    }
+
     fn attr_count(&self, css: &str, name: &str) -> Result<String> {
         let e = self.browser.wait(css)?;
         self.browser.attr(&e, name)?.ok_or(format!("`{css}` has no attribute {name}"))

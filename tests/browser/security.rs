@@ -457,12 +457,7 @@ fn a_panic_shows_the_banner(c: &Ctx) -> Result<()> {
         let violations = csp_violations(c);
         check(violations.is_empty(), format!("no CSP violations: {violations:?}"))
     })();
-    // The panic's console lines are expected: drop them, and put back what earlier scenarios logged (reading
-    // the log emptied it), for `no console errors`.
-    let _ = c.browser.severe_logs();
-    for line in earlier {
-        let _ = c.browser.js("console.error(arguments[0])", vec![json!(line)]);
-    }
+    c.drop_expected_logs(earlier);
     drop(server);
     result
 }
