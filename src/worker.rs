@@ -309,8 +309,48 @@ pub fn warm_up_decode() {
     let traces: Vec<Trace> =
         spanscope_model::demo::DEMOS.iter().filter_map(|info| spanscope_model::demo::demo(info.key)).collect();
     let encoded = JsBytes(Uint8Array::from(codec::traces_to_bytes(&traces).as_slice()));
-    for _ in 0..DECODE_WARM_UP_ROUNDS {
-        let _ = codec::traces_from_source(&encoded);
+    // The decode the import runs (the same code, one copy in the wasm), with a pause that never stops.
+    wasm_bindgen_futures::spawn_local(async move {
+        for _ in 0..DECODE_WARM_UP_ROUNDS {
+            let mut never = YieldEvery::new(f64::INFINITY);
+            let _ = codec::traces_from_source_pausing(&encoded, &mut never).await;
+        }
+    });
+}
+
+/// The longest the page's decode runs before it lets the browser paint and answer input: a 100k-span answer
+/// decodes in one go (30–50 ms), a 1M-span one (0.3–0.5 s) in pieces of about this much.
+const DECODE_SLICE_MS: f64 = 50.0;
+
+/// A [`codec::Pause`] that yields to the browser once `ms` have passed since the last time.
+struct YieldEvery {
+    ms: f64,
+    since: f64,
+    /// The last pause, and the longest time between two (what the benchmark reports as the decode's slice).
+    last: f64,
+    longest_ms: f64,
+}
+
+impl YieldEvery {
+    fn new(ms: f64) -> YieldEvery {
+        let now = js_sys::Date::now();
+        YieldEvery { ms, since: now, last: now, longest_ms: 0.0 }
+    }
+}
+
+impl codec::Pause for YieldEvery {
+    fn pause(&mut self, _bytes_read: usize) -> impl std::future::Future<Output = ()> {
+        let now = js_sys::Date::now();
+        self.longest_ms = self.longest_ms.max(now - self.last);
+        let due = now - self.since >= self.ms;
+        let (since, last) = (&mut self.since, &mut self.last);
+        async move {
+            if due {
+                crate::loader::yield_to_browser().await;
+                *since = js_sys::Date::now();
+            }
+            *last = js_sys::Date::now();
+        }
     }
 }
 
@@ -518,7 +558,9 @@ pub async fn import_in_worker(
     let t0 = js_sys::Date::now();
     let encoded =
         JsBytes(get(&result, "encoded").dyn_into::<Uint8Array>().unwrap_or_else(|_| Uint8Array::new_with_length(0)));
-    let traces = codec::traces_from_source(&encoded)
+    let mut slices = YieldEvery::new(DECODE_SLICE_MS);
+    let traces = codec::traces_from_source_pausing(&encoded, &mut slices)
+        .await
         .map_err(|e| format!("the import worker's answer could not be read: {e}"))?;
     drop(encoded);
     let decode_ms = js_sys::Date::now() - t0;
@@ -545,6 +587,8 @@ pub async fn import_in_worker(
     let timings = get(&result, "timings");
     if let Ok(t) = timings.clone().dyn_into::<Object>() {
         set(&t, "decode_ms", decode_ms);
+        // The longest the decode ran between two of its pauses.
+        set(&t, "decode_longest_slice_ms", slices.longest_ms);
         set(&t, "spans", traces.iter().map(|t| t.len()).sum::<usize>() as f64);
         if let Some(w) = web_sys::window() {
             let _ = Reflect::set(&w, &JsValue::from_str("spanscopeLastImport"), &t);

@@ -38,8 +38,10 @@ use crate::trace::{
 };
 use crate::value::{Attribute, Range32, ValueTag};
 use std::collections::HashMap;
+use std::future::Future;
 use std::num::NonZeroU64;
 use std::sync::Arc;
+use std::task::{Context, Poll, Waker};
 
 /// The first bytes of every encoding.
 pub const MAGIC: [u8; 8] = *b"SPSCODEC";
@@ -347,7 +349,7 @@ fn link_kind_byte(k: LinkKind) -> u8 {
 
 /// Decodes what [`traces_to_bytes`] wrote. Traces that shared an arena or service table share it again.
 pub fn traces_from_bytes(bytes: &[u8]) -> Result<Vec<Trace>, CodecError> {
-    read_traces(Reader::new(Src::Memory(bytes), bytes.len()))
+    run_ready(read_traces(Reader::new(Src::Memory(bytes), bytes.len()), &mut NoPause))
 }
 
 /// Bytes the decoder copies from as it goes, rather than reading them in place: the page's copy of the worker's
@@ -362,10 +364,45 @@ pub trait ByteSource {
 
 /// [`traces_from_bytes`] over a [`ByteSource`]: the same checks, the same result.
 pub fn traces_from_source(src: &dyn ByteSource) -> Result<Vec<Trace>, CodecError> {
-    read_traces(Reader::new(Src::Copied(src), src.len_bytes()))
+    run_ready(read_traces(Reader::new(Src::Copied(src), src.len_bytes()), &mut NoPause))
 }
 
-fn read_traces(mut r: Reader<'_>) -> Result<Vec<Trace>, CodecError> {
+/// [`traces_from_source`], stopping between columns where `pause` says to: the page's decode of a 1M-span answer
+/// takes a few hundred milliseconds, and stopping lets the browser paint and answer input meanwhile.
+pub async fn traces_from_source_pausing(
+    src: &dyn ByteSource,
+    pause: &mut impl Pause,
+) -> Result<Vec<Trace>, CodecError> {
+    read_traces(Reader::new(Src::Copied(src), src.len_bytes()), pause).await
+}
+
+/// Where a decode may stop a while ([`traces_from_source_pausing`]).
+pub trait Pause {
+    /// Called between columns, with the bytes read so far; the decode goes on when the future is done.
+    fn pause(&mut self, bytes_read: usize) -> impl Future<Output = ()>;
+}
+
+/// Never stops.
+struct NoPause;
+
+impl Pause for NoPause {
+    fn pause(&mut self, _bytes_read: usize) -> impl Future<Output = ()> {
+        std::future::ready(())
+    }
+}
+
+/// Runs a decode that never waits (with [`NoPause`]) to its end.
+fn run_ready<T>(decode: impl Future<Output = T>) -> T {
+    let mut decode = std::pin::pin!(decode);
+    let mut cx = Context::from_waker(Waker::noop());
+    loop {
+        if let Poll::Ready(result) = decode.as_mut().poll(&mut cx) {
+            return result;
+        }
+    }
+}
+
+async fn read_traces(mut r: Reader<'_>, pause: &mut impl Pause) -> Result<Vec<Trace>, CodecError> {
     if r.len < MAGIC.len() {
         let head = r.take(r.len)?;
         return Err(if MAGIC.starts_with(head) {
@@ -385,7 +422,8 @@ fn read_traces(mut r: Reader<'_>) -> Result<Vec<Trace>, CodecError> {
     let n = r.count(MIN_ARENA_BYTES)?;
     let mut arenas = Vec::with_capacity(n);
     for _ in 0..n {
-        arenas.push(Arc::new(read_arena(&mut r)?));
+        arenas.push(Arc::new(read_arena(&mut r, pause).await?));
+        pause.pause(r.pos).await;
     }
     // Each table with the largest value in it (checked against the arena / services a trace pairs it with).
     let n = r.count(4)?;
@@ -408,7 +446,8 @@ fn read_traces(mut r: Reader<'_>) -> Result<Vec<Trace>, CodecError> {
     let n = r.count(MIN_TRACE_BYTES)?;
     let mut traces = Vec::with_capacity(n);
     for _ in 0..n {
-        traces.push(read_trace(&mut r, &arenas, &services, &service_of_resource)?);
+        traces.push(read_trace(&mut r, &arenas, &services, &service_of_resource, pause).await?);
+        pause.pause(r.pos).await;
     }
     if r.pos != r.len {
         return Err(invalid(r.pos, "trailing bytes after the last trace"));
@@ -548,13 +587,14 @@ fn all_below(values: impl Iterator<Item = u32>, limit: usize) -> bool {
     values.fold(true, |ok, v| ok & ((v as usize) < limit))
 }
 
-fn read_arena(r: &mut Reader<'_>) -> Result<Arena, CodecError> {
+async fn read_arena(r: &mut Reader<'_>, pause: &mut impl Pause) -> Result<Arena, CodecError> {
     let at = r.pos;
     let n = r.count(4)?;
     let ends: Vec<u32> = r.rows::<4>(n)?.iter().map(|c| u32::from_le_bytes(*c)).collect();
     let text = r.string()?;
     let strings = Strings::from_parts(text, ends).ok_or(invalid(at, "string table"))?;
     let n_strings = strings.len();
+    pause.pause(r.pos).await;
 
     let n = r.count(1)?;
     let blobs = r.take(n)?.to_vec();
@@ -563,6 +603,7 @@ fn read_arena(r: &mut Reader<'_>) -> Result<Arena, CodecError> {
     let at = r.pos;
     let attrs = read_attrs(r.rows::<ATTR_BYTES>(n)?, at, n_strings, blobs.len())?;
     let n_attrs = attrs.len();
+    pause.pause(r.pos).await;
 
     let n = r.count(EVENT_BYTES)?;
     let at = r.pos;
@@ -580,6 +621,7 @@ fn read_arena(r: &mut Reader<'_>) -> Result<Arena, CodecError> {
     {
         return Err(invalid(at, "event (name or attribute range)"));
     }
+    pause.pause(r.pos).await;
 
     let n = r.count(LINK_BYTES)?;
     let at = r.pos;
@@ -750,11 +792,12 @@ impl MaxTree {
 
 type Table<T> = (Arc<Vec<T>>, Option<u32>);
 
-fn read_trace(
+async fn read_trace(
     r: &mut Reader<'_>,
     arenas: &[Arc<Arena>],
     services: &[Table<StrId>],
     service_of_resource: &[Table<u32>],
+    pause: &mut impl Pause,
 ) -> Result<Trace, CodecError> {
     let at = r.pos;
     let arena = arenas.get(r.u32()? as usize).ok_or(invalid(at, "arena index"))?;
@@ -790,6 +833,7 @@ fn read_trace(
         .collect();
     let parent_id: Vec<Option<SpanId>> =
         r.rows::<8>(n)?.iter().map(|c| NonZeroU64::new(u64::from_le_bytes(*c)).map(SpanId)).collect();
+    pause.pause(r.pos).await;
     let u32s = |rows: &[[u8; 4]]| -> Vec<u32> { rows.iter().map(|c| u32::from_le_bytes(*c)).collect() };
     let str_ids = |rows: &[[u8; 4]]| -> Vec<StrId> { rows.iter().map(|c| StrId(u32::from_le_bytes(*c))).collect() };
     let ranges = |rows: &[[u8; 8]]| -> Vec<Range32> { rows.iter().map(|c| range_at(c, 0)).collect() };
@@ -797,6 +841,7 @@ fn read_trace(
     let parent = u32s(r.rows(n)?);
     let subtree_end = u32s(r.rows(n)?);
     let depth = u32s(r.rows(n)?);
+    pause.pause(r.pos).await;
     let at = r.pos;
     let name = str_ids(r.rows(n)?);
     if !all_below(name.iter().map(|s| s.0), n_strings) {
@@ -824,6 +869,7 @@ fn read_trace(
         return Err(invalid(at, "span status"));
     }
     let status: Vec<StatusCode> = bytes.iter().map(|&b| status_code(b)).collect();
+    pause.pause(r.pos).await;
     let at = r.pos;
     let status_message = str_ids(r.rows(n)?);
     if !all_below(status_message.iter().map(|s| s.0), n_strings) {
@@ -835,6 +881,7 @@ fn read_trace(
     if !duration.iter().fold(true, |ok, d| ok & (d.0 >= 0)) {
         return Err(invalid(at, "span duration (negative)"));
     }
+    pause.pause(r.pos).await;
     let at = r.pos;
     let attrs = ranges(r.rows(n)?);
     if !ranges_within(attrs.iter().copied(), arena.attrs.len()) {
@@ -856,6 +903,7 @@ fn read_trace(
     if !all_below(trace_state.iter().map(|s| s.0), n_strings) {
         return Err(invalid(at, "span trace state (not a string id)"));
     }
+    pause.pause(r.pos).await;
     check_tree(&parent, &subtree_end, &depth).map_err(|what| invalid(tree_at, what))?;
     let (mut lo, mut hi) = (i64::MAX, i64::MIN);
     for (s, d) in start_col.iter().zip(&duration) {
