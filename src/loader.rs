@@ -1,10 +1,12 @@
 //! Loading traces from files and pasted text: read the bytes, import each input on its own (one bad file never
-//! hides the good ones), build, and hand the traces to the app state.
+//! hides the good ones), build, and hand the traces to the app state; `config.json`; and the page's yields to the
+//! browser during long work ([`YieldEvery`]).
 
 use crate::route::{Params, Route};
 use crate::state::{AppState, Backends, FileOutcome, LoadProgress, LoadedTrace};
 use crate::worker::{Source, WorkerInput};
 use leptos::prelude::*;
+use spanscope_model::pause::Pause;
 use spanscope_model::{import_into, BuildOptions, Trace, TraceSetBuilder};
 use std::sync::Arc;
 use wasm_bindgen::JsCast;
@@ -215,6 +217,39 @@ pub async fn yield_to_browser() {
         }
     });
     let _ = JsFuture::from(promise).await;
+}
+
+/// A [`Pause`] that yields to the browser once `ms` have passed since the last time.
+pub struct YieldEvery {
+    ms: f64,
+    since: f64,
+    /// The last pause.
+    last: f64,
+    /// The longest time between two pauses: the longest slice of work (the benchmark reports the decode's).
+    pub longest_ms: f64,
+}
+
+impl YieldEvery {
+    pub fn new(ms: f64) -> YieldEvery {
+        let now = js_sys::Date::now();
+        YieldEvery { ms, since: now, last: now, longest_ms: 0.0 }
+    }
+}
+
+impl Pause for YieldEvery {
+    fn pause(&mut self, _progress: usize) -> impl std::future::Future<Output = ()> {
+        let now = js_sys::Date::now();
+        self.longest_ms = self.longest_ms.max(now - self.last);
+        let due = now - self.since >= self.ms;
+        let (since, last) = (&mut self.since, &mut self.last);
+        async move {
+            if due {
+                yield_to_browser().await;
+                *since = js_sys::Date::now();
+            }
+            *last = js_sys::Date::now();
+        }
+    }
 }
 
 /// The message of a JS error value.

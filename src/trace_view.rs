@@ -78,8 +78,10 @@ pub struct TraceView {
     /// The view shown in the main area.
     pub tab: RwSignal<ViewTab>,
     pub rows: Memo<Shared<RowList>>,
-    /// Computed on first use (when the critical path is switched on).
+    /// While the critical path is switched on, the critical path ([`TraceView::critical_path`]).
     pub critical: Memo<Option<Shared<CriticalPath>>>,
+    /// The critical path once computed, for the toggle and the insights alike.
+    critical_once: StoredValue<Option<Shared<CriticalPath>>>,
     /// Pixels scrolled from the top of the row list.
     pub scroll_top: RwSignal<f64>,
     /// Height of the scroll viewport in pixels.
@@ -192,8 +194,9 @@ impl TraceView {
             let keep = kept.get();
             collapsed.with(|c| Shared(Arc::new(visible_rows(&t, c, keep.as_deref()))))
         });
+        let critical_once = StoredValue::new(None::<Shared<CriticalPath>>);
         let t = trace.clone();
-        let critical = Memo::new(move |_| show_critical_path.get().then(|| Shared(Arc::new(critical_path(&t)))));
+        let critical = Memo::new(move |_| show_critical_path.get().then(|| critical_path_once(critical_once, &t)));
 
         TraceView {
             trace: StoredValue::new(trace),
@@ -212,6 +215,7 @@ impl TraceView {
             tab: RwSignal::new(ViewTab::from_param(&params.view)),
             rows,
             critical,
+            critical_once,
             scroll_top: RwSignal::new(0.0),
             viewport_h: RwSignal::new(600.0),
             reveal_row: RwSignal::new(None),
@@ -220,6 +224,12 @@ impl TraceView {
 
     pub fn trace(&self) -> Arc<Trace> {
         self.trace.get_value()
+    }
+
+    /// The critical path of the trace, computed on first use (by the toggle or the insights, whichever comes
+    /// first: at 1M spans it takes about 0.1 s).
+    pub fn critical_path(&self) -> Shared<CriticalPath> {
+        critical_path_once(self.critical_once, &self.trace())
     }
 
     /// Row index of a span, if it has a row.
@@ -343,4 +353,13 @@ impl TraceView {
         }
         None
     }
+}
+
+fn critical_path_once(once: StoredValue<Option<Shared<CriticalPath>>>, trace: &Trace) -> Shared<CriticalPath> {
+    if let Some(path) = once.get_value() {
+        return path;
+    }
+    let path = Shared(Arc::new(critical_path(trace)));
+    once.set_value(Some(path.clone()));
+    path
 }

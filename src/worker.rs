@@ -12,6 +12,7 @@
 //! worker (a panic, or memory running out) fails only that load: the page says so and keeps what it has. Each
 //! load gets a fresh worker, terminated afterwards, so its memory (file bytes, parse state) is given back.
 
+use crate::loader::YieldEvery;
 use crate::state::{FileOutcome, LoadProgress};
 use js_sys::{Array, Function, Object, Reflect, Uint8Array};
 use spanscope_model::{codec, import_into, import_stream_into, BuildOptions, Reopen, Trace, TraceSetBuilder};
@@ -321,38 +322,6 @@ pub fn warm_up_decode() {
 /// The longest the page's decode runs before it lets the browser paint and answer input: a 100k-span answer
 /// decodes in one go (30–50 ms), a 1M-span one (0.3–0.5 s) in pieces of about this much.
 const DECODE_SLICE_MS: f64 = 50.0;
-
-/// A [`codec::Pause`] that yields to the browser once `ms` have passed since the last time.
-struct YieldEvery {
-    ms: f64,
-    since: f64,
-    /// The last pause, and the longest time between two (what the benchmark reports as the decode's slice).
-    last: f64,
-    longest_ms: f64,
-}
-
-impl YieldEvery {
-    fn new(ms: f64) -> YieldEvery {
-        let now = js_sys::Date::now();
-        YieldEvery { ms, since: now, last: now, longest_ms: 0.0 }
-    }
-}
-
-impl codec::Pause for YieldEvery {
-    fn pause(&mut self, _bytes_read: usize) -> impl std::future::Future<Output = ()> {
-        let now = js_sys::Date::now();
-        self.longest_ms = self.longest_ms.max(now - self.last);
-        let due = now - self.since >= self.ms;
-        let (since, last) = (&mut self.since, &mut self.last);
-        async move {
-            if due {
-                crate::loader::yield_to_browser().await;
-                *since = js_sys::Date::now();
-            }
-            *last = js_sys::Date::now();
-        }
-    }
-}
 
 /// The worker's answer as it arrived, a `Uint8Array`, read by the decoder a window at a time
 /// ([`codec::traces_from_source`]): the answer is never copied whole into the page's wasm memory, which would keep

@@ -3,16 +3,22 @@
 //! chain up to the root), and shape notes (sequential calls that could run in parallel, long waits). Computed
 //! once by `spanscope_model::insights`.
 
+use crate::loader::YieldEvery;
 use crate::trace_view::TraceView;
 use leptos::prelude::*;
-use spanscope_model::insights::{insights, InsightOptions, Insights as Found};
+use spanscope_model::insights::{insights_pausing, InsightOptions, Insights as Found};
 use spanscope_model::spanset::SpanSet;
 use spanscope_model::{DurationNs, SpanIdx};
+use std::cell::Cell;
+use std::rc::Rc;
 use std::sync::Arc;
 
 fn plural(n: usize, word: &str) -> String {
     format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
+
+/// The longest the insights run before the browser may paint (as the page's decode, `DECODE_SLICE_MS`).
+const INSIGHTS_SLICE_MS: f64 = 50.0;
 
 /// Pins `spans` in the waterfall under `label`.
 fn pin(view: TraceView, label: String, spans: &[SpanIdx]) {
@@ -26,16 +32,32 @@ fn pin(view: TraceView, label: String, spans: &[SpanIdx]) {
 /// The insights of the trace.
 #[component]
 pub fn Insights(view: TraceView) -> impl IntoView {
-    // Computed after the waterfall's first paint, so a large trace shows at once and the insights follow.
+    // Computed after the waterfall's first paint, so a large trace shows at once and the insights follow. At 1M
+    // spans they take a few tenths of a second, in slices of about `INSIGHTS_SLICE_MS` with the browser painting
+    // in between, so the waterfall scrolls meanwhile. A run started for an earlier setting (the fewest repeats)
+    // that ends later is dropped.
     let found = RwSignal::new(None::<Arc<Found>>);
     let min_repeats = use_context::<crate::state::AppState>().map(|a| a.min_repeats);
+    let latest = Rc::new(Cell::new(0u32));
     Effect::new(move |_| {
         let min = min_repeats.map(|m| m.get()).unwrap_or(InsightOptions::default().min_repeats);
+        let run = latest.get().wrapping_add(1);
+        latest.set(run);
+        let latest = latest.clone();
         leptos::task::spawn_local(async move {
             crate::loader::yield_to_browser().await;
-            let trace = view.trace();
+            // The page may have closed meanwhile.
+            let (Some(trace), Some(st)) = (view.trace.try_get_value(), view.self_times.try_get_value()) else {
+                return;
+            };
+            let path = view.critical_path();
+            crate::loader::yield_to_browser().await;
             let opts = InsightOptions { min_repeats: min, ..InsightOptions::default() };
-            let _ = found.try_set(Some(Arc::new(insights(&trace, &opts))));
+            let mut slices = YieldEvery::new(INSIGHTS_SLICE_MS);
+            let f = insights_pausing(&trace, &opts, &st, &path, &mut slices).await;
+            if latest.get() == run {
+                let _ = found.try_set(Some(Arc::new(f)));
+            }
         });
     });
     let open = RwSignal::new(true);
@@ -187,7 +209,7 @@ pub fn Insights(view: TraceView) -> impl IntoView {
         })
     };
     view! {
-        <section class="insights" data-testid="insights">
+        <section class="insights" data-testid="insights" data-state=move || if found.with(Option::is_some) { "done" } else { "looking" }>
             <button class="insights-head" data-testid="insights-toggle" aria-expanded=move || if open.get() { "true" } else { "false" }
                 on:click=move |_| open.update(|o| *o = !*o)>
                 {move || if open.get() { "▾ " } else { "▸ " }}<strong>"Insights"</strong>

@@ -6,7 +6,8 @@
 //!   (`import_stream_into`, as the app reads files over 128 MB);
 //! - on the trace imported from Jaeger: `visible_rows/<spans>` (nothing collapsed), `self_times/<spans>`,
 //!   `filter/<text>/<spans>` (the find box matching the whole trace), `matches_only_rows/<spans>` (ancestors of the
-//!   `error=true` matches, then the rows), `critical_path/<spans>` and `overview_1200x48/<spans>` (the minimap);
+//!   `error=true` matches, then the rows), `critical_path/<spans>`, `overview_1200x48/<spans>` (the minimap) and `insights/<spans>` (the
+//!   insights panel);
 //! - once per size and format, a `memory:` line: the built model's heap bytes (span columns of every trace plus
 //!   the shared arena, counted once) against the JSON size.
 //!
@@ -27,6 +28,7 @@ use criterion::{
     Throughput,
 };
 use spanscope_model::filter::Filter;
+use spanscope_model::insights::{insights, InsightOptions};
 use spanscope_model::overview::overview;
 use spanscope_model::rows::{visible_rows, with_ancestors, Collapsed};
 use spanscope_model::synth::{generate, SynthOptions};
@@ -176,6 +178,16 @@ fn bench_model(c: &mut Criterion) {
         configure(&mut g, spans, false);
         g.throughput(Throughput::Elements(spans as u64));
         g.bench_function(BenchmarkId::from_parameter(spans), |b| b.iter(|| analysis::self_times(black_box(&trace))));
+        g.finish();
+
+        // The insights panel (repeated calls, error origins, where the time goes, shape notes), computed once when
+        // the trace page opens.
+        let mut g = c.benchmark_group("insights");
+        configure(&mut g, spans, false);
+        g.throughput(Throughput::Elements(spans as u64));
+        g.bench_function(BenchmarkId::from_parameter(spans), |b| {
+            b.iter(|| insights(black_box(&trace), &InsightOptions::default()))
+        });
         g.finish();
     }
 }

@@ -46,9 +46,10 @@
 //!
 //! Every list is cut to [`InsightOptions::max_findings`].
 
-use crate::analysis::{critical_path, self_times};
+use crate::analysis::{critical_path, self_times, CriticalPath};
 use crate::intern::StrId;
 use crate::order;
+use crate::pause::{run_ready, NoPause, Pause};
 use crate::spanset::SpanSet;
 use crate::time::DurationNs;
 use crate::trace::{SpanIdx, Trace};
@@ -224,14 +225,38 @@ pub struct Gap {
 
 /// Computes every insight of `trace`. See the module docs for the rules.
 pub fn insights(trace: &Trace, opts: &InsightOptions) -> Insights {
+    run_ready(insights_pausing(trace, opts, &self_times(trace), &critical_path(trace), &mut NoPause))
+}
+
+/// The passes over the spans stop (call [`Pause::pause`]) every this many spans.
+pub const PAUSE_EVERY_SPANS: usize = 1 << 16;
+
+/// [`insights`] from the trace's `self_times` and `critical_path` (which the trace page has computed already),
+/// stopping where `pause` says to: between passes, and every [`PAUSE_EVERY_SPANS`] spans within the passes over
+/// every span. The passes take about 0.1 s per million spans natively, a few times that in the browser, where
+/// the page lets it paint meanwhile.
+pub async fn insights_pausing(
+    trace: &Trace,
+    opts: &InsightOptions,
+    self_times: &[DurationNs],
+    path: &CriticalPath,
+    pause: &mut impl Pause,
+) -> Insights {
+    debug_assert_eq!(self_times.len(), trace.len(), "self times of another trace");
     let mut in_repeat = SpanSet::with_len(trace.len());
-    let repeated = find_repeated(trace, opts, &mut in_repeat);
-    Insights {
-        repeated,
-        time: time_summary(trace),
-        errors: error_origins(trace, opts),
-        sequential: sequential_runs(trace, opts, &in_repeat),
-        gaps: gaps(trace, opts),
+    let repeated = find_repeated(trace, opts, &mut in_repeat, pause).await;
+    let time = time_summary(trace, self_times, path);
+    let errors = error_origins(trace, opts);
+    pause.pause(0).await;
+    let sequential = sequential_runs(trace, opts, &in_repeat, pause).await;
+    let gaps = gaps(trace, opts, pause).await;
+    Insights { repeated, time, errors, sequential, gaps }
+}
+
+/// Stops at every [`PAUSE_EVERY_SPANS`]th span of a pass.
+async fn pause_at(s: SpanIdx, pause: &mut impl Pause) {
+    if s.ix() % PAUSE_EVERY_SPANS == PAUSE_EVERY_SPANS - 1 {
+        pause.pause(s.ix()).await;
     }
 }
 
@@ -392,7 +417,12 @@ fn pair_key(high: u32, low: u32) -> u64 {
     (u64::from(high) << 32) | u64::from(low)
 }
 
-fn find_repeated(trace: &Trace, opts: &InsightOptions, in_repeat: &mut SpanSet) -> Vec<Repeated> {
+async fn find_repeated(
+    trace: &Trace,
+    opts: &InsightOptions,
+    in_repeat: &mut SpanSet,
+    pause: &mut impl Pause,
+) -> Vec<Repeated> {
     let min = opts.min_repeats.max(2);
     let trace_ns = trace.duration().0;
     // (service << 32 | name, kind, child): sorted as the shared `(u64, u64, u32)` (see `order`).
@@ -402,6 +432,7 @@ fn find_repeated(trace: &Trace, opts: &InsightOptions, in_repeat: &mut SpanSet) 
     let mut stmts = Statements::default();
     let mut found: Vec<Repeated> = Vec::new();
     for p in trace.spans() {
+        pause_at(p, pause).await;
         if (trace.descendant_count(p) as usize) < min {
             continue;
         }
@@ -664,9 +695,8 @@ pub fn normalize_url(text: &str) -> String {
 // Time
 // ---------------------------------------------------------------------------------------------------------------
 
-fn time_summary(trace: &Trace) -> TimeSummary {
+fn time_summary(trace: &Trace, st: &[DurationNs], path: &CriticalPath) -> TimeSummary {
     let trace_ns = trace.duration().0;
-    let path = critical_path(trace);
     let mut groups: HashMap<(u32, StrId), (i64, usize)> = HashMap::new();
     for segs in path.segments.chunk_by(|a, b| a.span == b.span) {
         let s = segs[0].span;
@@ -690,7 +720,6 @@ fn time_summary(trace: &Trace) -> TimeSummary {
     });
     critical.truncate(TIME_TOP);
 
-    let st = self_times(trace);
     // The TIME_TOP longest, longest first (ties: the earlier span first), kept in order in one pass.
     let mut top: Vec<u32> = Vec::with_capacity(TIME_TOP + 1);
     for (s, &v) in st.iter().enumerate() {
@@ -801,7 +830,12 @@ fn exception_of(trace: &Trace, s: SpanIdx) -> (Option<String>, Option<String>) {
 // Shape
 // ---------------------------------------------------------------------------------------------------------------
 
-fn sequential_runs(trace: &Trace, opts: &InsightOptions, in_repeat: &SpanSet) -> Vec<SequentialRun> {
+async fn sequential_runs(
+    trace: &Trace,
+    opts: &InsightOptions,
+    in_repeat: &SpanSet,
+    pause: &mut impl Pause,
+) -> Vec<SequentialRun> {
     let mut found = Vec::new();
     let mut chain: Vec<SpanIdx> = Vec::new();
     let mut keys: Vec<u64> = Vec::new();
@@ -828,6 +862,7 @@ fn sequential_runs(trace: &Trace, opts: &InsightOptions, in_repeat: &SpanSet) ->
         chain.clear();
     };
     for p in trace.spans() {
+        pause_at(p, pause).await;
         if (trace.descendant_count(p) as usize) < SEQUENTIAL_MIN_SPANS || trace.duration_of(p).0 <= 0 {
             continue;
         }
@@ -851,9 +886,10 @@ fn sequential_runs(trace: &Trace, opts: &InsightOptions, in_repeat: &SpanSet) ->
     found
 }
 
-fn gaps(trace: &Trace, opts: &InsightOptions) -> Vec<Gap> {
+async fn gaps(trace: &Trace, opts: &InsightOptions, pause: &mut impl Pause) -> Vec<Gap> {
     let mut found = Vec::new();
     for s in trace.spans() {
+        pause_at(s, pause).await;
         let (lo, hi) = (trace.start_of(s).0, trace.end_of(s).0);
         let dur = hi - lo;
         if trace.descendant_count(s) == 0 || dur < GAP_MIN.0 {
@@ -1220,6 +1256,25 @@ mod tests {
     }
 
     // ---- generated traces ----
+
+    /// The page's insights, computed in pieces with the browser painting in between, are the same as those
+    /// computed at once, and they stop in every pass over the spans.
+    #[test]
+    fn pausing_insights_stop_in_every_pass_and_find_the_same() {
+        let spans = 2 * PAUSE_EVERY_SPANS + 1_000;
+        let st = generate(&SynthOptions { spans, seed: 4, ..SynthOptions::default() });
+        let t = &crate::import(&st.to_json(Format::Jaeger)).unwrap()[0];
+        assert_eq!(t.len(), spans);
+        let opts = InsightOptions::default();
+        let mut stops = crate::testing::Stops::default();
+        let (found, polls) =
+            crate::testing::Stops::run(insights_pausing(t, &opts, &self_times(t), &critical_path(t), &mut stops));
+        assert_eq!(found, insights(t, &opts));
+        assert!(!found.repeated.is_empty() && !found.errors.is_empty() && !found.time.critical_path.is_empty());
+        let pass = [PAUSE_EVERY_SPANS - 1, 2 * PAUSE_EVERY_SPANS - 1];
+        assert_eq!(stops.at, [&pass[..], &[0], &pass, &pass].concat(), "repetition, the rest, sequential runs, gaps");
+        assert_eq!(polls, stops.at.len() + 1, "every stop waited once");
+    }
 
     #[test]
     fn synthetic_traces_find_every_planted_n_plus_one_and_nothing_unplanted() {

@@ -29,7 +29,7 @@ pub mod stats;
 pub mod synth;
 
 // `import` is both the module and the function `import(bytes)` (re-exported at spanscope_trace's root).
-pub use spanscope_trace::{base64, build, codec, ids, import, intern, number, order, time, trace, value};
+pub use spanscope_trace::{base64, build, codec, ids, import, intern, number, order, pause, time, trace, value};
 
 /// Test helpers (for this crate's tests and the fuzz targets; not part of the API).
 #[doc(hidden)]

@@ -6,15 +6,15 @@
 //! bytes) give an error or traces that every view can walk, never a panic.
 
 use spanscope_model::codec::{
-    traces_from_bytes, traces_from_source, traces_from_source_pausing, traces_to_bytes, ByteSource, CodecError, Pause,
-    MAGIC, VERSION,
+    traces_from_bytes, traces_from_source, traces_from_source_pausing, traces_to_bytes, ByteSource, CodecError, MAGIC,
+    VERSION,
 };
 use spanscope_model::export::{export, ExportFormat};
 use spanscope_model::rows::{visible_rows, Collapsed};
 use spanscope_model::synth::{generate, SynthOptions};
+use spanscope_model::testing::Stops;
 use spanscope_model::trace::import_heap_bytes;
 use spanscope_model::{analysis, import, Format, Trace};
-use std::future::Future;
 use std::path::{Path, PathBuf};
 
 /// Bytes copied out a piece at a time, as the page reads the worker's answer from its `Uint8Array`: every copy
@@ -180,29 +180,6 @@ fn copied_decoding_reads_in_few_pieces() {
     }
 }
 
-/// A pause that is not ready the first time it is polled (as the page's yield to the browser is not), and keeps
-/// the bytes read at each pause.
-#[derive(Default)]
-struct Stops {
-    at: Vec<usize>,
-}
-
-impl Pause for Stops {
-    fn pause(&mut self, bytes_read: usize) -> impl std::future::Future<Output = ()> {
-        self.at.push(bytes_read);
-        let mut waited = false;
-        std::future::poll_fn(move |cx| {
-            if waited {
-                std::task::Poll::Ready(())
-            } else {
-                waited = true;
-                cx.waker().wake_by_ref();
-                std::task::Poll::Pending
-            }
-        })
-    }
-}
-
 /// The decode that stops between columns (the page's, so a 1M-span answer does not hold the page for its whole
 /// decode) gives what the others give, and stops often: between the large columns of every trace, and as it
 /// reads on.
@@ -213,17 +190,8 @@ fn a_pausing_decode_stops_between_columns_and_gives_the_same() {
     let bytes = traces_to_bytes(&traces);
     let src = Copied { bytes: &bytes, copies: Default::default() };
     let mut stops = Stops::default();
-    let (decoded, polls) = {
-        let mut decode = std::pin::pin!(traces_from_source_pausing(&src, &mut stops));
-        let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
-        let mut polls = 0;
-        loop {
-            polls += 1;
-            if let std::task::Poll::Ready(result) = decode.as_mut().poll(&mut cx) {
-                break (result.unwrap(), polls);
-            }
-        }
-    };
+    let (decoded, polls) = Stops::run(traces_from_source_pausing(&src, &mut stops));
+    let decoded = decoded.unwrap();
     assert!(decoded == traces);
     assert!(stops.at.len() >= 8, "stops at {:?}", stops.at);
     assert_eq!(polls, stops.at.len() + 1, "every stop waited once");

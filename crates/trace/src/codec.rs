@@ -31,6 +31,7 @@
 
 use crate::ids::{SpanId, TraceId};
 use crate::intern::{StrId, Strings};
+use crate::pause::{run_ready, NoPause, Pause};
 use crate::time::{DurationNs, TimestampNs};
 use crate::trace::{
     Arena, DroppedCounts, Event, Link, LinkKind, Resource, Scope, SpanColumns, SpanIdx, SpanKind, SpanWarning,
@@ -38,10 +39,8 @@ use crate::trace::{
 };
 use crate::value::{Attribute, Range32, ValueTag};
 use std::collections::HashMap;
-use std::future::Future;
 use std::num::NonZeroU64;
 use std::sync::Arc;
-use std::task::{Context, Poll, Waker};
 
 /// The first bytes of every encoding.
 pub const MAGIC: [u8; 8] = *b"SPSCODEC";
@@ -374,32 +373,6 @@ pub async fn traces_from_source_pausing(
     pause: &mut impl Pause,
 ) -> Result<Vec<Trace>, CodecError> {
     read_traces(Reader::new(Src::Copied(src), src.len_bytes()), pause).await
-}
-
-/// Where a decode may stop a while ([`traces_from_source_pausing`]).
-pub trait Pause {
-    /// Called between columns, with the bytes read so far; the decode goes on when the future is done.
-    fn pause(&mut self, bytes_read: usize) -> impl Future<Output = ()>;
-}
-
-/// Never stops.
-struct NoPause;
-
-impl Pause for NoPause {
-    fn pause(&mut self, _bytes_read: usize) -> impl Future<Output = ()> {
-        std::future::ready(())
-    }
-}
-
-/// Runs a decode that never waits (with [`NoPause`]) to its end.
-fn run_ready<T>(decode: impl Future<Output = T>) -> T {
-    let mut decode = std::pin::pin!(decode);
-    let mut cx = Context::from_waker(Waker::noop());
-    loop {
-        if let Poll::Ready(result) = decode.as_mut().poll(&mut cx) {
-            return result;
-        }
-    }
 }
 
 async fn read_traces(mut r: Reader<'_>, pause: &mut impl Pause) -> Result<Vec<Trace>, CodecError> {

@@ -17,6 +17,7 @@ pub mod import;
 pub mod intern;
 pub mod number;
 pub mod order;
+pub mod pause;
 #[doc(hidden)]
 pub mod testing;
 pub mod time;

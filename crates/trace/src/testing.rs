@@ -1,10 +1,12 @@
 //! Test helpers shared by the unit tests, the model's integration tests and the fuzz targets (not part of the
 //! API): small traces written as (id, parent, start, duration) tuples, with ids as small integers (0 = no parent)
-//! and times in nanoseconds; and [`Pieces`], a document read as a stream in small pieces.
+//! and times in nanoseconds; [`Pieces`], a document read as a stream in small pieces; and [`Stops`], a
+//! [`Pause`] that waits once at every stop, as the page's does.
 
 use crate::build::{BuildOptions, SpanDraft, TraceSetBuilder};
 use crate::ids::{SpanId, TraceId};
 use crate::import::Reopen;
+use crate::pause::Pause;
 use crate::time::{DurationNs, TimestampNs};
 use crate::trace::Trace;
 use std::cell::Cell;
@@ -75,5 +77,43 @@ impl Reopen for Pieces<'_> {
 
     fn len_bytes(&self) -> Option<u64> {
         Some(self.doc.len() as u64)
+    }
+}
+
+/// A [`Pause`] that is not ready the first time it is polled (as the page's yield to the browser is not), keeping
+/// the progress given at each stop; [`Stops::run`] counts the polls a computation takes.
+#[derive(Debug, Default)]
+pub struct Stops {
+    pub at: Vec<usize>,
+}
+
+impl Pause for Stops {
+    fn pause(&mut self, progress: usize) -> impl std::future::Future<Output = ()> {
+        self.at.push(progress);
+        let mut waited = false;
+        std::future::poll_fn(move |cx| {
+            if waited {
+                std::task::Poll::Ready(())
+            } else {
+                waited = true;
+                cx.waker().wake_by_ref();
+                std::task::Poll::Pending
+            }
+        })
+    }
+}
+
+impl Stops {
+    /// Polls `work` to its end; returns its result and the number of polls (one more than the stops that waited).
+    pub fn run<T>(work: impl std::future::Future<Output = T>) -> (T, usize) {
+        let mut work = std::pin::pin!(work);
+        let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+        let mut polls = 0;
+        loop {
+            polls += 1;
+            if let std::task::Poll::Ready(result) = work.as_mut().poll(&mut cx) {
+                return (result, polls);
+            }
+        }
     }
 }
