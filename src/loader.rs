@@ -277,16 +277,12 @@ pub fn load_config(state: AppState) {
                 let links = spanscope_model::links::parse_link_templates(&body);
                 match (spanscope_model::backend::parse_config(&body), links) {
                     (Ok(list), Ok(links)) => {
-                        // Optional: {"insights": {"min_repeats": 3}}.
-                        let min = serde_json::from_slice::<serde_json::Value>(&body)
-                            .ok()
-                            .and_then(|v| v.get("insights")?.get("min_repeats")?.as_u64())
-                            .filter(|&n| n >= 2);
-                        if let Some(n) = min {
-                            state.min_repeats.set(n as usize);
+                        let (insights, ignored) = spanscope_model::insights::options_from_config(&body);
+                        if state.min_repeats.get_untracked() != insights.min_repeats {
+                            state.min_repeats.set(insights.min_repeats);
                         }
                         state.links.set(links.templates);
-                        state.config_notes.set(links.refused);
+                        state.config_notes.set(links.refused.into_iter().chain(ignored).collect());
                         Backends::Ready(list)
                     }
                     (Err(e), _) => Backends::Failed(format!("config.json is not valid: {e}")),

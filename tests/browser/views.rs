@@ -7,6 +7,7 @@ use serde_json::{json, Value};
 
 pub const SCENARIOS: &[Scenario] = &[
     ("views: the N+1 is named when the trace opens, and shown on request", n_plus_one_insight),
+    ("views: config.json sets how many like calls make an N+1; a bad setting is named", min_repeats_from_config),
     ("views: statistics, flame graph and service map tabs", view_tabs),
     ("views: export writes a trace that imports back", export_round_trip),
     ("views: two picked traces are compared", compare_two_traces),
@@ -77,6 +78,36 @@ fn n_plus_one_insight(c: &Ctx) -> Result<()> {
     // Error origin: the pricing rule failure.
     let err = c.browser.text(&c.browser.wait("[data-testid=insight-error]")?)?;
     check(err.contains("DiscountRuleNotFound"), format!("the error origin says why: {err}"))
+}
+
+/// The checkout demo makes 12 like queries under one parent: an N+1 with the default of 5, none when the config
+/// asks for 13. A setting that cannot be used is named on the start page, and the default applies.
+fn min_repeats_from_config(c: &Ctx) -> Result<()> {
+    let result = (|| {
+        let findings = "document.querySelectorAll('[data-testid=insight-n-plus-one]').length";
+        let done = "document.querySelector('[data-testid=insights]')?.dataset.state === 'done'";
+        c.server.set_file("config.json", Some(br#"{"insights": {"min_repeats": 13}}"#.to_vec()));
+        c.open("#/demo/checkout-incident")?;
+        c.browser.wait_js(&format!("{done} && {findings} === 0"), "no N+1 of 12 calls when 13 make one")?;
+        // The error origin is still found: only the repeated calls follow the setting.
+        c.browser.wait("[data-testid=insight-error]")?;
+
+        c.server.set_file("config.json", Some(br#"{"insights": {"min_repeats": 12}}"#.to_vec()));
+        c.open("#/demo/checkout-incident")?;
+        c.browser.wait_js(&format!("{done} && {findings} === 1"), "the N+1 of 12 calls when 12 make one")?;
+
+        c.server.set_file("config.json", Some(br#"{"insights": {"min_repeats": 1}}"#.to_vec()));
+        c.open("#/")?;
+        let note = c.browser.text(&c.browser.wait("[data-testid=config-note]")?)?;
+        check(
+            note.contains("insights.min_repeats was ignored") && note.contains("not the number 1"),
+            format!("the ignored setting is named: {note}"),
+        )?;
+        c.open("#/demo/checkout-incident")?;
+        c.browser.wait_js(&format!("{done} && {findings} === 1"), "the default (5) applies")
+    })();
+    c.server.set_file("config.json", None);
+    result
 }
 
 fn view_tabs(c: &Ctx) -> Result<()> {

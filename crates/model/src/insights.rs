@@ -103,6 +103,40 @@ impl Default for InsightOptions {
     }
 }
 
+/// The options set in `config.json`'s optional `insights` object (`{"insights": {"min_repeats": 3}}`), and one
+/// note per setting ignored, saying why (the start page lists them). A config that is not a JSON object gives the
+/// defaults and no note: the backends' parser reports it.
+pub fn options_from_config(config: &[u8]) -> (InsightOptions, Vec<String>) {
+    let mut opts = InsightOptions::default();
+    let mut notes = Vec::new();
+    let config = config.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(config);
+    let Ok(serde_json::Value::Object(root)) = serde_json::from_slice::<serde_json::Value>(config) else {
+        return (opts, notes);
+    };
+    match root.get("insights") {
+        None | Some(serde_json::Value::Null) => {}
+        Some(serde_json::Value::Object(set)) => {
+            for (key, value) in set {
+                match (key.as_str(), value.as_u64()) {
+                    ("min_repeats", Some(n)) if n >= 2 => opts.min_repeats = n.try_into().unwrap_or(usize::MAX),
+                    ("min_repeats", _) => notes.push(format!(
+                        "insights.min_repeats was ignored: it must be a whole number of at least 2 (how many like \
+                         calls under one parent make a repeated-call finding), not {}; the default is {}",
+                        crate::backend::describe(value),
+                        opts.min_repeats
+                    )),
+                    _ => notes.push(format!("insights.{key} was ignored: the one setting there is `min_repeats`")),
+                }
+            }
+        }
+        Some(other) => notes.push(format!(
+            "insights was ignored: it must be an object such as {{\"min_repeats\": 3}}, not {}",
+            crate::backend::describe(other)
+        )),
+    }
+    (opts, notes)
+}
+
 /// Everything [`insights`] found in one trace.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Insights {
@@ -1253,6 +1287,30 @@ mod tests {
 
         let runs: Vec<_> = ins.sequential.iter().map(|r| (t.name(r.parent), r.spans.len())).collect();
         assert_eq!(runs, [("checkout.CheckoutService/PlaceOrder", 5), ("payment.PaymentService/Charge", 4)]);
+    }
+
+    #[test]
+    fn config_sets_the_fewest_repeats_and_names_what_it_ignores() {
+        let default = InsightOptions::default();
+        assert_eq!(options_from_config(br#"{"backends":[]}"#), (default.clone(), vec![]));
+        assert_eq!(options_from_config(b"not json"), (default.clone(), vec![]));
+        assert_eq!(options_from_config(br#"{"insights":null}"#), (default.clone(), vec![]));
+        let (opts, notes) = options_from_config(b"\xEF\xBB\xBF{\"insights\":{\"min_repeats\":3}}");
+        assert_eq!((opts.min_repeats, notes), (3, vec![]));
+        for (bad, found) in
+            [("1", "the number 1"), ("2.5", "the number 2.5"), ("-3", "the number -3"), ("\"3\"", "the string \"3\"")]
+        {
+            let (opts, notes) = options_from_config(format!(r#"{{"insights":{{"min_repeats":{bad}}}}}"#).as_bytes());
+            assert_eq!(opts, default, "{bad}");
+            assert_eq!(notes.len(), 1, "{bad}");
+            assert!(notes[0].starts_with("insights.min_repeats was ignored") && notes[0].contains(found), "{notes:?}");
+            assert!(notes[0].ends_with("the default is 5"), "{notes:?}");
+        }
+        let (opts, notes) = options_from_config(br#"{"insights":{"min_repeat":3,"min_repeats":4}}"#);
+        assert_eq!(opts.min_repeats, 4);
+        assert_eq!(notes, ["insights.min_repeat was ignored: the one setting there is `min_repeats`"]);
+        let (_, notes) = options_from_config(br#"{"insights":[3]}"#);
+        assert_eq!(notes, [r#"insights was ignored: it must be an object such as {"min_repeats": 3}, not an array"#]);
     }
 
     // ---- generated traces ----

@@ -311,7 +311,8 @@ fn check_header(name: &str, value: &str) -> Result<(), String> {
 }
 
 /// "a string", "a number", … for error messages.
-fn describe(v: &serde_json::Value) -> String {
+/// How a config value reads in a message: `null`, `true`, `the number 3`, `the string "x"`, `an array`, ….
+pub(crate) fn describe(v: &serde_json::Value) -> String {
     match v {
         serde_json::Value::Null => "null".into(),
         serde_json::Value::Bool(b) => format!("{b}"),

@@ -47,6 +47,7 @@ mod tempo;
 mod wire;
 mod zipkin;
 
+pub(crate) use config::describe;
 pub use config::{parse_config, BackendConfig, BackendKind, ConfigError};
 pub use wire::{
     go_duration_from_duration, json_object_from_tags, logfmt_from_tags, parse_tags, percent_encode,
