@@ -6,8 +6,8 @@
 //! bytes) give an error or traces that every view can walk, never a panic.
 
 use spanscope_model::codec::{
-    traces_from_bytes, traces_from_source, traces_from_source_pausing, traces_to_bytes, ByteSource, CodecError, MAGIC,
-    VERSION,
+    traces_from_bytes, traces_from_source, traces_from_source_pausing, traces_to_bytes, ByteSource, CodecError,
+    ATTR_CHUNK_ROWS, MAGIC, VERSION,
 };
 use spanscope_model::export::{export, ExportFormat};
 use spanscope_model::rows::{visible_rows, Collapsed};
@@ -22,6 +22,14 @@ use std::path::{Path, PathBuf};
 struct Copied<'a> {
     bytes: &'a [u8],
     copies: std::cell::Cell<usize>,
+    /// The longest copy, in bytes.
+    longest: std::cell::Cell<usize>,
+}
+
+impl<'a> Copied<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        Copied { bytes, copies: Default::default(), longest: Default::default() }
+    }
 }
 
 impl ByteSource for Copied<'_> {
@@ -33,6 +41,7 @@ impl ByteSource for Copied<'_> {
         assert!(at + out.len() <= self.bytes.len(), "a copy past the end: {at} + {}", out.len());
         out.copy_from_slice(&self.bytes[at..at + out.len()]);
         self.copies.set(self.copies.get() + 1);
+        self.longest.set(self.longest.get().max(out.len()));
     }
 }
 
@@ -40,7 +49,7 @@ impl ByteSource for Copied<'_> {
 /// same error at the same offset.
 fn decode(bytes: &[u8]) -> Result<Vec<Trace>, CodecError> {
     let in_place = traces_from_bytes(bytes);
-    let copied = traces_from_source(&Copied { bytes, copies: Default::default() });
+    let copied = traces_from_source(&Copied::new(bytes));
     assert!(
         in_place == copied,
         "in place and copied decoding differ: {:?} / {:?}",
@@ -173,7 +182,7 @@ fn copied_decoding_reads_in_few_pieces() {
     let large = generate(&SynthOptions { spans: 10_000, seed: 3, ..SynthOptions::default() }).to_json(Format::Jaeger);
     for (traces, most) in [(many, 64), (import(&large).unwrap(), 64)] {
         let bytes = traces_to_bytes(&traces);
-        let src = Copied { bytes: &bytes, copies: Default::default() };
+        let src = Copied::new(&bytes);
         assert!(traces_from_source(&src).unwrap() == traces);
         let copies = src.copies.get();
         assert!(copies <= most, "{copies} copies for {} traces, {} bytes", traces.len(), bytes.len());
@@ -188,7 +197,7 @@ fn a_pausing_decode_stops_between_columns_and_gives_the_same() {
     let doc = generate(&SynthOptions { spans: 5_000, seed: 5, ..SynthOptions::default() }).to_json(Format::Otlp);
     let traces = import(&doc).unwrap();
     let bytes = traces_to_bytes(&traces);
-    let src = Copied { bytes: &bytes, copies: Default::default() };
+    let src = Copied::new(&bytes);
     let mut stops = Stops::default();
     let (decoded, polls) = Stops::run(traces_from_source_pausing(&src, &mut stops));
     let decoded = decoded.unwrap();
@@ -196,6 +205,29 @@ fn a_pausing_decode_stops_between_columns_and_gives_the_same() {
     assert!(stops.at.len() >= 8, "stops at {:?}", stops.at);
     assert_eq!(polls, stops.at.len() + 1, "every stop waited once");
     assert!(stops.at.windows(2).all(|w| w[0] <= w[1]) && stops.at.last() == Some(&bytes.len()), "{:?}", stops.at);
+}
+
+/// The attribute column, about half of a large answer, is read in chunks of `ATTR_CHUNK_ROWS` rows with a stop
+/// after each: the page's window into the answer holds a chunk, never the whole column, and the page paints in
+/// between.
+#[test]
+fn attributes_are_read_in_chunks_with_stops_between() {
+    let doc = generate(&SynthOptions { spans: 80_000, seed: 6, ..SynthOptions::default() }).to_json(Format::Jaeger);
+    let traces = import(&doc).unwrap();
+    let n_attrs = traces[0].arena().attrs.len();
+    assert!(n_attrs > 2 * ATTR_CHUNK_ROWS, "{n_attrs} attributes make fewer than three chunks");
+    let bytes = traces_to_bytes(&traces);
+    assert!(decode(&bytes).unwrap() == traces);
+
+    let src = Copied::new(&bytes);
+    let mut stops = Stops::default();
+    let (decoded, _) = Stops::run(traces_from_source_pausing(&src, &mut stops));
+    assert!(decoded.unwrap() == traces);
+    let column = 13 * n_attrs;
+    assert!(src.longest.get() <= 13 * ATTR_CHUNK_ROWS, "a copy of {} bytes; the column is {column}", src.longest.get());
+    // Inside the column, a stop after every chunk but the last: those stops are a chunk's bytes apart.
+    let apart = stops.at.windows(2).filter(|w| w[1] - w[0] == 13 * ATTR_CHUNK_ROWS).count();
+    assert_eq!(apart, n_attrs.div_ceil(ATTR_CHUNK_ROWS) - 2, "stops at {:?}", stops.at);
 }
 
 #[test]

@@ -8,7 +8,8 @@
 //! ```text
 //! magic "SPSCODEC", version u32
 //! arenas:            count, then per arena: strings (ends count, ends u32[], text count, UTF-8 text), blobs
-//!                    (count, bytes), then count + fixed-size rows for attributes (payload u64, key u32, tag u8),
+//!                    (count, bytes), then attributes (the count of nested values, arrays and key-value lists,
+//!                    then count + fixed-size rows: payload u64, key u32, tag u8), then count + fixed-size rows for
 //!                    events, links, resources and scopes
 //! service tables:    count, then per table: count, StrId u32[]
 //! service_of_resource tables: count, then per table: count, u32[]
@@ -45,7 +46,7 @@ use std::sync::Arc;
 /// The first bytes of every encoding.
 pub const MAGIC: [u8; 8] = *b"SPSCODEC";
 /// The format version this build writes and reads.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 /// How deeply attribute values (arrays, key-value lists) may nest in a decoded arena.
 pub const MAX_VALUE_DEPTH: u8 = 128;
 
@@ -212,6 +213,8 @@ fn write_arena(w: &mut Writer, a: &Arena) {
     w.str(text);
     w.len(a.blobs.len());
     w.out.extend_from_slice(&a.blobs);
+    let nested = a.attrs.iter().filter(|x| matches!(x.raw_parts().1, ValueTag::Array | ValueTag::KvList)).count();
+    w.len(nested);
     w.len(a.attrs.len());
     w.col(&a.attrs, |x| {
         let (key, tag, payload) = x.raw_parts();
@@ -572,9 +575,7 @@ async fn read_arena(r: &mut Reader<'_>, pause: &mut impl Pause) -> Result<Arena,
     let n = r.count(1)?;
     let blobs = r.take(n)?.to_vec();
 
-    let n = r.count(ATTR_BYTES)?;
-    let at = r.pos;
-    let attrs = read_attrs(r.rows::<ATTR_BYTES>(n)?, at, n_strings, blobs.len())?;
+    let attrs = read_attrs(r, n_strings, blobs.len(), pause).await?;
     let n_attrs = attrs.len();
     pause.pause(r.pos).await;
 
@@ -656,45 +657,89 @@ async fn read_arena(r: &mut Reader<'_>, pause: &mut impl Pause) -> Result<Arena,
 /// Attributes, each checked against its tag: strings interned, bytes inside the blobs, booleans 0 or 1, empty
 /// values 0, and nested values (arrays, key-value lists) before their container and at most
 /// [`MAX_VALUE_DEPTH`] deep.
-fn read_attrs(
-    rows: &[[u8; ATTR_BYTES]],
-    at: usize,
+/// Attribute rows are read this many at a time (3.4 MB), with a pause after each: the column is about half of an
+/// answer (100 MB of 211 MB at 1M spans), and the page's window into the answer then never holds it whole.
+pub const ATTR_CHUNK_ROWS: usize = 1 << 18;
+
+/// The attribute column: the number of nested values (arrays and key-value lists), then the rows.
+async fn read_attrs(
+    r: &mut Reader<'_>,
     n_strings: usize,
     n_blobs: usize,
+    pause: &mut impl Pause,
 ) -> Result<Vec<Attribute>, CodecError> {
-    let is_container = |row: &[u8; ATTR_BYTES]| row[12] == ValueTag::Array as u8 || row[12] == ValueTag::KvList as u8;
-    let n_containers = rows.iter().filter(|row| is_container(row)).count();
-    // Depth of each container, by container rank; positions of the containers, ascending.
-    let mut depths = MaxTree::new(n_containers);
-    let mut containers: Vec<u32> = Vec::with_capacity(n_containers);
-    let mut out = Vec::with_capacity(rows.len());
+    let at_nested = r.pos;
+    let n_nested = r.u32()? as usize;
+    let n = r.count(ATTR_BYTES)?;
+    if n_nested > n {
+        return Err(invalid(at_nested, "count of nested attribute values"));
+    }
+    let mut nested = Nested { at: r.pos, depths: MaxTree::new(n_nested), containers: Vec::with_capacity(n_nested) };
+    let mut out = Vec::with_capacity(n);
+    while out.len() < n {
+        let first = out.len();
+        let rows = r.rows::<ATTR_BYTES>((n - first).min(ATTR_CHUNK_ROWS))?;
+        read_attr_rows(rows, first, n_strings, n_blobs, &mut nested, &mut out)?;
+        if out.len() < n {
+            pause.pause(r.pos).await;
+        }
+    }
+    if nested.containers.len() != n_nested {
+        return Err(invalid(at_nested, "count of nested attribute values"));
+    }
+    Ok(out)
+}
+
+/// What reading the attribute column keeps from one chunk to the next about its nested values.
+struct Nested {
+    /// Offset of the first row.
+    at: usize,
+    /// Depth of each container, by container rank.
+    depths: MaxTree,
+    /// Positions of the containers, ascending.
+    containers: Vec<u32>,
+}
+
+/// Reads attribute rows `first..first + rows.len()` of the column onto `out`.
+fn read_attr_rows(
+    rows: &[[u8; ATTR_BYTES]],
+    first: usize,
+    n_strings: usize,
+    n_blobs: usize,
+    nested: &mut Nested,
+    out: &mut Vec<Attribute>,
+) -> Result<(), CodecError> {
+    let bad = |i: usize, what| invalid(nested.at + i * ATTR_BYTES, what);
     // Scalars are checked without branching on the tag (tags mix unpredictably); the first bad row is looked
     // for only when there is one. Containers, rare, take the branch.
     let mut any_bad = false;
-    for (i, row) in rows.iter().enumerate() {
+    for (j, row) in rows.iter().enumerate() {
+        let i = first + j;
         let (payload, key, tag) = (u64_at(row, 0), u32_at(row, 8), row[12]);
         let range = Range32::unpack(payload);
         let end = range.start as u64 + range.len as u64;
         any_bad |= scalar_bad(key, tag, payload, end, n_strings, n_blobs);
         let tag = ValueTag::from_u8(tag).unwrap_or(ValueTag::Empty);
         if matches!(tag, ValueTag::Array | ValueTag::KvList) {
-            let bad = |what| invalid(at + i * ATTR_BYTES, what);
             if end > i as u64 {
-                return Err(bad("nested value (elements must come before their container)"));
+                return Err(bad(i, "nested value (elements must come before their container)"));
             }
-            let from = containers.partition_point(|&p| p < range.start);
-            let to = containers.partition_point(|&p| (p as u64) < end);
-            let depth = depths.max(from, to) + 1;
+            if nested.containers.len() == nested.depths.slots() {
+                return Err(bad(i, "nested value (more than the column's count of them)"));
+            }
+            let from = nested.containers.partition_point(|&p| p < range.start);
+            let to = nested.containers.partition_point(|&p| (p as u64) < end);
+            let depth = nested.depths.max(from, to) + 1;
             if depth > MAX_VALUE_DEPTH {
-                return Err(bad("nested value (too deep)"));
+                return Err(bad(i, "nested value (too deep)"));
             }
-            depths.set(containers.len(), depth);
-            containers.push(i as u32);
+            nested.depths.set(nested.containers.len(), depth);
+            nested.containers.push(i as u32);
         }
         out.push(Attribute::from_raw_parts(StrId(key), tag, payload));
     }
     if any_bad {
-        let i = rows
+        let j = rows
             .iter()
             .position(|row| {
                 let payload = u64_at(row, 0);
@@ -702,9 +747,9 @@ fn read_attrs(
                 scalar_bad(u32_at(row, 8), row[12], payload, range.start as u64 + range.len as u64, n_strings, n_blobs)
             })
             .unwrap_or(0);
-        return Err(invalid(at + i * ATTR_BYTES, "attribute (key, tag or value)"));
+        return Err(bad(first + j, "attribute (key, tag or value)"));
     }
-    Ok(out)
+    Ok(())
 }
 
 /// Whether an attribute row is bad apart from container ranges: its key is not a string id, its tag names no
@@ -720,6 +765,7 @@ fn scalar_bad(key: u32, tag: u8, payload: u64, end: u64, n_strings: usize, n_blo
 
 /// Range maximum over a fixed number of slots (a bottom-up segment tree), for value nesting depths.
 struct MaxTree {
+    slots: usize,
     size: usize,
     tree: Vec<u8>,
 }
@@ -727,7 +773,11 @@ struct MaxTree {
 impl MaxTree {
     fn new(n: usize) -> MaxTree {
         let size = if n == 0 { 0 } else { n.next_power_of_two() };
-        MaxTree { size, tree: vec![0; 2 * size] }
+        MaxTree { slots: n, size, tree: vec![0; 2 * size] }
+    }
+
+    fn slots(&self) -> usize {
+        self.slots
     }
 
     fn set(&mut self, slot: usize, v: u8) {
@@ -1113,8 +1163,20 @@ mod tests {
         assert_eq!(MaxTree::new(0).max(0, 0), 0);
     }
 
+    /// The attribute column of `rows` (strings: one; blobs: none), read back; `nested` overrides its count of
+    /// nested values.
+    fn attrs_of(rows: &[[u8; ATTR_BYTES]], nested: Option<u32>) -> Result<Vec<Attribute>, CodecError> {
+        let is_nested = |r: &&[u8; ATTR_BYTES]| r[12] == ValueTag::Array as u8 || r[12] == ValueTag::KvList as u8;
+        let n_nested = nested.unwrap_or(rows.iter().filter(is_nested).count() as u32);
+        let mut bytes = n_nested.to_le_bytes().to_vec();
+        bytes.extend((rows.len() as u32).to_le_bytes());
+        bytes.extend(rows.iter().flatten());
+        let mut r = Reader::new(Src::Memory(&bytes), bytes.len());
+        run_ready(read_attrs(&mut r, 1, 0, &mut NoPause))
+    }
+
     #[test]
-    fn nested_values_must_precede_their_container() {
+    fn nested_values_must_precede_their_container_and_be_counted() {
         let rows = |tag: ValueTag, range: Range32| {
             let mut row = [0u8; ATTR_BYTES];
             row[..8].copy_from_slice(&(((range.start as u64) << 32) | range.len as u64).to_le_bytes());
@@ -1122,9 +1184,9 @@ mod tests {
             row
         };
         let ok = [rows(ValueTag::Int, Range32::default()), rows(ValueTag::Array, Range32 { start: 0, len: 1 })];
-        assert!(read_attrs(&ok, 0, 1, 0).is_ok());
+        assert!(attrs_of(&ok, None).is_ok());
         let cyclic = [rows(ValueTag::Array, Range32 { start: 0, len: 1 })];
-        assert!(read_attrs(&cyclic, 0, 1, 0).is_err());
+        assert!(attrs_of(&cyclic, None).is_err());
         // A chain deeper than the limit.
         let deep: Vec<_> = (0..=MAX_VALUE_DEPTH as u32 + 1)
             .map(|i| {
@@ -1135,7 +1197,15 @@ mod tests {
                 }
             })
             .collect();
-        assert!(read_attrs(&deep[..=MAX_VALUE_DEPTH as usize], 0, 1, 0).is_ok());
-        assert!(read_attrs(&deep, 0, 1, 0).is_err());
+        assert!(attrs_of(&deep[..=MAX_VALUE_DEPTH as usize], None).is_ok());
+        assert!(attrs_of(&deep, None).is_err());
+        // The count of nested values must be theirs: fewer, more, or more than the rows are errors.
+        let counted = |n| match attrs_of(&ok, Some(n)) {
+            Err(CodecError::Invalid { what, .. }) => what,
+            other => panic!("{n} nested values: {other:?}"),
+        };
+        assert_eq!(counted(0), "nested value (more than the column's count of them)");
+        assert_eq!(counted(2), "count of nested attribute values");
+        assert_eq!(counted(3), "count of nested attribute values");
     }
 }
