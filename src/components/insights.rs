@@ -1,7 +1,7 @@
 //! The insights panel, shown when a trace opens: repeated calls (N+1) with a button that shows just those spans,
 //! where the time goes (critical path by service and operation, top self time), where errors originate (with the
 //! chain up to the root), and shape notes (sequential calls that could run in parallel, long waits). Computed
-//! once by `spanscope_model::insights`.
+//! once per trace (and per setting) by `spanscope_model::insights::insights_pausing`, in slices.
 
 use crate::loader::YieldEvery;
 use crate::trace_view::TraceView;
