@@ -75,10 +75,11 @@ pub fn StatsView(view: TraceView) -> impl IntoView {
             })
             .collect_view()
     };
-    let row_view = |r: GroupStats| {
+    let row_view = move |r: GroupStats| {
         view! {
             <tr data-testid="stats-row" data-key=r.key.clone() data-count=r.count>
-                <th scope="row">{r.key.clone()}{r.service.clone().map(|s| view! { <span class="muted">{format!("  {s}")}</span> })}</th>
+                // An operation's service after its name (grouped by service, the name is the service).
+                <th scope="row">{r.key.clone()}{r.service.clone().filter(|_| group.with_untracked(|g| g == "operation")).map(|s| view! { <span class="muted">{format!("  {s}")}</span> })}</th>
                 <td class="num">{r.count}</td>
                 <td class="num">{r.total.to_string()}</td>
                 <td class="num">{r.avg.to_string()}</td>

@@ -140,6 +140,23 @@ fn view_tabs(c: &Ctx) -> Result<()> {
         "document.querySelector('[data-testid=stats-row]')?.dataset.key === 'inventory-service'",
         "sorted by span count",
     )?;
+    // Grouped by service, a row names its service once; by operation, the operation and then its service.
+    let head =
+        |key: &str| format!("document.querySelector(\"[data-testid=stats-row][data-key='{key}'] th\")?.textContent");
+    eq(
+        c.browser.js(&format!("return {}", head("inventory-service")), vec![])?,
+        json!("inventory-service"),
+        "named once",
+    )?;
+    c.browser.js(
+        "const s = document.querySelector('[data-testid=stats-group]'); s.value = 'operation'; \
+         s.dispatchEvent(new Event('change', {bubbles: true}))",
+        vec![],
+    )?;
+    c.browser.wait_js(
+        &format!("{} === 'SELECT inventory  inventory-service'", head("SELECT inventory")),
+        "an operation with its service",
+    )?;
     // Flame graph: a canvas; clicking the root's row zooms (reset becomes possible) and selects it.
     c.browser.click(&c.browser.wait("[data-testid=view-tab][data-view=flamegraph]")?)?;
     c.browser.wait("[data-testid=flame-canvas]")?;
