@@ -654,14 +654,13 @@ async fn read_arena(r: &mut Reader<'_>, pause: &mut impl Pause) -> Result<Arena,
     Ok(Arena { strings, attrs, blobs, events, links, resources, scopes })
 }
 
-/// Attributes, each checked against its tag: strings interned, bytes inside the blobs, booleans 0 or 1, empty
-/// values 0, and nested values (arrays, key-value lists) before their container and at most
-/// [`MAX_VALUE_DEPTH`] deep.
 /// Attribute rows are read this many at a time (3.4 MB), with a pause after each: the column is about half of an
 /// answer (100 MB of 211 MB at 1M spans), and the page's window into the answer then never holds it whole.
 pub const ATTR_CHUNK_ROWS: usize = 1 << 18;
 
-/// The attribute column: the number of nested values (arrays and key-value lists), then the rows.
+/// The attribute column: the number of nested values (arrays and key-value lists), then the rows. Each attribute
+/// is checked against its tag: strings interned, bytes inside the blobs, booleans 0 or 1, empty values 0, and
+/// nested values before their container, as many as the column says, and at most [`MAX_VALUE_DEPTH`] deep.
 async fn read_attrs(
     r: &mut Reader<'_>,
     n_strings: usize,
