@@ -277,6 +277,20 @@ fn a_dropped_file_opens_and_a_bad_one_explains_itself(c: &Ctx) -> Result<()> {
         format!("the empty file's outcome: {said}"),
     )?;
     let _ = std::fs::remove_file(empty);
+
+    // A compressed file is named as one, with what to do (here a gzip stream of `{}`).
+    c.open("#/")?;
+    let gz = std::env::temp_dir().join(format!("spanscope-compressed-{}.json.gz", std::process::id()));
+    std::fs::write(&gz, b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03\xab\xae\x05\x00\x43\xbf\xa6\xa3\x02\x00\x00\x00")
+        .map_err(|e| e.to_string())?;
+    c.upload(&[gz.display().to_string()])?;
+    c.browser.wait("[data-testid=file-outcome][data-status=error]")?;
+    let said = c.browser.text(&c.browser.wait("[data-testid=load-error]")?)?;
+    check(
+        said.contains("spanscope-compressed") && said.contains("gzip-compressed file") && said.contains("gunzip"),
+        format!("the compressed file's outcome: {said}"),
+    )?;
+    let _ = std::fs::remove_file(gz);
     Ok(())
 }
 

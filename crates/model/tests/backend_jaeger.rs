@@ -321,13 +321,13 @@ fn an_api_v3_search_with_two_traces_gives_two_summaries_most_recent_first() {
     assert_eq!((demo.root_service.as_str(), demo.root_name.as_str()), ("load-generator", "user_checkout_multi"));
     assert_eq!(demo.start, TimestampNs(1_786_060_425_527_853_051));
     assert_eq!(demo.duration, DurationNs(1_786_060_440_608_555_014 - 1_786_060_425_527_853_051));
-    assert_eq!((demo.span_count, demo.error_count), (26, 1));
+    assert_eq!((demo.span_count, demo.error_count), (26, 2));
     assert_eq!(
         demo.services,
         svc(&[
             ("frontend", 10, 0),
             ("cart", 6, 0),
-            ("frontend-proxy", 6, 1),
+            ("frontend-proxy", 6, 2),
             ("load-generator", 2, 0),
             ("product-catalog", 2, 0)
         ])

@@ -27,7 +27,10 @@ use spanscope_model::overview::overview;
 use spanscope_model::rows::{visible_rows, Collapsed};
 use spanscope_model::servicemap::{layout, service_map};
 use spanscope_model::stats::{statistics, GroupBy};
-use spanscope_model::{import, DurationNs, Format, ImportError, SpanIdx, SpanWarning, TimestampNs, Trace, Value};
+use spanscope_model::{
+    import, import_stream_into, DurationNs, Format, ImportError, SpanIdx, SpanWarning, TimestampNs, Trace,
+    TraceSetBuilder, Value,
+};
 use std::fmt::Write as _;
 use std::time::Instant;
 
@@ -931,6 +934,38 @@ fn a_utf16_file_is_named_as_such() {
                 other => panic!("{case}: {other:?}"),
             }
         }
+    }
+}
+
+#[test]
+fn binary_and_compressed_files_are_named_as_such() {
+    let mut raw_protobuf = vec![0x0A, 0x8F, 0x03, 0x0A, 0x2A, 0x0A, 0x28, 0x0A, 0x0C];
+    raw_protobuf.extend_from_slice(b"service.name\x12\x18\x0A\x16checkout");
+    let length_prefixed = [&[0x00, 0x01, 0x86, 0xA0][..], &raw_protobuf].concat();
+    for (what, bytes, says) in [
+        ("gzip", vec![0x1F, 0x8B, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03, b'{'], "gzip-compressed"),
+        ("zstd", vec![0x28, 0xB5, 0x2F, 0xFD, 0x24, 0x10, 0x81, 0x00], "zstd-compressed"),
+        ("zip", b"PK\x03\x04\x14\x00\x00\x00trace.json".to_vec(), "a zip archive"),
+        ("file exporter, format: proto", length_prefixed, "set `format: json`"),
+        ("small message, file exporter", [&[0, 0, 0, 0x2D][..], &raw_protobuf].concat(), "`format: proto`"),
+        ("Tempo protobuf answer", raw_protobuf, "binary protobuf, not JSON"),
+        ("PNG", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec(), "a binary file, not JSON text"),
+    ] {
+        let stream = |b: &[u8]| {
+            let mut builder = TraceSetBuilder::new();
+            import_stream_into(&mut builder, &b).map(|_| ())
+        };
+        for (path, got) in [("in memory", run(&bytes).map(|_| ())), ("stream", stream(&bytes))] {
+            match got {
+                Err(ImportError::UnknownFormat { found }) => assert!(found.contains(says), "{what} ({path}): {found}"),
+                other => panic!("{what} ({path}): {other:?}"),
+            }
+        }
+    }
+    // JSON text with a stray control character is left to the parser, which names its place.
+    match err("control character in JSON", b"\n{\"data\":[\x01]}") {
+        ImportError::Syntax { line: 2, column: 10, .. } => {}
+        other => panic!("{other:?}"),
     }
 }
 

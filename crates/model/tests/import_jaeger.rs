@@ -4,8 +4,8 @@
 //! Every file goes through `detect` with only its bytes: the file name is never used.
 
 use spanscope_model::{
-    export, import, import_into, BuildOptions, Format, ImportError, LinkKind, SpanIdx, SpanKind, SpanWarning,
-    StatusCode, Trace, TraceSetBuilder, Value,
+    export, import, import_into, import_stream_into, BuildOptions, Format, ImportError, LinkKind, SpanIdx, SpanKind,
+    SpanWarning, StatusCode, Trace, TraceSetBuilder, Value,
 };
 
 mod common;
@@ -343,6 +343,38 @@ fn array_of_traces() {
     check("array", &traces, 2, 5, &["one", "one-db", "two", "two-db"], 2, 0);
     assert_eq!(traces[0].len(), 2);
     assert_eq!(traces[1].len(), 3);
+}
+
+#[test]
+fn json_lines_of_traces_are_read_line_by_line() {
+    // One trace per line, as Jaeger UI's upload reads `.jsonl` files; the second writes `processes` after its
+    // spans (as Go does), and its "p1" is another process than the first line's.
+    let lines = concat!(
+        r#"{"traceID":"a1","spans":[{"traceID":"a1","spanID":"01","operationName":"GET /","references":[],"#,
+        r#""startTime":1700000000000000,"duration":5000,"tags":[],"logs":[],"processID":"p1"}],"#,
+        r#""processes":{"p1":{"serviceName":"frontend","tags":[]}}}"#,
+        "\n",
+        r#"{"traceID":"b2","spans":[{"traceID":"b2","spanID":"02","operationName":"SELECT","references":[],"#,
+        r#""startTime":1700000001000000,"duration":2000,"tags":[{"key":"error","type":"bool","value":true}],"#,
+        r#""logs":[],"processID":"p1"}],"processes":{"p1":{"serviceName":"db","tags":[]}}}"#,
+        "\r\n",
+    );
+    let mut stream_builder = TraceSetBuilder::new();
+    import_stream_into(&mut stream_builder, &lines.as_bytes()).unwrap();
+    for (path, traces) in
+        [("in memory", import(lines.as_bytes()).unwrap()), ("stream", stream_builder.finish(&BuildOptions::default()))]
+    {
+        check(path, &traces, 2, 2, &["db", "frontend"], 2, 1);
+        let get = |id: &str| traces.iter().find(|t| t.id_text() == id).unwrap_or_else(|| panic!("{path}: {id}"));
+        assert_eq!(get("00000000000000a1").service(SpanIdx(0)), "frontend", "{path}");
+        assert_eq!(get("00000000000000b2").service(SpanIdx(0)), "db", "{path}");
+    }
+    // Something that is not JSON after a trace is still an error that names its place.
+    let bad = format!("{lines}garbage");
+    match import(bad.as_bytes()) {
+        Err(ImportError::Syntax { line: 3, column: 1, .. }) => {}
+        other => panic!("{other:?}"),
+    }
 }
 
 #[test]

@@ -82,7 +82,7 @@ const EXPECTED: &[Expect] = &[
         26,
         &["cart", "frontend", "frontend-proxy", "load-generator", "product-catalog"],
         1,
-        1,
+        2,
     ),
     e("otlp/jaeger-pr9263_sibling_errors.json", 1, 6, &["checkout", "email", "payment"], 1, 5),
     e("otlp/jaeger-ui_otlp2jaeger-in-error.json", 1, 1, &["unknown_service"], 1, 0),
@@ -222,10 +222,14 @@ fn oteldemo_timeout_error_array_values_and_depth() {
     assert_eq!(t.depth(), 10);
     assert_eq!(t.spans().map(|s| t.events(s).len()).sum::<usize>(), 15);
     let err: Vec<SpanIdx> = t.spans().filter(|&s| t.is_error(s)).collect();
-    assert_eq!(err.len(), 1);
+    assert_eq!(err.len(), 2);
     assert_eq!(t.name(err[0]), "POST");
     assert_eq!(t.service(err[0]), "frontend-proxy");
     assert_eq!(t.duration_of(err[0]), DurationNs(15_001_462_000));
+    // The proxy's egress span has an empty `status` and the legacy attribute `error="true"`: an error, as Jaeger
+    // UI and Grafana show it (and as the same span read from Jaeger JSON is).
+    assert_eq!(t.name(err[1]), "router frontend egress");
+    assert_eq!(t.status_message(err[1]), "");
     // `process.command_args` is an arrayValue resource attribute: 3 values on frontend, 5 on load-generator.
     for (service, n) in [("frontend", 3), ("load-generator", 5)] {
         let s = t.spans().find(|&s| t.service(s) == service).unwrap();
@@ -237,6 +241,31 @@ fn oteldemo_timeout_error_array_values_and_depth() {
     let s = t.spans().find(|&s| t.service(s) == "frontend").unwrap();
     let args = resource_attr(t, s, "process.command_args").unwrap();
     assert_eq!(t.value_text(args), r#"["/nodejs/bin/node","--require=./Instrumentation.js","/app/server.js"]"#);
+}
+
+#[test]
+fn legacy_error_attribute_true_makes_an_error() {
+    // (attribute value, status, whether the span is an error)
+    let cases = [
+        (r#"{"boolValue":true}"#, "{}", true),
+        (r#"{"stringValue":"True"}"#, "{}", true),
+        (r#"{"stringValue":"true"}"#, r#"{"code":1}"#, true),
+        (r#"{"boolValue":false}"#, "{}", false),
+        (r#"{"stringValue":"false"}"#, r#"{"code":2,"message":"boom"}"#, true),
+        (r#"{"intValue":"1"}"#, "{}", false),
+    ];
+    for (value, status, want) in cases {
+        let json = format!(
+            r#"{{"resourceSpans":[{{"scopeSpans":[{{"spans":[{{"traceId":"0af7651916cd43dd8448eb211c80319c",
+            "spanId":"b7ad6b7169203331","name":"call","startTimeUnixNano":"1","endTimeUnixNano":"2",
+            "attributes":[{{"key":"error","value":{value}}}],"status":{status}}}]}}]}}]}}"#
+        );
+        let traces = load_str(&json);
+        let t = only(&traces);
+        let s = span(t, "call");
+        assert_eq!(t.is_error(s), want, "error={value}, status {status}");
+        assert_eq!(t.error_count() == 1, want, "error={value}, status {status}");
+    }
 }
 
 #[test]

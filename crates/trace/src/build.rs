@@ -251,6 +251,11 @@ impl TraceSetBuilder {
         self.interner.intern(s)
     }
 
+    /// The text of an interned string.
+    pub fn str_of(&self, id: StrId) -> &str {
+        self.interner.get(id)
+    }
+
     pub fn str_value(&mut self, s: &str) -> StoredValue {
         StoredValue::str(self.interner.intern(s))
     }

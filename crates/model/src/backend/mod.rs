@@ -315,14 +315,22 @@ pub enum TraceIdError {
 }
 
 /// Normalizes a trace id typed or pasted by a person: 1 to 32 hex digits in any case, surrounding white space
-/// and a `0x` prefix allowed, as well as a whole W3C `traceparent` (`00-<32 hex>-<16 hex>-01`) or the base64 of
+/// and a `0x` prefix allowed, as well as a whole W3C `traceparent` (`00-<32 hex>-<16 hex>-01`, or a later version
+/// with more fields) or the base64 of
 /// 16 or 8 bytes (how Tempo's JSON and Jaeger's api_v3 before 1.53 write ids, `W47/95gDgQPSabYzgT/GDA==`) → 32
 /// lower-case hex digits, left-padded with zeros.
 pub fn normalize_trace_id(input: &str) -> Result<String, TraceIdError> {
     let trimmed = input.trim();
     let mut text = trimmed.strip_prefix("0x").or_else(|| trimmed.strip_prefix("0X")).unwrap_or(trimmed);
     let parts: Vec<&str> = text.split('-').collect();
-    if parts.len() == 4 && parts[1].len() == 32 && parts[2].len() == 16 && parts[0].len() == 2 && parts[3].len() == 2 {
+    // A later version of `traceparent` may add fields after the flags: its first four parse as version 00's do.
+    let later_version = parts.len() > 4 && parts[0] != "00";
+    if (parts.len() == 4 || later_version)
+        && parts[1].len() == 32
+        && parts[2].len() == 16
+        && parts[0].len() == 2
+        && parts[3].len() == 2
+    {
         text = parts[1];
     }
     if text.is_empty() {
@@ -1042,6 +1050,12 @@ mod tests {
             n("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01").unwrap(),
             "4bf92f3577b34da6a3ce929d0e0e4736"
         );
+        // A later version may add fields (W3C Trace Context §3.2.4); version 00 has exactly four.
+        assert_eq!(
+            n("01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-what-the-future-adds").unwrap(),
+            "4bf92f3577b34da6a3ce929d0e0e4736"
+        );
+        assert!(n("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-extra").is_err());
         // Base64 of 16 or 8 bytes, as Tempo's JSON and Jaeger's api_v3 before 1.53 write ids (URL-safe too).
         assert_eq!(n("W47/95gDgQPSabYzgT/GDA==").unwrap(), "5b8efff798038103d269b633813fc60c");
         assert_eq!(n(" W47_95gDgQPSabYzgT_GDA ").unwrap(), "5b8efff798038103d269b633813fc60c");

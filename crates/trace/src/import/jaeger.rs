@@ -7,7 +7,8 @@
 //! - the API envelope `{"data": [trace, …], "total", "limit", "offset", "errors"}`, and `{"data": trace}`;
 //! - a bare trace `{"traceID", "spans", "processes", "warnings"}`, or an array of them;
 //! - an array of spans that embed their `process` (`{"serviceName", "tags"}`) instead of a `processID`
-//!   (the anonymizer's and Elasticsearch's form), or a single span object.
+//!   (the anonymizer's and Elasticsearch's form), or a single span object;
+//! - several of these one after another: JSON Lines, one trace per line (Jaeger UI's upload reads `.jsonl` so).
 //!
 //! Keys may come in any order, unknown keys are ignored, and spans of one trace may be spread over several
 //! trace objects (they are merged by trace id). An envelope with no spans whose `errors` say why is reported
@@ -67,7 +68,7 @@ use std::marker::PhantomData;
 pub(crate) fn parse(b: &mut TraceSetBuilder, input: Input<'_>) -> Result<(), ImportError> {
     let result = {
         let mut st = State::new(b, input);
-        input.one_value(&mut st).map(|()| st.finish())
+        input.each_value(&mut st).map(|()| st.finish())
     };
     match result {
         Ok(done) => done,
@@ -358,7 +359,7 @@ impl<'a> State<'a> {
         let mut metas = Vec::new();
         // A failure here is met again, with a proper message, by the main pass; keep what was read.
         let input = self.input;
-        let _ = input.one_value(&mut PrePass { st: self, metas: &mut metas });
+        let _ = input.each_value(&mut PrePass { st: self, metas: &mut metas });
         self.pre = Some(metas);
     }
 

@@ -408,10 +408,54 @@ fn strip_bom(bytes: &[u8]) -> &[u8] {
     bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
 }
 
-/// UTF-16 text: a UTF-16 byte order mark, or a NUL byte beside the first character (JSON text in UTF-16 starts
-/// with an ASCII character, so one of its first two bytes is 0; UTF-8 JSON has no NUL bytes there).
+/// UTF-16 text: a UTF-16 byte order mark, or a NUL byte beside an ASCII first character (JSON text in UTF-16
+/// starts with an ASCII character, so one of its first two bytes is 0 and the other is that character; UTF-8 JSON
+/// has no NUL bytes there).
 fn is_utf16(b: &[u8]) -> bool {
-    b.starts_with(b"\xFF\xFE") || b.starts_with(b"\xFE\xFF") || (b.len() >= 2 && (b[0] == 0) != (b[1] == 0))
+    let ascii = |c: u8| c.is_ascii_graphic() || c.is_ascii_whitespace();
+    b.starts_with(b"\xFF\xFE")
+        || b.starts_with(b"\xFE\xFF")
+        || (b.len() >= 2 && ((b[0] == 0 && ascii(b[1])) || (b[1] == 0 && ascii(b[0]))))
+}
+
+/// Bytes of a document's start that [`binary_kind`] looks at.
+const BINARY_SNIFF_BYTES: usize = 512;
+
+/// What a document that is not text is, when it is not: compressed, an archive, protobuf (what the Collector's
+/// file exporter writes with `format: proto`, what Tempo answers without `Accept: application/json`), or some
+/// other binary file. A compressed file opens with its format's magic number; JSON text has no control characters
+/// but tab, line feed and carriage return. A document that opens like JSON (`{` or `[` after white space) is left
+/// to the parser, which names the place of a stray control character.
+fn binary_kind(b: &[u8]) -> Option<&'static str> {
+    if b.starts_with(&[0x1F, 0x8B]) {
+        return Some("a gzip-compressed file (decompress it, e.g. with `gunzip`, and open the JSON inside)");
+    }
+    if b.starts_with(&[0x28, 0xB5, 0x2F, 0xFD]) {
+        return Some(
+            "a zstd-compressed file (the Collector's file exporter writes one with `compression: zstd`; decompress \
+             it with `zstd -d`, or export without compression, and open the JSON inside)",
+        );
+    }
+    if b.starts_with(b"PK\x03\x04") {
+        return Some("a zip archive (extract it and open the JSON files inside)");
+    }
+    let head = &b[..b.len().min(BINARY_SNIFF_BYTES)];
+    let opens_like_json = matches!(head.iter().find(|c| !c.is_ascii_whitespace()), Some(b'{' | b'['));
+    if opens_like_json || !head.iter().any(|&c| c < 0x20 && !matches!(c, b'\t' | b'\n' | b'\r')) {
+        return None;
+    }
+    Some(match b {
+        // A 4-byte big-endian length, then a message whose first field is its list of resource spans.
+        [0, _, _, _, 0x0A, ..] => {
+            "binary OTLP protobuf, as the Collector's file exporter writes it with `format: proto` (spanscope reads \
+             its JSON: set `format: json`)"
+        }
+        [0x0A, ..] => {
+            "binary protobuf, not JSON (an OTLP export request, or Tempo's /api/traces/{id} answer asked for \
+             without `Accept: application/json`); spanscope reads the JSON form of these"
+        }
+        _ => "a binary file, not JSON text (it has control characters in its first bytes)",
+    })
 }
 
 /// Which format `bytes` holds, judged from the keys the document opens with.
@@ -421,6 +465,9 @@ pub fn detect(bytes: &[u8]) -> Result<Format, ImportError> {
         return Err(ImportError::UnknownFormat {
             found: "a UTF-16 text file; trace files are read as UTF-8 JSON (save it as UTF-8)".into(),
         });
+    }
+    if let Some(kind) = binary_kind(body) {
+        return Err(ImportError::UnknownFormat { found: kind.into() });
     }
     let mut s = Scanner { b: body, i: 0 };
     s.ws();

@@ -29,7 +29,8 @@
 //! or number; `0` or absent is "not set", as proto3 cannot tell them apart; duration = end − start and may be
 //! negative, which the builder repairs with a warning), attributes, dropped counts, events, links, status
 //! (`code` as integer or name such as `STATUS_CODE_ERROR`, `message`; before proto 0.19 a `deprecatedCode`
-//! other than OK with an unset `code` is an error, as that proto said), `traceState`, `flags`.
+//! other than OK with an unset `code` is an error, as that proto said; so is a span whose legacy `error`
+//! attribute is `true` or `"true"`, as Jaeger UI and Grafana show it), `traceState`, `flags`.
 //! Attribute values: every `AnyValue` form (`stringValue`, `boolValue`, `intValue` as string or number,
 //! `doubleValue` as number or string incl. `"NaN"`/`"Infinity"`/`"-Infinity"`, `bytesValue` base64,
 //! `arrayValue`, `kvlistValue`, empty `{}`), recursively. Recursion is bounded by serde_json's nesting limit
@@ -219,6 +220,9 @@ struct Keys {
     ref_type: StrId,
     child_of: StrId,
     follows_from: StrId,
+    /// The legacy `error` attribute (OpenTracing's tag, still set by instrumentations and the Jaeger and Zipkin
+    /// bridges): `true` makes the span an error, as in Jaeger UI and Grafana.
+    error: StrId,
 }
 
 impl<'b> Ctx<'b> {
@@ -227,6 +231,7 @@ impl<'b> Ctx<'b> {
             ref_type: b.intern("opentracing.ref_type"),
             child_of: b.intern("child_of"),
             follows_from: b.intern("follows_from"),
+            error: b.intern("error"),
         };
         Ctx {
             b,
@@ -833,6 +838,11 @@ impl<'de, K: Elements> Visitor<'de> for SpansSeed<'_, '_, '_, K> {
     }
 }
 
+/// Whether a stored value says "true": the boolean, or the string in any case (as [`super::common`]'s tags).
+fn is_true(b: &TraceSetBuilder, v: StoredValue) -> bool {
+    v == StoredValue::bool(true) || v.as_str_id().is_some_and(|id| b.str_of(id).trim().eq_ignore_ascii_case("true"))
+}
+
 /// One span into `ctx.draft`; `false` for a null element.
 struct SpanSeed<'c, 'b> {
     ctx: &'c mut Ctx<'b>,
@@ -882,6 +892,9 @@ impl<'de> Visitor<'de> for SpanSeed<'_, '_> {
                     map.next_value::<IgnoredAny>()?;
                 }
             }
+        }
+        if d.status != StatusCode::Error && d.attrs.iter().any(|a| a.key() == keys.error && is_true(b, a.stored())) {
+            d.status = StatusCode::Error;
         }
         d.start = start.map(TimestampNs);
         d.duration = match (start, end) {
