@@ -12,7 +12,7 @@ use crate::components::compare_bar::{CompareBar, ComparePick};
 use crate::components::header::format_time;
 use crate::components::scatter::Scatter;
 use crate::http::Cancel;
-use crate::route::{Params, Route, SearchParams};
+use crate::route::{lookback_seconds, Params, Route, SearchParams};
 use crate::state::{AppState, Backends, LoadedTrace};
 use leptos::prelude::*;
 use spanscope_model::backend::{
@@ -25,16 +25,23 @@ use spanscope_model::{DurationNs, TimestampNs};
 use std::sync::Arc;
 
 /// Lookback presets: (value in the URL, label, seconds).
-const LOOKBACKS: &[(&str, &str, i64)] = &[
-    ("5m", "Last 5 minutes", 300),
-    ("15m", "Last 15 minutes", 900),
-    ("1h", "Last hour", 3600),
-    ("2h", "Last 2 hours", 7200),
-    ("6h", "Last 6 hours", 21600),
-    ("12h", "Last 12 hours", 43200),
-    ("24h", "Last 24 hours", 86400),
-    ("2d", "Last 2 days", 172800),
-    ("7d", "Last 7 days", 604800),
+const LOOKBACKS: &[(&str, &str)] = &[
+    ("5m", "Last 5 minutes"),
+    ("15m", "Last 15 minutes"),
+    ("30m", "Last 30 minutes"),
+    ("1h", "Last hour"),
+    ("2h", "Last 2 hours"),
+    ("3h", "Last 3 hours"),
+    ("6h", "Last 6 hours"),
+    ("12h", "Last 12 hours"),
+    ("24h", "Last 24 hours"),
+    ("2d", "Last 2 days"),
+    ("3d", "Last 3 days"),
+    ("5d", "Last 5 days"),
+    ("7d", "Last 7 days"),
+    ("2w", "Last 2 weeks"),
+    ("3w", "Last 3 weeks"),
+    ("4w", "Last 4 weeks"),
 ];
 const DEFAULT_LIMIT: u32 = 20;
 
@@ -109,7 +116,7 @@ fn window_us(p: &SearchParams) -> (i64, i64) {
         (Some(s), None) => (s, now_us()),
         (None, end) => {
             let end = end.unwrap_or_else(now_us);
-            let secs = LOOKBACKS.iter().find(|l| l.0 == p.lookback).map_or(3600, |l| l.2);
+            let secs = lookback_seconds(&p.lookback).unwrap_or(3600);
             (end - secs * 1_000_000, end)
         }
     }
@@ -453,8 +460,17 @@ pub fn SearchPage(params: SearchParams) -> impl IntoView {
                                 form.update(|f| f.lookback = v);
                             }
                         }>
-                            {LOOKBACKS.iter().map(|&(v, label, _)| view! {
-                                <option value=v selected=move || !custom_range.get() && form.with(|f| f.lookback == v || (f.lookback.is_empty() && v == "1h"))>{label}</option>
+                            // A lookback from a link (Jaeger UI's `lookback=90m`, Grafana's `now-90m`) that the
+                            // list does not hold is an option of its own.
+                            {move || form.with(|f| {
+                                let other = lookback_seconds(&f.lookback).is_some() && !LOOKBACKS.iter().any(|l| l.0 == f.lookback);
+                                other.then(|| {
+                                    let v = f.lookback.clone();
+                                    view! { <option value=v.clone() selected=move || !custom_range.get()>{format!("Last {v}")}</option> }
+                                })
+                            })}
+                            {LOOKBACKS.iter().map(|&(v, label)| view! {
+                                <option value=v selected=move || !custom_range.get() && form.with(|f| f.lookback == v || (lookback_seconds(&f.lookback).is_none() && v == "1h"))>{label}</option>
                             }).collect_view()}
                             <option value="custom" selected=move || custom_range.get()>"Absolute window…"</option>
                         </select>

@@ -174,6 +174,23 @@ fn last_get(b: &FixtureBackend, path: &str) -> Result<Recorded> {
         .ok_or_else(|| format!("the backend got no GET {path}; it got {:?}", b.requests()))
 }
 
+/// Waits (up to 10 s) until the backend has got more than `before` GETs of `path`: a search sent after a page
+/// that may still show earlier results.
+fn wait_for_get(b: &FixtureBackend, path: &str, before: usize) -> Result<Recorded> {
+    let count = || b.recorded().iter().filter(|r| r.method == "GET" && r.path() == path).count();
+    let deadline = Instant::now() + std::time::Duration::from_secs(10);
+    while count() <= before {
+        check(Instant::now() < deadline, format!("no new GET {path}; the backend got {:?}", b.requests()))?;
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    last_get(b, path)
+}
+
+/// GETs of `path` the backend has got.
+fn gets(b: &FixtureBackend, path: &str) -> usize {
+    b.recorded().iter().filter(|r| r.method == "GET" && r.path() == path).count()
+}
+
 fn position(requests: &[String], prefix: &str) -> Result<usize> {
     requests.iter().position(|r| r.starts_with(prefix)).ok_or_else(|| format!("no `{prefix}…` in {requests:?}"))
 }
@@ -427,7 +444,15 @@ fn zipkin_search_and_open(c: &Ctx) -> Result<()> {
     let shown = c.browser.text(&c.browser.wait("[data-testid=search-form-error]")?)?;
     mentions(&shown, &["Zipkin cannot search for `http.path=/a and b`"], "the form's error")?;
     let after = b.requests().iter().filter(|r| r.starts_with("GET /api/v2/traces")).count();
-    eq(after, searches, "searches sent to Zipkin after the refused one")
+    eq(after, searches, "searches sent to Zipkin after the refused one")?;
+
+    // Zipkin's `error` tag holds the message: `error=true` asks for the bare `error` term (any error).
+    c.open("#/search?backend=zipkin&tags=user.id%3D12345%20error%3Dtrue")?;
+    c.browser.wait("[data-testid=search-service] option[value='servicea']")?;
+    let before = gets(&b, "/api/v2/traces");
+    submit(c)?;
+    let r = wait_for_get(&b, "/api/v2/traces", before)?;
+    eq(param(&r, "annotationQuery")?, "user.id=12345 and error".to_string(), "annotationQuery for error=true")
 }
 
 fn a_trace_link_opens_from_the_backend(c: &Ctx) -> Result<()> {
@@ -646,5 +671,22 @@ fn a_grafana_link_searches_its_window(c: &Ctx) -> Result<()> {
     c.open(&format!("#/search?backend=zipkin&service=servicea&from={from}&to={to}"))?;
     c.browser.wait("[data-testid=search-result]")?;
     let r = last_get(&z, "/api/v2/traces")?;
-    eq((int_param(&r, "endTs")?, int_param(&r, "lookback")?), (to, to - from), "Zipkin endTs and lookback in ms")
+    eq((int_param(&r, "endTs")?, int_param(&r, "lookback")?), (to, to - from), "Zipkin endTs and lookback in ms")?;
+
+    // A dashboard showing the last 6 hours (or 90 minutes, which the form does not list) links with Grafana's
+    // relative range: the search looks that far back from now, and the form shows it.
+    for (relative, seconds, shown) in [("6h", 21_600, "Last 6 hours"), ("90m", 5_400, "Last 90m")] {
+        let before = gets(&t, "/api/search");
+        c.open(&format!("#/search?backend=tempo&service=cart&from=now-{relative}&to=now"))?;
+        let r = wait_for_get(&t, "/api/search", before)?;
+        c.browser.wait("[data-testid=search-result]")?;
+        let window = int_param(&r, "end")? - int_param(&r, "start")?;
+        check((seconds..=seconds + 2).contains(&window), format!("now-{relative}: a window of {window} s"))?;
+        let picked: Value = c.browser.js(
+            "const s = document.querySelector('[data-testid=search-lookback]'); return s.options[s.selectedIndex].text",
+            vec![],
+        )?;
+        eq(picked, json!(shown), &format!("the time shown for now-{relative}"))?;
+    }
+    Ok(())
 }

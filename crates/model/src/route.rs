@@ -49,7 +49,8 @@ pub enum Route {
 }
 
 /// The search form, as carried in `#/search?…`. Times are µs since the epoch (`start`, `end`), or Grafana-style
-/// ms (`from`, `to`, converted here); without them, `lookback` (e.g. `1h`) back from now.
+/// ms (`from`, `to`, converted here); without them, `lookback` (e.g. `1h`, see [`lookback_seconds`]) back from
+/// now, which Grafana's relative `from=now-6h&to=now` also gives.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SearchParams {
     pub backend: Option<String>,
@@ -71,7 +72,7 @@ pub struct SearchParams {
 impl SearchParams {
     fn parse(query: &str) -> SearchParams {
         let mut p = SearchParams::default();
-        let (mut from_ms, mut to_ms) = (None, None);
+        let (mut from_ms, mut to_ms) = (GrafanaTime::Absent, GrafanaTime::Absent);
         for pair in query.split('&').filter(|s| !s.is_empty()) {
             let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
             let v = percent_decode(v);
@@ -79,7 +80,10 @@ impl SearchParams {
                 "backend" if !v.is_empty() => p.backend = Some(v),
                 "service" => p.service = v,
                 "operation" => p.operation = v,
-                "tags" => p.tags = v,
+                // (Kept as given when the logfmt would read as JSON again, so that parsing is idempotent.)
+                "tags" => {
+                    p.tags = logfmt_from_json_tags(&v).filter(|l| logfmt_from_json_tags(l).is_none()).unwrap_or(v)
+                }
                 "q" => p.query = v,
                 "minDuration" => p.min_duration = v,
                 "maxDuration" => p.max_duration = v,
@@ -92,11 +96,21 @@ impl SearchParams {
                 _ => {}
             }
         }
+        // Grafana's relative range (`from=now-6h&to=now`, what `${__url_time_range}` gives on a dashboard showing
+        // the last 6 hours) is a lookback back from now.
+        let relative = match (&from_ms, &to_ms) {
+            (GrafanaTime::Relative(back), GrafanaTime::Now | GrafanaTime::Absent) => Some(back.clone()),
+            _ => None,
+        };
+        if let (Some(back), true, None, None) = (relative, p.lookback.is_empty(), p.start_us, p.end_us) {
+            p.lookback = back;
+            return p;
+        }
         if p.start_us.is_none() {
-            p.start_us = from_ms.map(|ms| ms.saturating_mul(1000));
+            p.start_us = from_ms.ms().map(|ms| ms.saturating_mul(1000));
         }
         if p.end_us.is_none() {
-            p.end_us = to_ms.map(|ms| ms.saturating_mul(1000));
+            p.end_us = to_ms.ms().map(|ms| ms.saturating_mul(1000));
         }
         p
     }
@@ -127,9 +141,71 @@ impl SearchParams {
     }
 }
 
-/// Grafana's `from`/`to`: ms since the epoch. (Relative forms such as `now-1h` are not times; they are ignored.)
-fn parse_grafana_time_ms(v: &str) -> Option<i64> {
-    v.parse::<i64>().ok().filter(|&ms| ms > 0)
+/// Jaeger UI's search links carry `tags` as a JSON object (`{"error":"true"}`); the form takes logfmt. `None` when
+/// `v` is not such an object.
+fn logfmt_from_json_tags(v: &str) -> Option<String> {
+    if !v.trim_start().starts_with('{') {
+        return None;
+    }
+    let map: serde_json::Map<String, serde_json::Value> = serde_json::from_str(v).ok()?;
+    let pairs: Vec<(String, String)> = map
+        .into_iter()
+        .map(|(k, v)| match v {
+            serde_json::Value::String(s) => (k, s),
+            other => (k, other.to_string()),
+        })
+        .collect();
+    Some(crate::backend::logfmt_from_tags(&pairs))
+}
+
+/// Grafana's `from`/`to`: ms since the epoch, or relative to now (`now`, `now-6h`). Other relative forms
+/// (`now-1d/d`, rounded to a day) are not read.
+#[derive(Clone, Debug, PartialEq)]
+enum GrafanaTime {
+    Absent,
+    Ms(i64),
+    Now,
+    /// `now-<lookback>`, the lookback as written (`6h`).
+    Relative(String),
+}
+
+impl GrafanaTime {
+    fn ms(&self) -> Option<i64> {
+        match self {
+            GrafanaTime::Ms(ms) => Some(*ms),
+            _ => None,
+        }
+    }
+}
+
+fn parse_grafana_time_ms(v: &str) -> GrafanaTime {
+    let v = v.trim();
+    if v == "now" {
+        return GrafanaTime::Now;
+    }
+    if let Some(back) = v.strip_prefix("now-").filter(|b| lookback_seconds(b).is_some()) {
+        return GrafanaTime::Relative(back.to_string());
+    }
+    v.parse::<i64>().ok().filter(|&ms| ms > 0).map_or(GrafanaTime::Absent, GrafanaTime::Ms)
+}
+
+/// Seconds of a lookback written as a whole number and a unit: `s`, `m`, `h`, `d` or `w` (`30m`, `6h`, `2w`, as
+/// Jaeger UI's `lookback=` and Grafana's `now-6h` write them). `None` for anything else.
+pub fn lookback_seconds(text: &str) -> Option<i64> {
+    let unit_at = text.len().checked_sub(1).filter(|&i| text.is_char_boundary(i))?;
+    let (n, unit) = text.split_at(unit_at);
+    if n.is_empty() || !n.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let scale = match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        "w" => 604_800,
+        _ => return None,
+    };
+    n.parse::<i64>().ok()?.checked_mul(scale).filter(|&s| s > 0)
 }
 
 /// View-state parameters of a route.
@@ -590,7 +666,35 @@ mod tests {
         let Route::Search(p) = Route::from_hash("#/search?from=now-1h&to=now&start=5") else {
             panic!("a search route")
         };
-        assert_eq!((p.start_us, p.end_us), (Some(5), None));
+        assert_eq!((p.start_us, p.end_us, p.lookback.as_str()), (Some(5), None, ""));
+        // Grafana's relative range is a lookback; other relative forms are not read.
+        let search = |h: &str| match Route::from_hash(h) {
+            Route::Search(p) => (p.start_us, p.end_us, p.lookback),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(search("#/search?from=now-6h&to=now"), (None, None, "6h".into()));
+        assert_eq!(search("#/search?from=now-30m"), (None, None, "30m".into()));
+        assert_eq!(search("#/search?from=now-2d&to=now&lookback=1h"), (None, None, "1h".into()));
+        assert_eq!(search("#/search?from=now-2d&to=now-1d"), (None, None, String::new()));
+        assert_eq!(search("#/search?from=now-1d%2Fd&to=now"), (None, None, String::new()));
+        assert_eq!(search("#/search?from=now-6h&to=1700000000000"), (None, Some(1_700_000_000_000_000), String::new()));
+        assert_eq!(lookback_seconds("90m"), Some(5400));
+        // Jaeger UI's search links carry tags as JSON.
+        let tags = |h: &str| match Route::from_hash(h) {
+            Route::Search(p) => p.tags,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            tags("#/search?tags=%7B%22error%22%3A%22true%22%2C%22http.url%22%3A%22a%20b%22%7D"),
+            r#"error=true http.url="a b""#
+        );
+        assert_eq!(tags("#/search?tags=%7B%22n%22%3A5%7D"), "n=5");
+        assert_eq!(tags("#/search?tags=user.id%3D1"), "user.id=1");
+        assert_eq!(tags("#/search?tags=%7Bbroken"), "{broken");
+        assert_eq!(lookback_seconds("2w"), Some(1_209_600));
+        for bad in ["", "h", "6", "6y", "-6h", "1.5h", "0h", "99999999999999999999h", "6Ї", "Ї"] {
+            assert_eq!(lookback_seconds(bad), None, "{bad}");
+        }
         // `+` in a filter survives the round trip (encoded as %2B, while a literal + in a URL means space).
         assert_eq!(Route::from_hash("#/demo/x?find=a%2Bb+c").params().find, "a+b c");
     }

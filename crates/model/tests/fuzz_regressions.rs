@@ -128,6 +128,16 @@ fn route_zoom_with_more_decimals_than_a_link_carries() {
     }
 }
 
+/// Grafana's relative `from=now-<lookback>` split the lookback before its last byte, inside a character that is
+/// not ASCII: a panic (found before it was ever committed).
+#[test]
+fn route_relative_grafana_time_ending_in_a_multibyte_character() {
+    for hash in ["#/search?from=now-7\u{407}", "#/search?from=now-\u{407}&to=now", "#/search?from=now-6h\u{1F600}"] {
+        let r = Route::from_hash(hash);
+        assert_eq!(Route::from_hash(&r.to_hash()), r, "{hash}");
+    }
+}
+
 /// Runs `f` on a thread with the wasm build's 1 MB stack (an overflow aborts the test run).
 fn on_wasm_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
     std::thread::Builder::new().stack_size(1 << 20).spawn(f).unwrap().join().unwrap()

@@ -268,8 +268,11 @@ pub fn parse_tags(text: &str) -> Result<Vec<(String, String)>, TagsError> {
     Ok(out)
 }
 
-/// Writes pairs back as logfmt (Tempo's `tags`): values with white space, `"`, `=`, `\` or nothing at all are
-/// quoted, with `"` and `\` escaped. `parse_tags(&logfmt_from_tags(t)) == t` for keys without `=`, `"` or spaces.
+/// Writes pairs back as logfmt (Tempo's `tags`, read by go-logfmt): values with white space, control characters,
+/// `"`, `=`, `\` or nothing at all are quoted, with `"` and `\` escaped and control characters written as `\n`,
+/// `\t`, `\r` or `\u00XX` (go-logfmt ends an unquoted value at any byte up to a space, and a quoted one at a line
+/// end). `parse_tags(&logfmt_from_tags(t)) == t` for keys without `=`, `"` or spaces and values without control
+/// characters (a person types no raw ones; they arrive through a URL's `%0A`).
 pub fn logfmt_from_tags(tags: &[(String, String)]) -> String {
     let mut out = String::new();
     for (k, v) in tags {
@@ -278,13 +281,22 @@ pub fn logfmt_from_tags(tags: &[(String, String)]) -> String {
         }
         out.push_str(k);
         out.push('=');
-        if v.is_empty() || v.chars().any(|c| c.is_whitespace() || matches!(c, '"' | '=' | '\\')) {
+        if v.is_empty() || v.chars().any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '=' | '\\')) {
             out.push('"');
             for c in v.chars() {
-                if matches!(c, '"' | '\\') {
-                    out.push('\\');
+                match c {
+                    '"' | '\\' => {
+                        out.push('\\');
+                        out.push(c);
+                    }
+                    '\n' => out.push_str("\\n"),
+                    '\t' => out.push_str("\\t"),
+                    '\r' => out.push_str("\\r"),
+                    c if c.is_control() => {
+                        let _ = write!(out, "\\u{:04x}", u32::from(c));
+                    }
+                    c => out.push(c),
                 }
-                out.push(c);
             }
             out.push('"');
         } else {
@@ -454,6 +466,9 @@ mod tests {
         let text = logfmt_from_tags(&t);
         assert_eq!(text, r#"service.name=cart http.url="a b" q="say \"hi\"" e="" x="a=b""#);
         assert_eq!(parse_tags(&text).unwrap(), t);
+        // Control characters (a URL's %0A) are quoted and escaped as go-logfmt reads them, never sent raw.
+        let t = pairs(&[("msg", "a\nb"), ("c", "x\u{1}y"), ("t", "\tz\r")]);
+        assert_eq!(logfmt_from_tags(&t), r#"msg="a\nb" c="x\u0001y" t="\tz\r""#);
     }
 
     #[test]

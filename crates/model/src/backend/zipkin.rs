@@ -16,24 +16,62 @@ pub(super) fn operations_calls(b: &BackendConfig, service: &str) -> Vec<Call> {
     calls(b, vec![(format!("/api/v2/spans{}", q.finish()), Endpoint::ZipkinSpanNames)])
 }
 
-/// Tags as Zipkin's `annotationQuery`: `k=v` terms joined with ` and `; an empty value becomes the bare key
-/// (Zipkin's "has this tag key or annotation").
+/// The user's tags as `annotationQuery` terms (key, value; an empty value is a bare key: Zipkin's "has this tag
+/// key or annotation"). `error=true` is the bare `error`: Zipkin's `error` tag holds the error's message (or is
+/// empty), and its query compares values exactly, so `error=true` would miss nearly every failed span.
+fn annotation_terms(tags: &[(String, String)]) -> Vec<(&str, &str)> {
+    tags.iter()
+        .map(
+            |(k, v)| {
+                if k == "error" && v.eq_ignore_ascii_case("true") {
+                    (k.as_str(), "")
+                } else {
+                    (k.as_str(), v.as_str())
+                }
+            },
+        )
+        .collect()
+}
+
+/// Tags as Zipkin's `annotationQuery`: `k=v` terms joined with ` and `.
 fn annotation_query(tags: &[(String, String)]) -> String {
-    let terms: Vec<String> =
-        tags.iter().map(|(k, v)| if v.is_empty() { k.clone() } else { format!("{k}={v}") }).collect();
+    let terms: Vec<String> = annotation_terms(tags)
+        .into_iter()
+        .map(|(k, v)| if v.is_empty() { k.to_string() } else { format!("{k}={v}") })
+        .collect();
     terms.join(" and ")
 }
 
-/// A tag with ` and ` in it cannot be an [`annotation_query`] term: Zipkin splits the query on ` and ` and has
-/// no quoting, so the tag would become two terms and find other traces.
+/// The terms Zipkin reads from an `annotationQuery` (`QueryRequest.parseAnnotationQuery`): split on ` and `, each
+/// trimmed, a key up to the first `=` and the rest its value, both trimmed.
+fn zipkin_reads(query: &str) -> Vec<(&str, &str)> {
+    query
+        .split(" and ")
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(|t| t.split_once('=').map_or((t, ""), |(k, v)| (k.trim(), v.trim())))
+        .collect()
+}
+
+/// Tags Zipkin would read as something else: the `annotationQuery` has no quoting, splits terms on ` and `, the key
+/// at the first `=`, and trims spaces, so a tag with ` and ` (or `and` at an end), a key with `=` or a value with
+/// spaces at its ends would search for other tags than the ones typed.
 pub(super) fn check_query(q: &SearchQuery) -> Result<(), String> {
-    match q.tags.iter().find(|(k, v)| k.contains(" and ") || v.contains(" and ")) {
-        Some((k, v)) => Err(format!(
-            "Tags: Zipkin cannot search for `{k}={v}`: its annotationQuery separates terms with \" and \" and has no \
-             quoting, so this tag would be read as two. Search for a part of it without \" and \"."
-        )),
-        None => Ok(()),
+    let wanted = annotation_terms(&q.tags);
+    let query = annotation_query(&q.tags);
+    let read = zipkin_reads(&query);
+    if read == wanted {
+        return Ok(());
     }
+    let bad = wanted.iter().position(|w| !read.contains(w)).unwrap_or(0);
+    let (k, v) = q.tags.get(bad).map_or(("", ""), |(k, v)| (k.as_str(), v.as_str()));
+    let as_read: Vec<String> =
+        read.iter().map(|(k, v)| if v.is_empty() { format!("`{k}`") } else { format!("`{k}={v}`") }).collect();
+    Err(format!(
+        "Tags: Zipkin cannot search for `{k}={v}`: its annotationQuery has no quoting, separates terms with \" and \" \
+         and trims spaces, so it would read {}. Search for a part of the value without \" and \" or spaces at its ends.",
+        as_read.join(", ")
+    ))
 }
 
 pub(super) fn search_calls(b: &BackendConfig, q: &SearchQuery) -> Vec<Call> {
@@ -98,5 +136,26 @@ mod tests {
         let t = |p: &[(&str, &str)]| p.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect::<Vec<_>>();
         assert_eq!(annotation_query(&t(&[("http.method", "GET"), ("error", "")])), "http.method=GET and error");
         assert_eq!(annotation_query(&t(&[])), "");
+        // Zipkin's `error` tag is the message: `error=true` asks for any error.
+        assert_eq!(annotation_query(&t(&[("user.id", "12345"), ("error", "true")])), "user.id=12345 and error");
+        assert_eq!(annotation_query(&t(&[("error", "timeout")])), "error=timeout");
+    }
+
+    #[test]
+    fn tags_zipkin_would_read_otherwise_are_refused() {
+        let q = |p: &[(&str, &str)]| SearchQuery {
+            tags: p.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            ..SearchQuery::default()
+        };
+        assert_eq!(check_query(&q(&[("http.method", "GET"), ("error", "true"), ("peer", "")])), Ok(()));
+        for (tags, reads) in [
+            (&[("x", "foo and bar")][..], "`x=foo`, `bar`"),
+            (&[("x", "foo and"), ("y", "1")][..], "`x=foo`, `and y=1`"),
+            (&[("x", " padded ")][..], "`x=padded`"),
+            (&[("a=b", "c")][..], "`a=b=c`"),
+        ] {
+            let e = check_query(&q(tags)).unwrap_err();
+            assert!(e.contains(&format!("it would read {reads}.")), "{tags:?}: {e}");
+        }
     }
 }
