@@ -316,9 +316,8 @@ pub enum TraceIdError {
 
 /// Normalizes a trace id typed or pasted by a person: 1 to 32 hex digits in any case, surrounding white space
 /// and a `0x` prefix allowed, as well as a whole W3C `traceparent` (`00-<32 hex>-<16 hex>-01`, or a later version
-/// with more fields) or the base64 of
-/// 16 or 8 bytes (how Tempo's JSON and Jaeger's api_v3 before 1.53 write ids, `W47/95gDgQPSabYzgT/GDA==`) → 32
-/// lower-case hex digits, left-padded with zeros.
+/// with more fields) or the base64 of 16 or 8 bytes (how Tempo's JSON and Jaeger's api_v3 before 1.53 write ids,
+/// `W47/95gDgQPSabYzgT/GDA==`) → 32 lower-case hex digits, left-padded with zeros.
 pub fn normalize_trace_id(input: &str) -> Result<String, TraceIdError> {
     let trimmed = input.trim();
     let mut text = trimmed.strip_prefix("0x").or_else(|| trimmed.strip_prefix("0X")).unwrap_or(trimmed);

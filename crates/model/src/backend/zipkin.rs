@@ -20,17 +20,8 @@ pub(super) fn operations_calls(b: &BackendConfig, service: &str) -> Vec<Call> {
 /// key or annotation"). `error=true` is the bare `error`: Zipkin's `error` tag holds the error's message (or is
 /// empty), and its query compares values exactly, so `error=true` would miss nearly every failed span.
 fn annotation_terms(tags: &[(String, String)]) -> Vec<(&str, &str)> {
-    tags.iter()
-        .map(
-            |(k, v)| {
-                if k == "error" && v.eq_ignore_ascii_case("true") {
-                    (k.as_str(), "")
-                } else {
-                    (k.as_str(), v.as_str())
-                }
-            },
-        )
-        .collect()
+    let any_error = |k: &str, v: &str| k == "error" && v.eq_ignore_ascii_case("true");
+    tags.iter().map(|(k, v)| (k.as_str(), if any_error(k, v) { "" } else { v.as_str() })).collect()
 }
 
 /// Tags as Zipkin's `annotationQuery`: `k=v` terms joined with ` and `.
