@@ -177,9 +177,8 @@ fn last_get(b: &FixtureBackend, path: &str) -> Result<Recorded> {
 /// Waits (up to 10 s) until the backend has got more than `before` GETs of `path`: a search sent after a page
 /// that may still show earlier results.
 fn wait_for_get(b: &FixtureBackend, path: &str, before: usize) -> Result<Recorded> {
-    let count = || b.recorded().iter().filter(|r| r.method == "GET" && r.path() == path).count();
     let deadline = Instant::now() + std::time::Duration::from_secs(10);
-    while count() <= before {
+    while gets(b, path) <= before {
         check(Instant::now() < deadline, format!("no new GET {path}; the backend got {:?}", b.requests()))?;
         std::thread::sleep(std::time::Duration::from_millis(50));
     }

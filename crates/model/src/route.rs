@@ -72,7 +72,7 @@ pub struct SearchParams {
 impl SearchParams {
     fn parse(query: &str) -> SearchParams {
         let mut p = SearchParams::default();
-        let (mut from_ms, mut to_ms) = (GrafanaTime::Absent, GrafanaTime::Absent);
+        let (mut from, mut to) = (GrafanaTime::Absent, GrafanaTime::Absent);
         for pair in query.split('&').filter(|s| !s.is_empty()) {
             let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
             let v = percent_decode(v);
@@ -89,8 +89,8 @@ impl SearchParams {
                 "maxDuration" => p.max_duration = v,
                 "start" => p.start_us = v.parse().ok(),
                 "end" => p.end_us = v.parse().ok(),
-                "from" => from_ms = parse_grafana_time_ms(&v),
-                "to" => to_ms = parse_grafana_time_ms(&v),
+                "from" => from = grafana_time(&v),
+                "to" => to = grafana_time(&v),
                 "lookback" => p.lookback = v,
                 "limit" => p.limit = v.parse().ok().filter(|&n| n > 0),
                 _ => {}
@@ -98,7 +98,7 @@ impl SearchParams {
         }
         // Grafana's relative range (`from=now-6h&to=now`, what `${__url_time_range}` gives on a dashboard showing
         // the last 6 hours) is a lookback back from now.
-        let relative = match (&from_ms, &to_ms) {
+        let relative = match (&from, &to) {
             (GrafanaTime::Relative(back), GrafanaTime::Now | GrafanaTime::Absent) => Some(back.clone()),
             _ => None,
         };
@@ -107,10 +107,10 @@ impl SearchParams {
             return p;
         }
         if p.start_us.is_none() {
-            p.start_us = from_ms.ms().map(|ms| ms.saturating_mul(1000));
+            p.start_us = from.ms().map(|ms| ms.saturating_mul(1000));
         }
         if p.end_us.is_none() {
-            p.end_us = to_ms.ms().map(|ms| ms.saturating_mul(1000));
+            p.end_us = to.ms().map(|ms| ms.saturating_mul(1000));
         }
         p
     }
@@ -178,7 +178,7 @@ impl GrafanaTime {
     }
 }
 
-fn parse_grafana_time_ms(v: &str) -> GrafanaTime {
+fn grafana_time(v: &str) -> GrafanaTime {
     let v = v.trim();
     if v == "now" {
         return GrafanaTime::Now;
