@@ -6,8 +6,8 @@
 //!   (`import_stream_into`, as the app reads files over 128 MB);
 //! - on the trace imported from Jaeger: `visible_rows/<spans>` (nothing collapsed), `self_times/<spans>`,
 //!   `filter/<text>/<spans>` (the find box matching the whole trace), `matches_only_rows/<spans>` (ancestors of the
-//!   `error=true` matches, then the rows), `critical_path/<spans>`, `overview_1200x48/<spans>` (the minimap) and `insights/<spans>` (the
-//!   insights panel);
+//!   `error=true` matches, then the rows), `critical_path/<spans>`, `overview_1200x48/<spans>` (the minimap),
+//!   `insights/<spans>` (the insights panel) and `rebuild_without_skew/<spans>` (the "Adjust clock skew" switch);
 //! - once per size and format, a `memory:` line: the built model's heap bytes (span columns of every trace plus
 //!   the shared arena, counted once) against the JSON size.
 //!
@@ -30,6 +30,7 @@ use criterion::{
 use spanscope_model::filter::Filter;
 use spanscope_model::insights::{insights, InsightOptions};
 use spanscope_model::overview::overview;
+use spanscope_model::rebuild::rebuild;
 use spanscope_model::rows::{visible_rows, with_ancestors, Collapsed};
 use spanscope_model::synth::{generate, SynthOptions};
 use spanscope_model::trace::import_heap_bytes;
@@ -188,6 +189,14 @@ fn bench_model(c: &mut Criterion) {
         g.bench_function(BenchmarkId::from_parameter(spans), |b| {
             b.iter(|| insights(black_box(&trace), &InsightOptions::default()))
         });
+        g.finish();
+
+        // The "Adjust clock skew" switch: the trace laid out again without the adjustment.
+        let mut g = c.benchmark_group("rebuild_without_skew");
+        configure(&mut g, spans, false);
+        g.throughput(Throughput::Elements(spans as u64));
+        let off = BuildOptions { adjust_clock_skew: false };
+        g.bench_function(BenchmarkId::from_parameter(spans), |b| b.iter(|| rebuild(black_box(&trace), &off)));
         g.finish();
     }
 }

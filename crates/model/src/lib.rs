@@ -20,7 +20,6 @@ pub mod flame;
 pub mod insights;
 pub mod links;
 pub mod overview;
-pub mod rebuild;
 pub mod route;
 pub mod rows;
 pub mod servicemap;
@@ -29,7 +28,9 @@ pub mod stats;
 pub mod synth;
 
 // `import` is both the module and the function `import(bytes)` (re-exported at spanscope_trace's root).
-pub use spanscope_trace::{base64, build, codec, ids, import, intern, number, order, pause, time, trace, value};
+pub use spanscope_trace::{
+    base64, build, codec, ids, import, intern, number, order, pause, rebuild, time, trace, value,
+};
 
 /// Test helpers (for this crate's tests and the fuzz targets; not part of the API).
 #[doc(hidden)]

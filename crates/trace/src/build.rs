@@ -767,15 +767,8 @@ impl TraceSetBuilder {
             if ids.is_empty() {
                 continue; // joined to another trace (`join_halves_of_trace_ids`)
             }
-            let input = TreeInput {
-                cols: &cols,
-                shared: &shared,
-                ids,
-                warnings_by_span: &warnings_by_span,
-                host_of_resource: &host_of_resource,
-                opts,
-            };
-            let mut tb = build_tree(&input);
+            let input = TreeInput { cols: &cols, start: &cols.start, ids, host_of_resource: &host_of_resource, opts };
+            let mut tb = build_tree(&input, &shared, &warnings_by_span);
             // Side tables keyed by arrival position → final position.
             for (final_pos, &arrival) in tb.order.iter().enumerate() {
                 if let Some(d) = dropped_by_span.get(&arrival) {
@@ -810,34 +803,46 @@ impl TraceSetBuilder {
         built
             .into_iter()
             .map(|(id, raw_trace_id, tb)| {
-                let mut trace_services = Vec::new();
-                let mut seen = vec![false; services.len()];
-                for &r in &tb.spans.resource {
-                    let s = service_of_resource[r as usize];
-                    if !seen[s as usize] {
-                        seen[s as usize] = true;
-                        trace_services.push(s);
-                    }
-                }
-                Trace {
-                    id,
-                    arena: Arc::clone(&arena),
-                    spans: tb.spans,
-                    roots: tb.roots,
-                    service_of_resource: Arc::clone(&service_of_resource),
-                    services: Arc::clone(&services),
-                    trace_services,
-                    warnings: tb.warnings,
-                    dropped: tb.dropped,
-                    raw_span_ids: tb.raw_span_ids,
-                    raw_trace_id,
-                    start: tb.start,
-                    end: tb.end,
-                    max_depth: tb.max_depth,
-                    error_count: tb.error_count,
-                }
+                trace_from_tree(id, raw_trace_id, tb, &arena, &services, &service_of_resource)
             })
             .collect()
+    }
+}
+
+/// A built trace from its tree and the shared parts of its import (also [`crate::rebuild`]'s last step).
+pub(crate) fn trace_from_tree(
+    id: TraceId,
+    raw_trace_id: Option<String>,
+    tb: TreeOutput,
+    arena: &Arc<Arena>,
+    services: &Arc<Vec<StrId>>,
+    service_of_resource: &Arc<Vec<u32>>,
+) -> Trace {
+    let mut trace_services = Vec::new();
+    let mut seen = vec![false; services.len()];
+    for &r in &tb.spans.resource {
+        let s = service_of_resource[r as usize];
+        if !seen[s as usize] {
+            seen[s as usize] = true;
+            trace_services.push(s);
+        }
+    }
+    Trace {
+        id,
+        arena: Arc::clone(arena),
+        spans: tb.spans,
+        roots: tb.roots,
+        service_of_resource: Arc::clone(service_of_resource),
+        services: Arc::clone(services),
+        trace_services,
+        warnings: tb.warnings,
+        dropped: tb.dropped,
+        raw_span_ids: tb.raw_span_ids,
+        raw_trace_id,
+        start: tb.start,
+        end: tb.end,
+        max_depth: tb.max_depth,
+        error_count: tb.error_count,
     }
 }
 
@@ -886,7 +891,7 @@ fn wide_trace_of_narrow(trace_ids: &[TraceId]) -> Option<Vec<u32>> {
 
 /// What identifies the machine a resource ran on, for clock-skew decisions: a host or address attribute, or
 /// failing those the service name.
-fn host_key(r: &Resource, attrs: &[Attribute], strings: &crate::intern::Strings) -> StrId {
+pub(crate) fn host_key(r: &Resource, attrs: &[Attribute], strings: &crate::intern::Strings) -> StrId {
     const HOST_KEYS: [&str; 7] = ["host.name", "host.id", "hostname", "ip", "host.ip", "net.host.ip", "ipv4"];
     for k in HOST_KEYS {
         for a in &attrs[r.attrs.range()] {
@@ -900,40 +905,55 @@ fn host_key(r: &Resource, attrs: &[Attribute], strings: &crate::intern::Strings)
     r.service
 }
 
-struct TreeInput<'a> {
-    cols: &'a SpanColumns,
-    shared: &'a [bool],
+pub(crate) struct TreeInput<'a> {
+    pub cols: &'a SpanColumns,
+    /// Start of each span by arrival position (`cols.start`, or a rebuild's recorded times); `i64::MIN` for none.
+    pub start: &'a [TimestampNs],
     /// Arrival positions of this trace's spans, in arrival order.
-    ids: &'a [u32],
-    warnings_by_span: &'a HashMap<u32, Vec<SpanWarning>>,
-    host_of_resource: &'a [StrId],
-    opts: &'a BuildOptions,
+    pub ids: &'a [u32],
+    pub host_of_resource: &'a [StrId],
+    pub opts: &'a BuildOptions,
 }
 
-struct TreeOutput {
-    spans: SpanColumns,
+pub(crate) struct TreeOutput {
+    pub spans: SpanColumns,
     /// Final position → arrival position.
-    order: Vec<u32>,
-    roots: Vec<SpanIdx>,
-    warnings: Vec<(SpanIdx, SpanWarning)>,
-    dropped: Vec<(SpanIdx, DroppedCounts)>,
-    raw_span_ids: Vec<(SpanIdx, StrId)>,
-    event_shifts: Vec<(Range32, i64)>,
-    start: TimestampNs,
-    end: TimestampNs,
-    max_depth: u32,
-    error_count: u32,
+    pub order: Vec<u32>,
+    pub roots: Vec<SpanIdx>,
+    pub warnings: Vec<(SpanIdx, SpanWarning)>,
+    pub dropped: Vec<(SpanIdx, DroppedCounts)>,
+    pub raw_span_ids: Vec<(SpanIdx, StrId)>,
+    pub event_shifts: Vec<(Range32, i64)>,
+    pub start: TimestampNs,
+    pub end: TimestampNs,
+    pub max_depth: u32,
+    pub error_count: u32,
 }
 
 const NONE: u32 = u32::MAX;
+// A trace's `parent` column can be laid out again as it is ([`crate::rebuild`]).
+const _: () = assert!(NONE == NO_PARENT);
 
-fn build_tree(inp: &TreeInput<'_>) -> TreeOutput {
+/// Builds one trace's tree: parents from the span ids ([`find_parents`]), then the layout ([`lay_out`]).
+/// `shared` and `warnings_by_span` are by arrival position.
+fn build_tree(inp: &TreeInput<'_>, shared: &[bool], warnings_by_span: &HashMap<u32, Vec<SpanWarning>>) -> TreeOutput {
+    let (parent, local_warnings) = find_parents(inp, shared, warnings_by_span);
+    lay_out(inp, parent, local_warnings)
+}
+
+/// Each span's parent (a local index, `NONE` for a root), and each span's warnings so far: those given while
+/// reading it, then those of finding its parent (duplicate id, missing parent, self-parent, cycle).
+fn find_parents(
+    inp: &TreeInput<'_>,
+    shared: &[bool],
+    warnings_by_span: &HashMap<u32, Vec<SpanWarning>>,
+) -> (Vec<u32>, Vec<Vec<SpanWarning>>) {
     let n = inp.ids.len();
     let col = inp.cols;
     let arrival = |j: usize| inp.ids[j] as usize;
     let mut local_warnings: Vec<Vec<SpanWarning>> = vec![Vec::new(); n];
     for (j, w) in local_warnings.iter_mut().enumerate() {
-        if let Some(ws) = inp.warnings_by_span.get(&(arrival(j) as u32)) {
+        if let Some(ws) = warnings_by_span.get(&(arrival(j) as u32)) {
             w.extend(ws.iter().cloned());
         }
     }
@@ -943,7 +963,7 @@ fn build_tree(inp: &TreeInput<'_>) -> TreeOutput {
     //    Zipkin (`Trace.merge`) backfills it the same way.
     let mut by_id: HashMap<u64, (u32, u32)> = HashMap::with_capacity(n);
     let mut duplicate = vec![false; n];
-    let mut shared: Vec<bool> = (0..n).map(|j| inp.shared[arrival(j)]).collect();
+    let mut shared: Vec<bool> = (0..n).map(|j| shared[arrival(j)]).collect();
     let kind = |j: u32| col.kind[arrival(j as usize)];
     for j in 0..n {
         let id = col.span_id[arrival(j)].get();
@@ -1031,10 +1051,21 @@ fn build_tree(inp: &TreeInput<'_>) -> TreeOutput {
             mark_reached(&mut stack, &mut reached, &kids_at, &kids);
         }
     }
+    (parent, local_warnings)
+}
+
+/// The tree laid out from each span's parent (local indices, `NONE` for roots): children in start order, the
+/// pre-order columns, depths and subtree ends, clock skew (when asked), and the trace's extent. Times only
+/// matter from here on, so a rebuild with other options starts here ([`crate::rebuild`]).
+#[inline(never)] // one copy for the import and the rebuild
+pub(crate) fn lay_out(inp: &TreeInput<'_>, parent: Vec<u32>, mut local_warnings: Vec<Vec<SpanWarning>>) -> TreeOutput {
+    let n = inp.ids.len();
+    let col = inp.cols;
+    let arrival = |j: usize| inp.ids[j] as usize;
 
     // 4. Children in start order (a missing start sorts as its parent's start; fixed below).
     let (kids_at, mut kids) = children_csr(&parent);
-    let mut start: Vec<i64> = (0..n).map(|j| col.start[arrival(j)].0).collect();
+    let mut start: Vec<i64> = (0..n).map(|j| inp.start[arrival(j)].0).collect();
     let mut roots: Vec<u32> = (0..n as u32).filter(|&j| parent[j as usize] == NONE).collect();
     let known_min = start.iter().copied().filter(|&s| s != i64::MIN).min().unwrap_or(0);
     {

@@ -18,6 +18,7 @@ pub mod intern;
 pub mod number;
 pub mod order;
 pub mod pause;
+pub mod rebuild;
 #[doc(hidden)]
 pub mod testing;
 pub mod time;

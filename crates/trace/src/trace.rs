@@ -216,7 +216,7 @@ impl SpanWarning {
 
 /// Everything spans point into: strings, attributes (including nested array and list elements), bytes,
 /// events, links, resources and scopes. Shared by the traces of one import.
-#[derive(Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Arena {
     pub strings: Strings,
     pub attrs: Vec<Attribute>,
