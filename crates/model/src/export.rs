@@ -1,5 +1,6 @@
 //! Export of a trace, or of a chosen subset of its spans, as OTLP JSON, Jaeger JSON or CSV: what the "Download"
-//! menu writes. [`export`] gives the bytes, [`file_name`] a name for them. The two JSON forms are written so that
+//! menu writes. [`export`] gives the bytes, [`export_in_parts`] the same bytes piece by piece with a pause every
+//! [`SPANS_PER_STEP`] spans (the page writes a large trace that way, see below), [`file_name`] a name for them. The two JSON forms are written so that
 //! [`crate::import()`] reads them back into the same trace (see "Round trip" below; `tests/export_roundtrip.rs`
 //! checks it on every fixture).
 //!
@@ -70,6 +71,7 @@
 use crate::analysis::self_times;
 use crate::base64;
 use crate::ids::SpanId;
+use crate::pause::{run_ready, DynPause, NoPause};
 use crate::spanset::SpanSet;
 use crate::stats::{csv_field, push_us};
 use crate::time::{DurationNs, TimestampNs};
@@ -121,20 +123,57 @@ impl ExportFormat {
 /// The trace (or, with `only`, just those spans: a filtered subset) as a document of `format`. JSON is compact
 /// and ends with a newline.
 pub fn export(trace: &Trace, only: Option<&SpanSet>, format: ExportFormat) -> Vec<u8> {
+    let mut out = Vec::new();
+    run_ready(export_in_parts(trace, only, format, &mut |part: &[u8]| out.extend_from_slice(part), &mut NoPause));
+    out
+}
+
+/// How often [`export_in_parts`] hands bytes on and pauses: every this many spans written.
+pub const SPANS_PER_STEP: usize = 1024;
+
+/// The size of the pieces [`export_in_parts`] hands on (at least, but for the last; a piece ends after a span).
+pub const PART_BYTES: usize = 1 << 20;
+
+/// [`export`]'s document in parts: `part` receives its bytes in order, in pieces of about [`PART_BYTES`] (the
+/// page makes a `Blob` of them, so a 1M-span export is never one buffer of 700 MB in the wasm), and `pause` is
+/// called every [`SPANS_PER_STEP`] spans with the number of spans written so far (the page shows the progress
+/// and lets the browser paint).
+pub async fn export_in_parts(
+    trace: &Trace,
+    only: Option<&SpanSet>,
+    format: ExportFormat,
+    part: &mut dyn FnMut(&[u8]),
+    pause: &mut dyn DynPause,
+) {
+    let mut steps = Steps { part, pause, spans: 0 };
+    let mut w = Json::with_capacity(PART_BYTES + 64 * 1024);
     match format {
-        ExportFormat::OtlpJson => {
-            let plan = Plan::new(trace, only);
-            let mut w = Json::with_capacity(plan.order.len() * 700 + 256);
-            write_otlp(&mut w, &plan);
-            w.b
+        ExportFormat::OtlpJson => write_otlp(&mut w, &Plan::new(trace, only), &mut steps).await,
+        ExportFormat::JaegerJson => write_jaeger(&mut w, &Plan::new(trace, only), &mut steps).await,
+        ExportFormat::Csv => write_csv(&mut w.b, trace, only, &mut steps).await,
+    }
+    (steps.part)(&w.b);
+}
+
+/// Where the written bytes go, and the pauses between spans (behind pointers: the writers exist once in the
+/// wasm, for the page's pausing export and the worker's plain one).
+struct Steps<'a> {
+    part: &'a mut dyn FnMut(&[u8]),
+    pause: &'a mut dyn DynPause,
+    spans: usize,
+}
+
+impl Steps<'_> {
+    /// After each span: every [`SPANS_PER_STEP`] spans, hands `buf` on once it holds [`PART_BYTES`], and pauses.
+    async fn span_done(&mut self, buf: &mut Vec<u8>) {
+        self.spans += 1;
+        if self.spans.is_multiple_of(SPANS_PER_STEP) {
+            if buf.len() >= PART_BYTES {
+                (self.part)(buf);
+                buf.clear();
+            }
+            self.pause.pause_boxed(self.spans).await;
         }
-        ExportFormat::JaegerJson => {
-            let plan = Plan::new(trace, only);
-            let mut w = Json::with_capacity(plan.order.len() * 800 + 256);
-            write_jaeger(&mut w, &plan);
-            w.b
-        }
-        ExportFormat::Csv => write_csv(trace, only).into_bytes(),
     }
 }
 
@@ -400,7 +439,7 @@ fn otlp_time(t: TimestampNs) -> i64 {
 /// The spans of one resource, grouped by scope: (scope, spans).
 type ByScope = Vec<(u32, Vec<SpanIdx>)>;
 
-fn write_otlp(w: &mut Json, plan: &Plan<'_>) {
+async fn write_otlp(w: &mut Json, plan: &Plan<'_>, steps: &mut Steps<'_>) {
     let t = plan.trace;
     w.raw("{\"resourceSpans\":[");
     let mut first = true;
@@ -451,6 +490,7 @@ fn write_otlp(w: &mut Json, plan: &Plan<'_>) {
                 for &s in spans {
                     w.sep(&mut first_span);
                     otlp_span(w, plan, s);
+                    steps.span_done(&mut w.b).await;
                 }
                 w.raw("]}");
             }
@@ -643,7 +683,7 @@ fn otlp_span(w: &mut Json, plan: &Plan<'_>, s: SpanIdx) {
 /// Largest integer a JavaScript number holds exactly; Jaeger writes larger `int64` tags as strings.
 const MAX_SAFE_INT: i64 = (1 << 53) - 1;
 
-fn write_jaeger(w: &mut Json, plan: &Plan<'_>) {
+async fn write_jaeger(w: &mut Json, plan: &Plan<'_>, steps: &mut Steps<'_>) {
     let t = plan.trace;
     let trace_text = t.id_text();
     // Processes: one per resource, numbered in order of first use.
@@ -689,6 +729,7 @@ fn write_jaeger(w: &mut Json, plan: &Plan<'_>) {
     for &s in &plan.order {
         w.sep(&mut first);
         jaeger_span(w, plan, s, &trace_text, process_of[&t.resource_index(s)]);
+        steps.span_done(&mut w.b).await;
     }
     w.raw("]}],\"total\":0,\"limit\":0,\"offset\":0,\"errors\":null}\n");
 }
@@ -998,14 +1039,16 @@ fn jaeger_span(w: &mut Json, plan: &Plan<'_>, s: SpanIdx, trace_text: &str, proc
 pub const CSV_HEADER: &str = "trace_id,span_id,parent_id,service,name,kind,status,status_message,start_unix_us,\
                               duration_us,self_us,depth,error,attributes";
 
-fn write_csv(t: &Trace, only: Option<&SpanSet>) -> String {
+async fn write_csv(buf: &mut Vec<u8>, t: &Trace, only: Option<&SpanSet>, steps: &mut Steps<'_>) {
     let self_ns = self_times(t);
     let trace_id = t.id_text();
-    let mut out = String::with_capacity(t.len() * 200 + 200);
+    // One row at a time (the field writers, shared with the statistics CSV, write to a `String`).
+    let mut out = String::with_capacity(1024);
     let mut json = Json::with_capacity(256);
-    out.push_str(CSV_HEADER);
-    out.push_str("\r\n");
+    buf.extend_from_slice(CSV_HEADER.as_bytes());
+    buf.extend_from_slice(b"\r\n");
     for s in t.spans().filter(|&s| only.is_none_or(|set| set.contains(s))) {
+        out.clear();
         csv_field(&mut out, &trace_id);
         out.push(',');
         csv_field(&mut out, &t.span_id_text(s));
@@ -1032,8 +1075,9 @@ fn write_csv(t: &Trace, only: Option<&SpanSet>) -> String {
         json_object(&mut json, t, t.attributes(s));
         csv_field(&mut out, std::str::from_utf8(&json.b).unwrap_or_default());
         out.push_str("\r\n");
+        buf.extend_from_slice(out.as_bytes());
+        steps.span_done(buf).await;
     }
-    out
 }
 
 /// Attributes as a JSON object with JSON types (bytes as base64 text, NaN and infinities as strings).

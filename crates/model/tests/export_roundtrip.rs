@@ -792,3 +792,45 @@ fn csv_rows_parse_back_to_the_spans() {
     let rows = parse_csv("a,\"b,\"\"c\"\"\r\nd\",e\r\n");
     assert_eq!(rows, [vec!["a".to_string(), "b,\"c\"\r\nd".to_string(), "e".to_string()]]);
 }
+
+/// Records each pause's progress.
+struct Progress(Vec<usize>);
+
+impl spanscope_model::pause::Pause for Progress {
+    fn pause(&mut self, spans: usize) -> impl std::future::Future<Output = ()> {
+        self.0.push(spans);
+        std::future::ready(())
+    }
+}
+
+#[test]
+fn exports_in_parts_are_the_export_in_pieces_with_a_pause_every_step() {
+    use spanscope_model::export::{export_in_parts, PART_BYTES, SPANS_PER_STEP};
+    let t = synth(12_000, 9, Format::Otlp, false);
+    let mut half = SpanSet::with_len(t.len());
+    for s in t.spans().filter(|s| s.0 % 2 == 0) {
+        half.insert(s);
+    }
+    for format in [ExportFormat::OtlpJson, ExportFormat::JaegerJson, ExportFormat::Csv] {
+        for only in [None, Some(&half)] {
+            let written = only.map_or(t.len(), |h| h.count());
+            let mut parts: Vec<Vec<u8>> = Vec::new();
+            let mut progress = Progress(Vec::new());
+            spanscope_model::pause::run_ready(export_in_parts(
+                &t,
+                only,
+                format,
+                &mut |p: &[u8]| parts.push(p.to_vec()),
+                &mut progress,
+            ));
+            let ctx = format!("{format:?}, {written} spans");
+            assert_eq!(parts.concat(), export(&t, only, format), "{ctx}: the pieces make the export");
+            assert!(parts.len() >= 2, "{ctx}: {} pieces", parts.len());
+            let (last, whole) = parts.split_last().unwrap();
+            assert!(whole.iter().all(|p| p.len() >= PART_BYTES), "{ctx}: pieces of at least a part");
+            assert!(last.len() < PART_BYTES + 2 * SPANS_PER_STEP * 1000, "{ctx}");
+            let steps: Vec<usize> = (1..=written / SPANS_PER_STEP).map(|k| k * SPANS_PER_STEP).collect();
+            assert_eq!(progress.0, steps, "{ctx}: a pause every {SPANS_PER_STEP} spans, with the count so far");
+        }
+    }
+}

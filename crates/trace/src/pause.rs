@@ -34,3 +34,16 @@ pub fn run_ready<T>(work: impl Future<Output = T>) -> T {
         }
     }
 }
+
+/// A [`Pause`] behind a pointer, for a computation that should be compiled once whatever pauses it (one taking
+/// `impl Pause` is compiled once per `Pause` type). A pause then costs an allocation: fine for pauses every
+/// thousand spans or so.
+pub trait DynPause {
+    fn pause_boxed(&mut self, progress: usize) -> std::pin::Pin<Box<dyn Future<Output = ()> + '_>>;
+}
+
+impl<P: Pause> DynPause for P {
+    fn pause_boxed(&mut self, progress: usize) -> std::pin::Pin<Box<dyn Future<Output = ()> + '_>> {
+        Box::pin(self.pause(progress))
+    }
+}
