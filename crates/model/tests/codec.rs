@@ -5,6 +5,9 @@
 //! damaged encodings (every truncation, a few thousand seeded byte changes, wrong magic, version or trailing
 //! bytes) give an error or traces that every view can walk, never a panic.
 
+mod common;
+
+use common::{fixtures_dir, json_files};
 use spanscope_model::codec::{
     traces_from_bytes, traces_from_source, traces_from_source_pausing, traces_to_bytes, ByteSource, CodecError,
     ATTR_CHUNK_ROWS, MAGIC, VERSION,
@@ -15,7 +18,6 @@ use spanscope_model::synth::{generate, SynthOptions};
 use spanscope_model::testing::Stops;
 use spanscope_model::trace::import_heap_bytes;
 use spanscope_model::{analysis, import, Format, Trace};
-use std::path::{Path, PathBuf};
 
 /// Bytes copied out a piece at a time, as the page reads the worker's answer from its `Uint8Array`: every copy
 /// must lie inside them.
@@ -59,22 +61,6 @@ fn decode(bytes: &[u8]) -> Result<Vec<Trace>, CodecError> {
     in_place
 }
 
-fn fixtures_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
-}
-
-fn json_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            json_files(&p, out);
-        } else if p.extension().is_some_and(|e| e == "json") {
-            out.push(p);
-        }
-    }
-}
-
 /// Which traces share an arena, as a matrix.
 fn sharing(traces: &[Trace]) -> Vec<Vec<bool>> {
     traces.iter().map(|a| traces.iter().map(|b| std::ptr::eq(a.arena(), b.arena())).collect()).collect()
@@ -104,8 +90,7 @@ fn round_trip(name: &str, traces: &[Trace]) -> Vec<u8> {
 
 #[test]
 fn every_fixture_that_imports_round_trips() {
-    let mut files = Vec::new();
-    json_files(&fixtures_dir(), &mut files);
+    let files = json_files(&fixtures_dir());
     let mut imported = 0;
     for path in &files {
         let name = path.strip_prefix(fixtures_dir()).unwrap().display().to_string();

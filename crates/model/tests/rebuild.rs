@@ -3,10 +3,9 @@
 
 mod common;
 
-use common::{fixture, fixtures_dir};
+use common::{fixture, fixtures_dir, json_files};
 use spanscope_model::rebuild::rebuild;
 use spanscope_model::{import_into, BuildOptions, SpanWarning, Trace, TraceSetBuilder};
-use std::path::{Path, PathBuf};
 
 const ON: BuildOptions = BuildOptions { adjust_clock_skew: true };
 const OFF: BuildOptions = BuildOptions { adjust_clock_skew: false };
@@ -45,22 +44,9 @@ fn skewed(t: &Trace) -> usize {
     t.warnings().iter().filter(|(_, w)| matches!(w, SpanWarning::SkewAdjusted(_))).count()
 }
 
-fn json_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            json_files(&p, out);
-        } else if p.extension().is_some_and(|e| e == "json") {
-            out.push(p);
-        }
-    }
-}
-
 #[test]
 fn rebuilding_gives_what_an_import_with_the_other_option_gives_for_every_fixture() {
-    let mut files = Vec::new();
-    json_files(&fixtures_dir(), &mut files);
+    let files = json_files(&fixtures_dir());
     let (mut traces_checked, mut with_skew) = (0, 0);
     for path in files {
         let bytes = std::fs::read(&path).unwrap();
