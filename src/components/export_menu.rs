@@ -1,7 +1,7 @@
 //! Export of the current trace — or of the spans the find box (or a pinned set) matches — as OTLP JSON, Jaeger
 //! JSON or a CSV of spans, written by `spanscope_model::export` and saved as a download. The document is written
 //! in pieces with a pause every 50 ms, so a large trace (a 1M-span export takes seconds) neither freezes the page
-//! nor sits in the wasm whole; the toolbar shows how far it has got.
+//! nor sits in the wasm whole; the menu's label shows how far it has got.
 
 use crate::download::BlobParts;
 use crate::loader::YieldEvery;
@@ -58,9 +58,12 @@ pub fn ExportMenu(view: TraceView) -> impl IntoView {
     };
     let filtering = move || view.matches.with(|m| m.is_some());
     view! {
+        // While exporting, the menu's label says how far it has got (in place: the toolbar does not move).
         <select class="export-menu" data-testid="export" aria-label="Export" on:change=on_change
-            disabled=move || percent.get().is_some()>
-            <option value="" selected=true>"Export…"</option>
+            disabled=move || percent.get().is_some() aria-busy=move || percent.get().is_some().to_string()>
+            <option value="" selected=true>
+                {move || percent.get().map_or_else(|| "Export…".to_string(), |p| format!("Exporting {p}%"))}
+            </option>
             <option value="otlp">"Trace as OTLP JSON"</option>
             <option value="jaeger">"Trace as Jaeger JSON"</option>
             <option value="csv">"Spans as CSV"</option>
@@ -68,11 +71,6 @@ pub fn ExportMenu(view: TraceView) -> impl IntoView {
             <option value="jaeger-matches" disabled=move || !filtering()>"Matches as Jaeger JSON"</option>
             <option value="csv-matches" disabled=move || !filtering()>"Matches as CSV"</option>
         </select>
-        {move || percent.get().map(|p| view! {
-            <span class="export-progress muted" data-testid="export-progress" role="status">
-                {format!("Exporting… {p}%")}
-            </span>
-        })}
         {move || error.get().map(|e| view! { <span class="load-error">{e}</span> })}
     }
 }
