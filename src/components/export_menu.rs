@@ -44,7 +44,6 @@ pub fn ExportMenu(view: TraceView) -> impl IntoView {
         if subset {
             name = name.replacen("trace-", "trace-matches-", 1);
         }
-        let mime = if format == ExportFormat::Csv { "text/csv" } else { "application/json" };
         error.set(None);
         percent.set(Some(0));
         leptos::task::spawn_local(async move {
@@ -53,7 +52,7 @@ pub fn ExportMenu(view: TraceView) -> impl IntoView {
             let mut pause = ShowProgress { slices: YieldEvery::new(EXPORT_SLICE_MS), percent, total };
             export_in_parts(&trace, matches.as_deref(), format, &mut |bytes| parts.push(bytes), &mut pause).await;
             let _ = percent.try_set(None);
-            let _ = error.try_set(parts.download(&name, mime).err());
+            let _ = error.try_set(parts.download(&name, format.mime_type()).err());
         });
     };
     let filtering = move || view.matches.with(|m| m.is_some());

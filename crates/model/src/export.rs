@@ -1,8 +1,8 @@
 //! Export of a trace, or of a chosen subset of its spans, as OTLP JSON, Jaeger JSON or CSV: what the "Download"
 //! menu writes. [`export`] gives the bytes, [`export_in_parts`] the same bytes piece by piece with a pause every
-//! [`SPANS_PER_STEP`] spans (the page writes a large trace that way, see below), [`file_name`] a name for them. The two JSON forms are written so that
-//! [`crate::import()`] reads them back into the same trace (see "Round trip" below; `tests/export_roundtrip.rs`
-//! checks it on every fixture).
+//! [`SPANS_PER_STEP`] spans (how the page writes them), [`file_name`] a name for them. The two JSON forms are
+//! written so that [`crate::import()`] reads them back into the same trace (see "Round trip" below;
+//! `tests/export_roundtrip.rs` checks it on every fixture).
 //!
 //! # OTLP JSON
 //! `TracesData` as the [OTLP/JSON encoding](https://opentelemetry.io/docs/specs/otlp/#json-protobuf-encoding)
