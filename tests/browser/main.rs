@@ -367,8 +367,7 @@ fn a_large_trace_opens_with_only_a_window_of_rows(c: &Ctx) -> Result<()> {
            .observe(menu, {subtree: true, childList: true, characterData: true, attributes: true}); \
          HTMLAnchorElement.prototype.click = function () { fetch(this.href).then(r => r.json()).then(d => { \
            window.__exported = d.resourceSpans.flatMap(r => r.scopeSpans.flatMap(s => s.spans)).length; }); }; \
-         const s = document.querySelector('[data-testid=export]'); s.value = 'otlp'; \
-         s.dispatchEvent(new Event('change', {bubbles: true}));",
+         menu.value = 'otlp'; menu.dispatchEvent(new Event('change', {bubbles: true}));",
         vec![],
     )?;
     c.browser.wait_js("window.__exported !== null", "the export downloaded")?;
