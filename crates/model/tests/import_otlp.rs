@@ -108,6 +108,14 @@ const EXPECTED: &[Expect] = &[
     e("otlp/synthetic_otlp_durations_zero_negative_missing.json", 1, 5, &["clock"], 1, 0),
     e("otlp/synthetic_otlp_link_event_edge_cases.json", 1, 1, &["edges"], 1, 0),
     e("otlp/synthetic_otlp_keys_out_of_order.json", 1, 3, &["early-service", "late-service", "unknown_service"], 1, 0),
+    e(
+        "otlp/synthetic_otlp_scope_spans_with_legacy_lists.json",
+        1,
+        5,
+        &["after", "deprecated-only", "empty-new", "legacy-first", "new-first"],
+        1,
+        0,
+    ),
     e("otlp/synthetic_otlp_concatenated_documents.json", 2, 3, &["concat-a", "concat-b"], 2, 1),
     e("otlp/synthetic_otlp_top_level_array.json", 1, 2, &["array-a", "array-b"], 1, 0),
     e("otlp/synthetic_otlp_jsonl_bom_crlf.jsonl", 1, 2, &["jsonl-crlf"], 1, 0),
@@ -716,6 +724,33 @@ fn resource_and_scope_after_their_spans() {
     assert_eq!(t.str(t.scope(bare).name), "");
     assert_eq!(t.depth(), 2);
     assert_eq!(t.children(root).count(), 2);
+}
+
+#[test]
+fn scope_spans_win_over_legacy_lists_in_either_order() {
+    let traces = load("otlp/synthetic_otlp_scope_spans_with_legacy_lists.json");
+    let t = only(&traces);
+    let names: BTreeSet<&str> = t.spans().map(|s| t.name(s)).collect();
+    assert_eq!(names, BTreeSet::from(["A", "B", "C", "D", "E"]), "no legacy copy is read");
+    let placed = |name: &str| {
+        let s = span(t, name);
+        (t.service(s).to_string(), t.str(t.scope(s).name).to_string())
+    };
+    let want = |service: &str, scope: &str| (service.to_string(), scope.to_string());
+    assert_eq!(placed("A"), want("new-first", "s-new"));
+    // The legacy list came first: the import went back and read the object again.
+    assert_eq!(placed("B"), want("legacy-first", "s-new"));
+    assert_eq!(placed("C"), want("deprecated-only", "s-dep"));
+    assert_eq!(placed("D"), want("empty-new", "s-dep2"));
+    assert_eq!(placed("E"), want("after", "s-after"));
+    assert!(t.warnings().is_empty(), "{:?}", t.warnings());
+
+    // The same object as a bare ResourceSpans document (one per line), legacy list first.
+    let line = r#"{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"bare"}}]},"deprecatedScopeSpans":[{"scope":{"name":"old"},"spans":[{"traceId":"e2e2e2e2e2e2e2e2e2e2e2e2e2e2e2e2","spanId":"e2e2e2e2e2e2e2e1","name":"copy","startTimeUnixNano":"1","endTimeUnixNano":"2"}]}],"scopeSpans":[{"scope":{"name":"new"},"spans":[{"traceId":"e2e2e2e2e2e2e2e2e2e2e2e2e2e2e2e2","spanId":"e2e2e2e2e2e2e2e1","name":"kept","startTimeUnixNano":"1","endTimeUnixNano":"2"}]}]}"#;
+    let traces = load_str(&format!("{line}\n{line}\n"));
+    let t = only(&traces);
+    assert_eq!(t.spans().map(|s| t.name(s)).collect::<Vec<_>>(), ["kept", "kept"]);
+    assert!(t.spans().all(|s| t.str(t.scope(s).name) == "new" && t.service(s) == "bare"));
 }
 
 #[test]

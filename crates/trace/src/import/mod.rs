@@ -625,6 +625,8 @@ fn decisive_object_key(k: &str) -> bool {
             | "scope_spans"
             | "instrumentationLibrarySpans"
             | "instrumentation_library_spans"
+            | "deprecatedScopeSpans"
+            | "deprecated_scope_spans"
     )
 }
 
@@ -643,7 +645,14 @@ fn classify_object(keys: &[String]) -> Option<Format> {
         return Some(Format::Otlp);
     }
     // A bare ResourceSpans (opentelemetry-java's `logging-otlp` exporter writes one per line).
-    let bare = ["scopeSpans", "scope_spans", "instrumentationLibrarySpans", "instrumentation_library_spans"];
+    let bare = [
+        "scopeSpans",
+        "scope_spans",
+        "instrumentationLibrarySpans",
+        "instrumentation_library_spans",
+        "deprecatedScopeSpans",
+        "deprecated_scope_spans",
+    ];
     if bare.iter().any(|k| has(k)) {
         return Some(Format::Otlp);
     }

@@ -15,7 +15,10 @@
 //! - JSON Lines, or several documents merely concatenated with whitespace (the Collector `file` exporter
 //!   writes one TracesData per line; one trace is spread over many lines and merges because the builder
 //!   groups spans by trace id), and a top-level array of TracesData;
-//! - `scopeSpans`/`scope` and the legacy (before proto 0.19) `instrumentationLibrarySpans`/`instrumentationLibrary`;
+//! - `scopeSpans`/`scope` and the legacy (before proto 0.19) `instrumentationLibrarySpans`/`instrumentationLibrary`,
+//!   or `deprecatedScopeSpans` (the same field 1000 since 0.19, still read by the Collector's pdata). As the
+//!   proto of the transition says, a legacy list is read only when `scopeSpans` is empty or absent, so a writer
+//!   of that time that sent both does not double every span;
 //! - documents of other signals (`resourceMetrics`, `resourceLogs`, `resourceProfiles`: the file exporter writes
 //!   every pipeline into one file when they share it) are skipped; a file of nothing else is an error saying so.
 //!
@@ -73,9 +76,10 @@
 //! with the default (unknown service, no scope), which is right when the key is absent, as it often is; if
 //! the key turns up later in the same object, the import rolls back and runs in two passes over the input:
 //! the first registers every resource and scope in document order and skips spans, the second streams the
-//! spans with their resource and scope known. Memory stays proportional to the number of resource and scope
-//! objects, never to the spans. A resource or scope identical to the one before it (JSON Lines repeat them on
-//! every line) is stored once.
+//! spans with their resource and scope known. The same fallback serves a ResourceSpans whose `scopeSpans` comes
+//! after a legacy list that was read: pass 1 notes it, pass 2 reads that legacy list for its scopes only.
+//! Memory stays proportional to the number of resource and scope objects, never to the spans. A resource or
+//! scope identical to the one before it (JSON Lines repeat them on every line) is stored once.
 //!
 //! # Errors
 //!
@@ -289,6 +293,12 @@ struct Slot {
     idx: Option<u32>,
     /// Spans were added with `idx` (or the default); a different value arriving later is a reorder.
     used: bool,
+    /// A ResourceSpans' slot: a `scopeSpans` list with elements was read (legacy lists are then skipped) …
+    scope_spans: bool,
+    /// … a legacy list with elements was read …
+    legacy: bool,
+    /// … Replay: pass 1 found a `scopeSpans` list with elements in this object (maybe after its legacy list).
+    scope_spans_later: bool,
 }
 
 impl Slot {
@@ -306,6 +316,8 @@ impl Slot {
 #[derive(Default)]
 struct Order {
     list: Vec<Option<u32>>,
+    /// Collect (ResourceSpans only): the positions in `list` whose object has a `scopeSpans` list with elements.
+    scope_spans: Vec<usize>,
     /// Replay: the position of the next object in `list`.
     pos: usize,
 }
@@ -324,10 +336,18 @@ impl Order {
             }
             Mode::Replay => {
                 slot.idx = self.list.get(self.pos).copied().flatten();
+                slot.scope_spans_later = self.scope_spans.binary_search(&self.pos).is_ok();
                 self.pos += 1;
             }
         }
         (slot, at)
+    }
+
+    /// Collect: the ResourceSpans object at `at` has a `scopeSpans` list with elements.
+    fn set_scope_spans(&mut self, at: usize) {
+        if self.scope_spans.last() != Some(&at) {
+            self.scope_spans.push(at);
+        }
     }
 
     /// A `resource`/`scope` value just read (not in Replay, which skips it): kept at `at` in Collect, set into
@@ -366,8 +386,15 @@ enum DocKey {
     OtherSignal,
     /// A bare ResourceSpans as the document (opentelemetry-java's `logging-otlp` exporter writes one per line).
     Resource,
-    #[serde(alias = "scope_spans", alias = "instrumentationLibrarySpans", alias = "instrumentation_library_spans")]
+    #[serde(alias = "scope_spans")]
     ScopeSpans,
+    #[serde(
+        rename = "instrumentationLibrarySpans",
+        alias = "instrumentation_library_spans",
+        alias = "deprecatedScopeSpans",
+        alias = "deprecated_scope_spans"
+    )]
+    LegacyScopeSpans,
     #[serde(other)]
     Other,
 }
@@ -376,8 +403,17 @@ enum DocKey {
 #[serde(field_identifier, rename_all = "camelCase")]
 enum ResourceSpansKey {
     Resource,
-    #[serde(alias = "scope_spans", alias = "instrumentationLibrarySpans", alias = "instrumentation_library_spans")]
+    #[serde(alias = "scope_spans")]
     ScopeSpans,
+    /// Field 1000 of ResourceSpans: `instrumentation_library_spans` before proto 0.19, `deprecated_scope_spans`
+    /// since (pdata still reads it). Used only when `scopeSpans` is empty or absent, as the proto says.
+    #[serde(
+        rename = "instrumentationLibrarySpans",
+        alias = "instrumentation_library_spans",
+        alias = "deprecatedScopeSpans",
+        alias = "deprecated_scope_spans"
+    )]
+    LegacyScopeSpans,
     #[serde(other)]
     Other,
 }
@@ -543,14 +579,14 @@ impl<'de, K: Elements> Visitor<'de> for DocSeed<'_, '_, K> {
         let mut bare: Option<(Slot, usize)> = None;
         while let Some(k) = map.next_key::<DocKey>()? {
             match k {
-                DocKey::Resource | DocKey::ScopeSpans => {
+                DocKey::Resource | DocKey::ScopeSpans | DocKey::LegacyScopeSpans => {
                     let ctx = &mut *self.ctx;
                     let mode = ctx.mode;
                     let (slot, at) = bare.get_or_insert_with(|| ctx.res_order.enter(mode));
-                    let key = if matches!(k, DocKey::Resource) {
-                        ResourceSpansKey::Resource
-                    } else {
-                        ResourceSpansKey::ScopeSpans
+                    let key = match k {
+                        DocKey::Resource => ResourceSpansKey::Resource,
+                        DocKey::ScopeSpans => ResourceSpansKey::ScopeSpans,
+                        _ => ResourceSpansKey::LegacyScopeSpans,
                     };
                     resource_spans_entry::<K, A>(ctx, &mut map, key, slot, *at)?;
                 }
@@ -648,8 +684,32 @@ fn resource_spans_entry<'de, K: Elements, A: MapAccess<'de>>(
                 return Err(de::Error::custom("`resource` after its spans (retried in two passes)"));
             }
         }
+        // `scopeSpans` wins over the legacy list (proto 0.15–0.18: "if scope_spans is set then
+        // instrumentation_library_spans SHOULD be ignored"; pdata's MigrateTraces: the legacy list only when
+        // `scopeSpans` is empty), whichever comes first: writers of that time could send both.
         ResourceSpansKey::ScopeSpans => {
-            map.next_value_seed(ScopeSpansListSeed::<K> { ctx: &mut *ctx, res: slot, k: PhantomData })?
+            // Spans of a legacy list already went out: they must not have, if this list has any element.
+            let refuse = mode == Mode::Stream && slot.legacy;
+            let seed =
+                ScopeSpansListSeed::<K> { ctx: &mut *ctx, res: &mut *slot, discard: false, refuse, k: PhantomData };
+            if map.next_value_seed(seed)? > 0 {
+                slot.scope_spans = true;
+                if mode == Mode::Collect {
+                    ctx.res_order.set_scope_spans(at);
+                }
+            }
+        }
+        ResourceSpansKey::LegacyScopeSpans if slot.scope_spans => {
+            map.next_value::<IgnoredAny>()?;
+        }
+        ResourceSpansKey::LegacyScopeSpans => {
+            // Replay: read for its scopes only (as pass 1 did) when `scopeSpans` comes later in the object.
+            let discard = mode == Mode::Replay && slot.scope_spans_later;
+            let seed =
+                ScopeSpansListSeed::<K> { ctx: &mut *ctx, res: &mut *slot, discard, refuse: false, k: PhantomData };
+            if map.next_value_seed(seed)? > 0 {
+                slot.legacy = true;
+            }
         }
         ResourceSpansKey::Other => {
             map.next_value::<IgnoredAny>()?;
@@ -691,34 +751,58 @@ impl<'de> Visitor<'de> for ResourceSeed<'_, '_> {
     }
 }
 
+/// A list of ScopeSpans; its value is the number of elements (nulls included).
 struct ScopeSpansListSeed<'c, 'b, 's, K> {
     ctx: &'c mut Ctx<'b>,
     res: &'s mut Slot,
+    /// Read the scopes, skip the spans.
+    discard: bool,
+    /// Any element is a reorder: this `scopeSpans` list came after a legacy list whose spans went out.
+    refuse: bool,
     k: PhantomData<K>,
 }
 
 seed_is_visitor!(deserialize_any<K>: ScopeSpansListSeed<'_, '_, '_, K>);
 
 impl<'de, K: Elements> Visitor<'de> for ScopeSpansListSeed<'_, '_, '_, K> {
-    type Value = ();
+    type Value = usize;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a list of ScopeSpans")
     }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        let (ctx, res) = (self.ctx, self.res);
-        while seq.next_element_seed(ScopeSpansSeed::<K> { ctx: &mut *ctx, res: &mut *res, k: PhantomData })?.is_some() {
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<usize, A::Error> {
+        let (ctx, res, discard, refuse) = (self.ctx, self.res, self.discard, self.refuse);
+        let mut n = 0;
+        while seq
+            .next_element_seed(ScopeSpansSeed::<K> { ctx: &mut *ctx, res: &mut *res, discard, refuse, k: PhantomData })?
+            .is_some()
+        {
+            n += 1;
         }
-        Ok(())
+        Ok(n)
     }
-    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-        Ok(())
+    fn visit_unit<E: de::Error>(self) -> Result<usize, E> {
+        Ok(0)
     }
 }
 
 struct ScopeSpansSeed<'c, 'b, 's, K> {
     ctx: &'c mut Ctx<'b>,
     res: &'s mut Slot,
+    discard: bool,
+    refuse: bool,
     k: PhantomData<K>,
+}
+
+impl<K> ScopeSpansSeed<'_, '_, '_, K> {
+    fn check_refused<E: de::Error>(&mut self) -> Result<(), E> {
+        if self.refuse {
+            self.ctx.reordered = true;
+            return Err(de::Error::custom(
+                "`scopeSpans` after a legacy `instrumentationLibrarySpans` (retried in two passes)",
+            ));
+        }
+        Ok(())
+    }
 }
 
 seed_is_visitor!(deserialize_any<K>: ScopeSpansSeed<'_, '_, '_, K>);
@@ -728,7 +812,8 @@ impl<'de, K: Elements> Visitor<'de> for ScopeSpansSeed<'_, '_, '_, K> {
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a ScopeSpans object")
     }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+    fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<(), A::Error> {
+        self.check_refused()?;
         let ctx = self.ctx;
         let mode = ctx.mode;
         let (mut slot, at) = ctx.scope_order.enter(mode);
@@ -744,7 +829,7 @@ impl<'de, K: Elements> Visitor<'de> for ScopeSpansSeed<'_, '_, '_, K> {
                         return Err(de::Error::custom("`scope` after its spans (retried in two passes)"));
                     }
                 }
-                ScopeSpansKey::Spans if mode == Mode::Collect => {
+                ScopeSpansKey::Spans if mode == Mode::Collect || self.discard => {
                     map.next_value::<IgnoredAny>()?;
                 }
                 ScopeSpansKey::Spans => map.next_value_seed(SpansSeed::<K> {
@@ -760,7 +845,8 @@ impl<'de, K: Elements> Visitor<'de> for ScopeSpansSeed<'_, '_, '_, K> {
         }
         Ok(())
     }
-    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+    fn visit_unit<E: de::Error>(mut self) -> Result<(), E> {
+        self.check_refused()?;
         self.ctx.scope_order.enter(self.ctx.mode);
         Ok(())
     }
