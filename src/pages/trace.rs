@@ -4,7 +4,7 @@
 //!
 //! Keyboard (anywhere on the page, not while typing in a field): ↑/↓ select, ←/→ collapse/expand (with Shift:
 //! the whole subtree), Enter detail, Esc close the detail then clear the selection, `/` find, `n`/`N` next and
-//! previous match.
+//! previous match, `?` the list of these keys (also behind the toolbar's ⌨ button, as in Jaeger UI).
 
 use crate::components::detail::SpanDetail;
 use crate::components::export_menu::ExportMenu;
@@ -22,6 +22,20 @@ use spanscope_model::rows::Collapsed;
 use spanscope_model::SpanIdx;
 use wasm_bindgen::JsCast;
 
+/// The keys of the trace page and what they do, as the shortcuts panel lists them (constant markup: a view per
+/// row would cost the wasm 2 KB gzipped).
+const SHORTCUTS_HTML: &str = "\
+<tr><td class=keys><kbd>/</kbd></td><td>Find spans</td></tr>\
+<tr><td class=keys><kbd>n</kbd><kbd>N</kbd></td><td>Next, previous match (Enter, Shift+Enter in the find box)</td></tr>\
+<tr><td class=keys><kbd>↑</kbd><kbd>↓</kbd></td><td>Select the span above, below</td></tr>\
+<tr><td class=keys><kbd>←</kbd></td><td>Collapse the selected span, or go to its parent</td></tr>\
+<tr><td class=keys><kbd>→</kbd></td><td>Expand the selected span, or go to its first child</td></tr>\
+<tr><td class=keys><kbd>Shift+←</kbd><kbd>Shift+→</kbd></td>\
+<td>Collapse, expand the whole subtree (or Shift-click a toggle)</td></tr>\
+<tr><td class=keys><kbd>Enter</kbd></td><td>Open the selected span's detail</td></tr>\
+<tr><td class=keys><kbd>Esc</kbd></td><td>Close the detail, then clear the selection</td></tr>\
+<tr><td class=keys><kbd>?</kbd></td><td>Show or hide this list</td></tr>";
+
 /// One trace, shown as a waterfall.
 #[component]
 pub fn TracePage(loaded: LoadedTrace) -> impl IntoView {
@@ -29,6 +43,7 @@ pub fn TracePage(loaded: LoadedTrace) -> impl IntoView {
     let trace = loaded.trace.clone();
     let view = TraceView::new(trace.clone(), &app.route.get_untracked().params());
     let find_input = NodeRef::<leptos::html::Input>::new();
+    let keys_open = RwSignal::new(false);
 
     // URL → view (on open, and when the hash is edited or history moves), then view → URL.
     Effect::new(move |_| {
@@ -47,7 +62,7 @@ pub fn TracePage(loaded: LoadedTrace) -> impl IntoView {
         }
     });
 
-    let on_key = window_event_listener(leptos::ev::keydown, move |ev| on_keydown(view, find_input, ev));
+    let on_key = window_event_listener(leptos::ev::keydown, move |ev| on_keydown(view, find_input, keys_open, ev));
     on_cleanup(move || on_key.remove());
 
     let skew_id = trace.id_text();
@@ -108,13 +123,29 @@ pub fn TracePage(loaded: LoadedTrace) -> impl IntoView {
                 </label>
             </div>
             <Insights view=view />
-            <nav class="view-tabs" role="tablist" aria-label="Views">
-                {ViewTab::ALL.iter().map(|&(tab, id, label)| view! {
-                    <button class="view-tab" role="tab" data-testid="view-tab" data-view=id
-                        aria-selected=move || if view.tab.get() == tab { "true" } else { "false" }
-                        on:click=move |_| view.tab.set(tab)>{label}</button>
-                }).collect_view()}
-            </nav>
+            <div class="tabs-row">
+                <nav class="view-tabs" role="tablist" aria-label="Views">
+                    {ViewTab::ALL.iter().map(|&(tab, id, label)| view! {
+                        <button class="view-tab" role="tab" data-testid="view-tab" data-view=id
+                            aria-selected=move || if view.tab.get() == tab { "true" } else { "false" }
+                            on:click=move |_| view.tab.set(tab)>{label}</button>
+                    }).collect_view()}
+                </nav>
+                <button class="icon-button keys-toggle" data-testid="keys-toggle" title="Keyboard shortcuts (?)"
+                    aria-label="Keyboard shortcuts" aria-controls="keys-panel"
+                    aria-expanded=move || if keys_open.get() { "true" } else { "false" }
+                    on:click=move |_| keys_open.update(|o| *o = !*o)>"⌨ Shortcuts"</button>
+                <Show when=move || keys_open.get()>
+                    <div class="keys-panel" id="keys-panel" role="dialog" aria-label="Keyboard shortcuts" data-testid="keys-panel">
+                        <div class="keys-head">
+                            <strong>"Keyboard shortcuts"</strong>
+                            <button class="icon-button" title="Close (Esc)" on:click=move |_| keys_open.set(false)>"✕"</button>
+                        </div>
+                        <table><tbody inner_html=SHORTCUTS_HTML></tbody></table>
+                        <p class="muted">"Not while typing in a field. With the mouse: drag across the overview to zoom the timeline."</p>
+                    </div>
+                </Show>
+            </div>
             <div class="trace-body">
                 {move || match view.tab.get() {
                     ViewTab::Waterfall => view! { <Waterfall view=view /> }.into_any(),
@@ -136,9 +167,26 @@ fn from_text_field(ev: &web_sys::KeyboardEvent) -> bool {
     })
 }
 
-fn on_keydown(view: TraceView, find_input: NodeRef<leptos::html::Input>, ev: web_sys::KeyboardEvent) {
+fn on_keydown(
+    view: TraceView,
+    find_input: NodeRef<leptos::html::Input>,
+    keys_open: RwSignal<bool>,
+    ev: web_sys::KeyboardEvent,
+) {
     if ev.ctrl_key() || ev.meta_key() || ev.alt_key() || ev.default_prevented() || from_text_field(&ev) {
         return;
+    }
+    match ev.key().as_str() {
+        "?" => {
+            ev.prevent_default();
+            keys_open.update(|o| *o = !*o);
+            return;
+        }
+        "Escape" if keys_open.get_untracked() => {
+            keys_open.set(false);
+            return;
+        }
+        _ => {}
     }
     let t = view.trace();
     let rows = view.rows.get_untracked();

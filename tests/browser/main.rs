@@ -197,6 +197,43 @@ fn keyboard_moves_the_selection(c: &Ctx) -> Result<()> {
     Ok(())
 }
 
+fn question_mark_lists_the_keys(c: &Ctx) -> Result<()> {
+    c.open("#/demo/checkout-incident")?;
+    let rows = c.browser.find_all("[data-testid=span-row]")?;
+    c.browser.click(rows.get(2).ok_or("fewer than 3 rows")?)?;
+    c.browser.wait("[data-testid=span-detail]")?;
+    c.browser.js("document.querySelector('.rows-viewport').focus()", vec![])?;
+    const ESC: &str = "\u{E00C}";
+    c.browser.keys("?")?;
+    let panel = c.browser.wait("[data-testid=keys-panel]")?;
+    let text = c.browser.text(&panel)?;
+    for want in ["Keyboard shortcuts", "Find spans", "Shift+→", "Close the detail"] {
+        check(text.contains(want), &format!("the panel lists {want:?}: {text}"))?;
+    }
+    eq(
+        c.browser.js("return document.querySelectorAll('[data-testid=keys-panel] tr').length", vec![])?,
+        json!(9),
+        "one row per shortcut",
+    )?;
+    let toggle = c.browser.wait("[data-testid=keys-toggle]")?;
+    eq(c.browser.attr(&toggle, "aria-expanded")?, Some("true".into()), "the toggle says the panel is open")?;
+    // Esc closes the panel first; the detail stays.
+    c.browser.keys(ESC)?;
+    c.browser.wait_js("!document.querySelector('[data-testid=keys-panel]')", "Esc closes the panel")?;
+    check(c.browser.find_all("[data-testid=span-detail]")?.len() == 1, "the detail is still open")?;
+    // The toolbar button opens and closes it too.
+    c.browser.click(&toggle)?;
+    c.browser.wait("[data-testid=keys-panel]")?;
+    c.browser.click(&toggle)?;
+    c.browser.wait_js("!document.querySelector('[data-testid=keys-panel]')", "the button closes the panel")?;
+    // In the find box, ? is text.
+    let input = c.browser.wait("[data-testid=find-input]")?;
+    c.browser.click(&input)?;
+    c.browser.send_keys(&input, "a?")?;
+    eq(c.browser.js("return document.querySelector('[data-testid=find-input]').value", vec![])?, json!("a?"), "typed")?;
+    check(c.browser.find_all("[data-testid=keys-panel]")?.is_empty(), "typing ? in the find box opens nothing")
+}
+
 fn a_copied_url_restores_the_selection(c: &Ctx) -> Result<()> {
     c.open("#/demo/storefront")?;
     let rows = c.browser.find_all("[data-testid=span-row]")?;
@@ -637,6 +674,7 @@ const SCENARIOS: &[Scenario] = &[
     ("selecting a span shows its attributes", selecting_a_span_shows_its_attributes),
     ("collapse and expand", collapse_and_expand),
     ("keyboard moves the selection", keyboard_moves_the_selection),
+    ("? lists the keys", question_mark_lists_the_keys),
     ("a copied URL restores the selection", a_copied_url_restores_the_selection),
     (
         "selecting keeps the page; the hash drives the selection",
