@@ -208,7 +208,7 @@ fn question_mark_lists_the_keys(c: &Ctx) -> Result<()> {
     let panel = c.browser.wait("[data-testid=keys-panel]")?;
     let text = c.browser.text(&panel)?;
     for want in ["Keyboard shortcuts", "Find spans", "Shift+→", "Close the detail"] {
-        check(text.contains(want), &format!("the panel lists {want:?}: {text}"))?;
+        check(text.contains(want), format!("the panel lists {want:?}: {text}"))?;
     }
     eq(
         c.browser.js("return document.querySelectorAll('[data-testid=keys-panel] tr').length", vec![])?,
