@@ -84,7 +84,13 @@ pub struct AppState {
     pub min_repeats: RwSignal<usize>,
     /// Traces picked for comparison (ids; the two most recent picks count), with the backend to fetch them from.
     pub compare_pick: RwSignal<(Vec<String>, Option<String>)>,
+    /// The waterfall's span name column, in percent of its width (dragged by its divider; kept across traces).
+    pub tree_width_pct: RwSignal<f64>,
 }
+
+/// The span name column's width at first, and the range its divider moves in (percent of the waterfall).
+pub const TREE_WIDTH_PCT: f64 = 38.0;
+pub const TREE_WIDTH_RANGE_PCT: (f64, f64) = (15.0, 75.0);
 
 impl AppState {
     pub fn new(route: Route, dark: bool, embed: bool) -> Self {
@@ -103,6 +109,7 @@ impl AppState {
             param_notices: RwSignal::new(Vec::new()),
             compare_pick: RwSignal::new((Vec::new(), None)),
             min_repeats: RwSignal::new(spanscope_model::insights::InsightOptions::default().min_repeats),
+            tree_width_pct: RwSignal::new(TREE_WIDTH_PCT),
         }
     }
 

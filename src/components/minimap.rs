@@ -3,6 +3,7 @@
 //! timeline into that time window; the window is shaded on the minimap and "Reset zoom" goes back.
 
 use crate::colors::service_rgb;
+use crate::state::AppState;
 use crate::trace_view::TraceView;
 use leptos::prelude::*;
 use spanscope_model::overview::{overview, Cell};
@@ -60,6 +61,28 @@ pub fn Minimap(view: TraceView) -> impl IntoView {
         }
     });
     on_cleanup(move || resize.remove());
+    // The span name column's divider moved: paint again at the new width once it rests (meanwhile the canvas
+    // stretches; a raster per mouse move would cost a pass over every span each time).
+    let tree_pct = expect_context::<AppState>().tree_width_pct;
+    let pending = StoredValue::new_local(None::<leptos::leptos_dom::helpers::TimeoutHandle>);
+    Effect::new(move |first: Option<()>| {
+        tree_pct.track();
+        if first.is_none() {
+            return;
+        }
+        if let Some(h) = pending.get_value() {
+            h.clear();
+        }
+        let handle = leptos::leptos_dom::helpers::set_timeout_with_handle(
+            move || {
+                if let Some(c) = canvas.get_untracked() {
+                    paint(view, &c);
+                }
+            },
+            std::time::Duration::from_millis(150),
+        );
+        pending.set_value(handle.ok());
+    });
 
     let fraction_at = move |client_x: i32| -> f64 {
         let Some(el) = frame.get_untracked() else { return 0.0 };

@@ -3,9 +3,13 @@
 //! rows. Never one DOM node per span.
 //!
 //! The timeline shows the zoom window (fractions of the trace's duration); bars outside it are clipped.
+//!
+//! The divider between the span name column and the timeline moves with the mouse (double-click: back to the
+//! default) or, focused, with ←/→; the width is kept for the next trace ([`AppState::tree_width_pct`]).
 
 use crate::colors::service_color;
 use crate::components::minimap::Minimap;
+use crate::state::{AppState, TREE_WIDTH_PCT, TREE_WIDTH_RANGE_PCT};
 use crate::trace_view::TraceView;
 use leptos::prelude::*;
 use spanscope_model::rows::Row;
@@ -38,6 +42,34 @@ pub fn Waterfall(view: TraceView) -> impl IntoView {
     let total_ns = trace.duration().0.max(1);
     let trace_start = trace.start().0;
     let win = Memo::new(move |_| window_ns(total_ns, view.zoom.get()));
+    let tree_pct = expect_context::<AppState>().tree_width_pct;
+    // The ruler: its width without the scrollbar's gutter is the rows' width, of which the column is a percentage.
+    let ruler = NodeRef::<leptos::html::Div>::new();
+    // The divider's drag in progress: how far right of the pointer the column's edge was when it began (so the
+    // edge moves with the pointer, without a jump).
+    let resizing = RwSignal::new(None::<f64>);
+    let set_tree_pct = move |pct: f64| {
+        tree_pct.set(pct.clamp(TREE_WIDTH_RANGE_PCT.0, TREE_WIDTH_RANGE_PCT.1));
+    };
+    let dragged = window_event_listener(leptos::ev::mousemove, move |ev| {
+        if let (Some(grab), Some(el)) = (resizing.get_untracked(), ruler.get_untracked()) {
+            let left = el.get_bounding_client_rect().left();
+            set_tree_pct((ev.client_x() as f64 + grab - left) / el.client_width().max(1) as f64 * 100.0);
+        }
+    });
+    let dropped = window_event_listener(leptos::ev::mouseup, move |_| resizing.set(None));
+    // Through the CSSOM: a `style` attribute would be inline style, which a strict Content-Security-Policy blocks.
+    let frame = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        let pct = tree_pct.get();
+        if let Some(el) = frame.get() {
+            let _ = web_sys::HtmlElement::style(&el).set_property("--tree-w", &format!("{pct:.2}%"));
+        }
+    });
+    on_cleanup(move || {
+        dragged.remove();
+        dropped.remove();
+    });
 
     // Measure the viewport now and whenever the window resizes.
     let measure = move || {
@@ -150,11 +182,37 @@ pub fn Waterfall(view: TraceView) -> impl IntoView {
             .collect_view()
     };
     view! {
-        <div class="waterfall">
+        <div class="waterfall" class:resizing=move || resizing.with(Option::is_some) node_ref=frame>
             <Minimap view=view />
             <div class="treegrid" role="treegrid" aria-label="Spans" aria-rowcount=move || view.rows.with(|r| r.len())>
-            <div class="ruler" role="row" data-testid="ruler">
-                <div class="cell tree" role="columnheader">"Service & operation"</div>
+            <div class="ruler" role="row" data-testid="ruler" node_ref=ruler>
+                <div class="cell tree" role="columnheader">
+                    "Service & operation"
+                    <div class="col-resize" role="separator" aria-orientation="vertical" tabindex="0"
+                        aria-label="Span name column width" data-testid="col-resize"
+                        aria-valuemin=TREE_WIDTH_RANGE_PCT.0 aria-valuemax=TREE_WIDTH_RANGE_PCT.1
+                        aria-valuenow=move || tree_pct.get().round()
+                        title="Drag to resize the column (double-click: back to the default)"
+                        on:mousedown=move |ev: leptos::ev::MouseEvent| {
+                            if let (0, Some(el)) = (ev.button(), ruler.get_untracked()) {
+                                ev.prevent_default();
+                                let r = el.get_bounding_client_rect();
+                                let edge = r.left() + tree_pct.get_untracked() / 100.0 * el.client_width() as f64;
+                                resizing.set(Some(edge - ev.client_x() as f64));
+                            }
+                        }
+                        on:dblclick=move |_| tree_pct.set(TREE_WIDTH_PCT)
+                        on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                            let step = match ev.key().as_str() {
+                                "ArrowLeft" => -2.0,
+                                "ArrowRight" => 2.0,
+                                _ => return,
+                            };
+                            // Not the page's ←/→ (collapse, expand).
+                            ev.prevent_default();
+                            set_tree_pct(tree_pct.get_untracked() + step);
+                        }></div>
+                </div>
                 <div class="cell timeline" role="columnheader">{ticks}</div>
             </div>
             <div class="rows-viewport" node_ref=scroller tabindex="0" data-testid="rows-viewport"

@@ -234,6 +234,27 @@ fn question_mark_lists_the_keys(c: &Ctx) -> Result<()> {
     check(c.browser.find_all("[data-testid=keys-panel]")?.is_empty(), "typing ? in the find box opens nothing")
 }
 
+/// A laptop window with the browser's bars (about 1024×560 for the page): the waterfall keeps room for rows, and
+/// the page scrolls as a whole, instead of a strip of two rows under the header, toolbar and insights.
+fn a_short_window_keeps_room_for_the_waterfall(c: &Ctx) -> Result<()> {
+    c.browser.set_window_size(1024, 700)?;
+    let measured = (|| {
+        c.open("#/demo/checkout-incident")?;
+        c.browser.wait("[data-testid=span-row]")?;
+        c.browser.js(
+            "const v = document.querySelector('.rows-viewport');
+             return [innerHeight, v.clientHeight, document.scrollingElement.scrollHeight]",
+            vec![],
+        )
+    })();
+    c.browser.set_window_size(1400, 1400)?;
+    let m = measured?;
+    let px = |i: usize| m[i].as_f64().unwrap_or(0.0);
+    check(px(0) < 660.0, format!("the window is short: {m}"))?;
+    check(px(1) >= 150.0, format!("the rows get at least 150 px (about six rows): {m}"))?;
+    check(px(2) > px(0), format!("the page scrolls instead: {m}"))
+}
+
 fn a_copied_url_restores_the_selection(c: &Ctx) -> Result<()> {
     c.open("#/demo/storefront")?;
     let rows = c.browser.find_all("[data-testid=span-row]")?;
@@ -613,6 +634,48 @@ fn critical_path_marks_the_chain(c: &Ctx) -> Result<()> {
     check(hash(c)?.contains("cp=1"), "critical path in the URL")
 }
 
+fn the_span_name_column_resizes(c: &Ctx) -> Result<()> {
+    c.open("#/demo/checkout-incident")?;
+    c.browser.wait("[data-testid=span-row]")?;
+    let widths = || -> Result<(f64, f64, f64)> {
+        let v = c.browser.js(
+            "const w = s => document.querySelector(s).getBoundingClientRect().width;
+             return [w('[data-testid=span-row] .cell.tree'), w('[data-testid=ruler] .cell.tree'), w('[data-testid=span-row]')]",
+            vec![],
+        )?;
+        let f = |i: usize| v[i].as_f64().unwrap_or(0.0);
+        Ok((f(0), f(1), f(2)))
+    };
+    let (row0, ruler0, grid) = widths()?;
+    check((row0 - grid * 0.38).abs() < 2.0, format!("38% at first: {row0} of {grid}"))?;
+    eq(row0.round(), ruler0.round(), "ruler and rows agree")?;
+    c.browser.drag("[data-testid=col-resize]", (0, 0), (150, 0))?;
+    let (row1, ruler1, _) = widths()?;
+    check((row1 - row0 - 150.0).abs() < 2.0, format!("dragged 150 px wider: {row0} → {row1}"))?;
+    eq(row1.round(), ruler1.round(), "ruler and rows agree after the drag")?;
+    // The next trace opens with the same column.
+    c.browser.js("location.hash = '#/demo/storefront'", vec![])?;
+    c.browser.wait_js(
+        "document.querySelector('[data-testid=trace-header]')?.dataset.spanCount !== '28'",
+        "the storefront demo opens",
+    )?;
+    c.browser.wait("[data-testid=span-row]")?;
+    check((widths()?.0 - row1).abs() < 1.0, "the width is kept for the next trace")?;
+    // Focused, ←/→ move it by 2% and leave the selection alone; a double-click puts it back.
+    c.browser.wait("[data-testid=col-resize]")?;
+    c.browser.js("document.querySelector('[data-testid=col-resize]').focus()", vec![])?;
+    c.browser.keys("\u{E012}\u{E012}")?;
+    let (row2, _, grid) = widths()?;
+    check((row1 - row2 - grid * 0.04).abs() < 2.0, format!("←← is 4% narrower: {row1} → {row2}"))?;
+    check(c.browser.find_all("[data-testid=span-row].selected")?.is_empty(), "the arrows selected nothing")?;
+    c.browser.js(
+        "document.querySelector('[data-testid=col-resize]').dispatchEvent(new MouseEvent('dblclick', {bubbles: true}))",
+        vec![],
+    )?;
+    let (row3, _, grid) = widths()?;
+    check((row3 - grid * 0.38).abs() < 2.0, format!("double-click: 38% again ({row3} of {grid})"))
+}
+
 fn dragging_the_minimap_zooms_the_timeline(c: &Ctx) -> Result<()> {
     c.open("#/demo/checkout-incident")?;
     c.browser.wait("[data-testid=span-row]")?;
@@ -675,6 +738,8 @@ const SCENARIOS: &[Scenario] = &[
     ("collapse and expand", collapse_and_expand),
     ("keyboard moves the selection", keyboard_moves_the_selection),
     ("? lists the keys", question_mark_lists_the_keys),
+    ("a short window keeps room for the waterfall", a_short_window_keeps_room_for_the_waterfall),
+    ("the span name column resizes", the_span_name_column_resizes),
     ("a copied URL restores the selection", a_copied_url_restores_the_selection),
     (
         "selecting keeps the page; the hash drives the selection",

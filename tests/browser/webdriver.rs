@@ -317,6 +317,13 @@ impl Browser {
         Ok(())
     }
 
+    /// Resizes the browser window (outer size, CSS pixels).
+    #[allow(dead_code)] // not used by the browser benchmark (benches/browser.rs includes this file)
+    pub fn set_window_size(&self, width: u32, height: u32) -> Result<()> {
+        self.post("/window/rect", json!({ "width": width, "height": height }))?;
+        Ok(())
+    }
+
     /// Moves into the `index`-th frame of the current page (WebDriver commands then act inside it).
     pub fn switch_to_frame(&self, index: u32) -> Result<()> {
         self.post("/frame", json!({ "id": index }))?;
