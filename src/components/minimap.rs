@@ -83,6 +83,12 @@ pub fn Minimap(view: TraceView) -> impl IntoView {
         );
         pending.set_value(handle.ok());
     });
+    // A page left before the timer fired: nothing to paint.
+    on_cleanup(move || {
+        if let Some(h) = pending.get_value() {
+            h.clear();
+        }
+    });
 
     let fraction_at = move |client_x: i32| -> f64 {
         let Some(el) = frame.get_untracked() else { return 0.0 };

@@ -4,7 +4,7 @@
 //!
 //! Keyboard (anywhere on the page, not while typing in a field): ↑/↓ select, ←/→ collapse/expand (with Shift:
 //! the whole subtree), Enter detail, Esc close the detail then clear the selection, `/` find, `n`/`N` next and
-//! previous match, `?` the list of these keys (also behind the toolbar's ⌨ button, as in Jaeger UI).
+//! previous match, `?` the list of these keys (also the "⌨ Shortcuts" button beside the view tabs, as in Jaeger UI).
 
 use crate::components::detail::SpanDetail;
 use crate::components::export_menu::ExportMenu;
@@ -142,7 +142,8 @@ pub fn TracePage(loaded: LoadedTrace) -> impl IntoView {
                             <button class="icon-button" title="Close (Esc)" on:click=move |_| keys_open.set(false)>"✕"</button>
                         </div>
                         <table><tbody inner_html=SHORTCUTS_HTML></tbody></table>
-                        <p class="muted">"Not while typing in a field. With the mouse: drag across the overview to zoom the timeline."</p>
+                        <p class="muted">"Not while typing in a field. With the mouse: drag across the overview to zoom the timeline, drag the \
+                            divider after \"Service & operation\" to widen either column."</p>
                     </div>
                 </Show>
             </div>
