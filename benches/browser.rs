@@ -113,6 +113,7 @@ fn format_key(f: Format) -> &'static str {
         Format::Jaeger => "jaeger",
         Format::Otlp => "otlp",
         Format::Zipkin => "zipkin",
+        Format::Console => "console",
     }
 }
 

@@ -371,6 +371,46 @@ fn a_file_with_several_traces_lists_them_all(c: &Ctx) -> Result<()> {
     Ok(())
 }
 
+fn the_sdks_console_output_opens(c: &Ctx) -> Result<()> {
+    // What a developer has without any backend: the Python SDK's ConsoleSpanExporter and the Go SDK's
+    // stdouttrace, each span printed as it ends (children first).
+    c.open("#/")?;
+    c.upload(&[
+        c.fixture("console/synthetic_python_console_span_exporter.json"),
+        c.fixture("console/synthetic_go_stdouttrace_pretty_print.json"),
+    ])?;
+    c.browser.wait_js(
+        "document.querySelectorAll('[data-testid=file-outcome][data-status=ok]').length === 2",
+        "both files read",
+    )?;
+    let ids: Value = c.browser.js(
+        "return [...document.querySelectorAll('[data-testid=trace-list-item]')].map(e => [e.dataset.traceId, e.dataset.spanCount]).sort()",
+        vec![],
+    )?;
+    eq(
+        ids,
+        json!([["4bf92f3577b34da6a3ce929d0e0e4736", "2"], ["5b8aa5a2d2c872e8321cf37308d69df2", "3"]]),
+        "both traces listed with their span counts",
+    )?;
+    c.browser
+        .click(&c.browser.wait("[data-testid=trace-list-item][data-trace-id='5b8aa5a2d2c872e8321cf37308d69df2'] a")?)?;
+    let header = c.browser.wait("[data-testid=trace-header]")?;
+    eq(c.browser.attr(&header, "data-error-count")?.as_deref(), Some("2"), "the ERROR statuses")?;
+    c.browser.wait_js("document.querySelectorAll('[data-testid=span-row]').length === 3", "three rows")?;
+    let rows = c.browser.js(
+        "return [...document.querySelectorAll('[data-testid=span-row]')].map(r => r.innerText.replace(/\\s+/g, ' ').trim())",
+        vec![],
+    )?;
+    let rows: Vec<String> =
+        rows.as_array().into_iter().flatten().filter_map(|r| r.as_str().map(String::from)).collect();
+    let at = |name: &str| rows.iter().position(|r| r.contains(name));
+    check(
+        at("POST /checkout") == Some(0) && at("SELECT orders") == Some(1) && at("charge card") == Some(2),
+        format!("the root first, its children under it in start order: {rows:?}"),
+    )?;
+    Ok(())
+}
+
 fn a_large_trace_opens_with_only_a_window_of_rows(c: &Ctx) -> Result<()> {
     let spans = 50_000;
     let trace = spanscope_model::synth::generate(&spanscope_model::synth::SynthOptions {
@@ -748,6 +788,7 @@ const SCENARIOS: &[Scenario] = &[
     ("only rows in view exist in the DOM", only_rows_in_view_exist),
     ("a dropped file opens; a bad one explains itself", a_dropped_file_opens_and_a_bad_one_explains_itself),
     ("a file with several traces lists them all", a_file_with_several_traces_lists_them_all),
+    ("the SDKs' console output opens", the_sdks_console_output_opens),
     ("a large trace opens with only a window of rows", a_large_trace_opens_with_only_a_window_of_rows),
     ("clock-skew adjustment switches off and on", clock_skew_adjustment_switches_off_and_on),
     (

@@ -51,6 +51,7 @@ fn format_name(f: Format) -> &'static str {
         Format::Jaeger => "jaeger",
         Format::Otlp => "otlp",
         Format::Zipkin => "zipkin",
+        Format::Console => "console",
     }
 }
 

@@ -1702,12 +1702,14 @@ impl SynthTrace {
             Format::Jaeger => 900,
             Format::Otlp => 800,
             Format::Zipkin => 600,
+            Format::Console => 1600,
         };
         let mut o = Out { b: Vec::with_capacity(self.spans.len() * per_span + 4096) };
         match format {
             Format::Jaeger => self.write_jaeger(&mut o),
             Format::Otlp => self.write_otlp(&mut o),
             Format::Zipkin => self.write_zipkin(&mut o),
+            Format::Console => self.write_stdouttrace(&mut o),
         }
         o.b
     }
@@ -1952,6 +1954,105 @@ impl SynthTrace {
         o.raw("]}\n");
     }
 
+    /// The Go SDK's `stdouttrace` output without pretty-printing: one span object per line, children before
+    /// their parents as spans end.
+    fn write_stdouttrace(&self, o: &mut Out) {
+        fn kvs(o: &mut Out, attrs: &[SynthAttr]) {
+            o.raw("[");
+            for (j, (k, v)) in attrs.iter().enumerate() {
+                if j > 0 {
+                    o.raw(",");
+                }
+                o.raw("{\"Key\":");
+                o.str(k);
+                match v {
+                    AttrValue::Str(s) => {
+                        o.raw(",\"Value\":{\"Type\":\"STRING\",\"Value\":");
+                        o.str(s);
+                    }
+                    AttrValue::Int(i) => {
+                        o.raw(",\"Value\":{\"Type\":\"INT64\",\"Value\":");
+                        o.int(*i);
+                    }
+                    AttrValue::Float(x) => {
+                        o.raw(",\"Value\":{\"Type\":\"FLOAT64\",\"Value\":");
+                        o.float(*x);
+                    }
+                    AttrValue::Bool(b) => {
+                        o.raw(",\"Value\":{\"Type\":\"BOOL\",\"Value\":");
+                        o.raw(if *b { "true" } else { "false" });
+                    }
+                }
+                o.raw("}}");
+            }
+            o.raw("]");
+        }
+        fn time(o: &mut Out, us: i64) {
+            o.str(&crate::backend::rfc3339_from_timestamp(crate::time::TimestampNs::from_us(us)));
+        }
+        let context = |o: &mut Out, span_id: u64| {
+            o.raw("{\"TraceID\":");
+            o.hex(if span_id == 0 { 0 } else { self.trace_id }, 32);
+            o.raw(",\"SpanID\":");
+            o.hex(span_id as u128, 16);
+            o.raw(if span_id == 0 { ",\"TraceFlags\":\"00\"" } else { ",\"TraceFlags\":\"01\"" });
+            o.raw(",\"TraceState\":\"\",\"Remote\":false}");
+        };
+        for sp in self.spans.iter().rev() {
+            let sv = &self.services[sp.service as usize];
+            o.raw("{\"Name\":");
+            o.str(&sp.name);
+            o.raw(",\"SpanContext\":");
+            context(o, sp.id);
+            o.raw(",\"Parent\":");
+            context(o, sp.parent.map_or(0, |p| self.spans[p as usize].id));
+            o.raw(",\"SpanKind\":");
+            o.int(sp.role.otlp_kind() as i64);
+            o.raw(",\"StartTime\":");
+            time(o, sp.start_us);
+            o.raw(",\"EndTime\":");
+            time(o, sp.start_us + sp.duration_us);
+            o.raw(",\"Attributes\":");
+            kvs(o, &sp.attributes);
+            o.raw(",\"Events\":");
+            if sp.events.is_empty() {
+                o.raw("null");
+            } else {
+                o.raw("[");
+                for (j, e) in sp.events.iter().enumerate() {
+                    if j > 0 {
+                        o.raw(",");
+                    }
+                    o.raw("{\"Name\":");
+                    o.str(e.name);
+                    o.raw(",\"Attributes\":");
+                    kvs(o, &e.attributes);
+                    o.raw(",\"DroppedAttributeCount\":0,\"Time\":");
+                    time(o, e.time_us);
+                    o.raw("}");
+                }
+                o.raw("]");
+            }
+            o.raw(",\"Links\":null,\"Status\":");
+            match sp.error {
+                Some(msg) => {
+                    o.raw("{\"Code\":\"Error\",\"Description\":");
+                    o.str(msg);
+                    o.raw("}");
+                }
+                None => o.raw("{\"Code\":\"Unset\",\"Description\":\"\"}"),
+            }
+            o.raw(",\"DroppedAttributes\":0,\"DroppedEvents\":0,\"DroppedLinks\":0,\"ChildSpanCount\":0");
+            o.raw(",\"Resource\":[{\"Key\":\"service.name\",\"Value\":{\"Type\":\"STRING\",\"Value\":");
+            o.str(sv.name);
+            o.raw("}},{\"Key\":\"host.name\",\"Value\":{\"Type\":\"STRING\",\"Value\":");
+            o.str(&sv.host);
+            o.raw("}}],\"InstrumentationScope\":{\"Name\":");
+            o.str(&format!("io.opentelemetry.{}", sv.language));
+            o.raw(",\"Version\":\"\",\"SchemaURL\":\"\"}}\n");
+        }
+    }
+
     /// With `zipkin_shared`, the server half of an RPC carries its client's id.
     fn zipkin_id(&self, i: usize) -> u64 {
         let sp = &self.spans[i];
@@ -2118,7 +2219,7 @@ mod tests {
 
     #[test]
     fn same_seed_same_bytes() {
-        for f in [Format::Jaeger, Format::Otlp, Format::Zipkin] {
+        for f in [Format::Jaeger, Format::Otlp, Format::Zipkin, Format::Console] {
             let a = generate(&opts(3000, 42)).to_json(f);
             let b = generate(&opts(3000, 42)).to_json(f);
             assert!(a == b, "{f}");
@@ -2133,8 +2234,12 @@ mod tests {
         o.str("a\"b\\c\n\td\u{1}é");
         assert_eq!(String::from_utf8(o.b).unwrap(), r#""a\"b\\c\n\td\u0001é""#);
         let t = generate(&opts(500, 3));
-        for f in [Format::Jaeger, Format::Otlp, Format::Zipkin] {
-            serde_json::from_slice::<serde::de::IgnoredAny>(&t.to_json(f)).unwrap();
+        for f in [Format::Jaeger, Format::Otlp, Format::Zipkin, Format::Console] {
+            // Console output is one JSON value per span.
+            let json = t.to_json(f);
+            for value in serde_json::Deserializer::from_slice(&json).into_iter::<serde::de::IgnoredAny>() {
+                value.unwrap();
+            }
         }
     }
 
@@ -2142,7 +2247,7 @@ mod tests {
     fn every_format_imports_to_the_same_trace() {
         for (n, seed, shared) in [(1, 9, false), (3, 1, false), (5000, 1, false), (20_000, 2, true)] {
             let t = generate(&SynthOptions { spans: n, seed, zipkin_shared: shared, ..SynthOptions::default() });
-            for f in [Format::Jaeger, Format::Otlp, Format::Zipkin] {
+            for f in [Format::Jaeger, Format::Otlp, Format::Zipkin, Format::Console] {
                 let json = t.to_json(f);
                 assert_eq!(crate::import::detect(&json), Ok(f));
                 let traces = import(&json).unwrap();

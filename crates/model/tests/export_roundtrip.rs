@@ -97,7 +97,7 @@ fn fixtures_dir() -> PathBuf {
 fn fixture_traces() -> Vec<(String, Vec<Trace>)> {
     let mut out = Vec::new();
     let mut failed = Vec::new();
-    for dir in ["jaeger", "otlp", "tempo", "zipkin"] {
+    for dir in ["jaeger", "otlp", "tempo", "zipkin", "console"] {
         let mut files: Vec<PathBuf> =
             std::fs::read_dir(fixtures_dir().join(dir)).unwrap().map(|e| e.unwrap().path()).collect();
         files.sort();

@@ -1,6 +1,6 @@
 //! Hostile input (issue 9, model level): every class of malformed, extreme or adversarial document, per format
-//! (Jaeger, OTLP, Zipkin) where it applies, with the exact outcome asserted: the error kind and that its
-//! message names the place, or the span count and the warnings on the spans.
+//! (Jaeger, OTLP, Zipkin, the SDKs' console output) where it applies, with the exact outcome asserted: the error
+//! kind and that its message names the place, or the span count and the warnings on the spans.
 //!
 //! The app runs the model compiled to wasm32 with a 1 MB stack, where a panic kills the page. So every case runs
 //! on a thread with a 1 MB stack ([`on_wasm_stack`]), and every input that imports goes through everything the
@@ -19,6 +19,7 @@ mod common;
 use common::fixture;
 use serde_json::Value as Json;
 use spanscope_model::analysis::{critical_path, self_times};
+use spanscope_model::backend::rfc3339_from_timestamp;
 use spanscope_model::export::{export, ExportFormat};
 use spanscope_model::filter::Filter;
 use spanscope_model::flame::{zoom_to, FlameIndex};
@@ -156,20 +157,21 @@ fn line_col(bytes: &[u8], at: usize) -> (usize, usize) {
     (line, col)
 }
 
-const FORMATS: [Format; 3] = [Format::Jaeger, Format::Otlp, Format::Zipkin];
+const FORMATS: [Format; 4] = [Format::Jaeger, Format::Otlp, Format::Zipkin, Format::Console];
 
 fn every_field(f: Format) -> Vec<u8> {
     fixture(match f {
         Format::Jaeger => "hostile/jaeger_every_field.json",
         Format::Otlp => "hostile/otlp_every_field.json",
         Format::Zipkin => "hostile/zipkin_every_field.json",
+        Format::Console => "hostile/console_every_field.json",
     })
 }
 
 /// Spans in each `*_every_field.json` (Zipkin's shared server half counts).
 fn every_field_spans(f: Format) -> usize {
     match f {
-        Format::Jaeger | Format::Otlp => 2,
+        Format::Jaeger | Format::Otlp | Format::Console => 2,
         Format::Zipkin => 3,
     }
 }
@@ -184,9 +186,9 @@ struct Sp {
     parent: Option<String>,
     name: String,
     service: String,
-    /// Start as JSON text: µs (Jaeger, Zipkin) or ns (OTLP, usually a quoted string).
+    /// Start as JSON text: µs (Jaeger, Zipkin), ns (OTLP, usually a quoted string) or an RFC 3339 string (console).
     t0: String,
-    /// Duration in µs (Jaeger, Zipkin) or the end in ns (OTLP), as JSON text.
+    /// Duration in µs (Jaeger, Zipkin), or the end in ns (OTLP) or as an RFC 3339 string (console), as JSON text.
     t1: String,
     /// Raw JSON of the attribute list's contents, in the format's own form.
     attrs: String,
@@ -210,6 +212,10 @@ fn timed(f: Format, mut s: Sp, at_us: u64, dur_us: u64) -> Sp {
     let start_us = 1_700_000_000_000_000 + at_us;
     (s.t0, s.t1) = match f {
         Format::Otlp => (format!("\"{}\"", start_us * 1000), format!("\"{}\"", (start_us + dur_us) * 1000)),
+        Format::Console => {
+            let rfc3339 = |us: u64| format!("\"{}\"", rfc3339_from_timestamp(TimestampNs::from_us(us as i64)));
+            (rfc3339(start_us), rfc3339(start_us + dur_us))
+        }
         _ => (start_us.to_string(), dur_us.to_string()),
     };
     s
@@ -275,6 +281,17 @@ fn doc(f: Format, spans: &[Sp]) -> String {
             }
             o.push(']');
         }
+        // As the Go SDK's stdouttrace prints spans without pretty-printing: one object per line.
+        Format::Console => {
+            for s in spans {
+                let parent = s.parent.as_deref().unwrap_or("0000000000000000");
+                let _ = writeln!(
+                    o,
+                    r#"{{"Name":"{}","SpanContext":{{"TraceID":"{}","SpanID":"{}"}},"Parent":{{"TraceID":"{}","SpanID":"{parent}"}},"SpanKind":1,"StartTime":{},"EndTime":{},"Attributes":[{}],"Resource":[{{"Key":"service.name","Value":{{"Type":"STRING","Value":"{}"}}}}]}}"#,
+                    s.name, s.trace, s.id, s.trace, s.t0, s.t1, s.attrs, s.service
+                );
+            }
+        }
     }
     o
 }
@@ -285,6 +302,7 @@ fn attr(f: Format, key: &str, raw_value: &str) -> String {
         Format::Jaeger => format!(r#"{{"key":"{key}","type":"string","value":{raw_value}}}"#),
         Format::Otlp => format!(r#"{{"key":"{key}","value":{{"stringValue":{raw_value}}}}}"#),
         Format::Zipkin => format!(r#""{key}":{raw_value}"#),
+        Format::Console => format!(r#"{{"Key":"{key}","Value":{{"Type":"STRING","Value":{raw_value}}}}}"#),
     }
 }
 
@@ -315,8 +333,10 @@ fn check_prefixes(name: &str, bytes: &[u8], step: usize) {
                     assert_eq!(line, want_line, "{name} cut at {cut}: {message}");
                     // serde_json counts a position right after a newline as column 0.
                     assert!(column > 0 || b.ends_with(b"\n"), "{name} cut at {cut}");
+                    // serde_json calls a number cut right after its point, sign or exponent mark invalid.
+                    let cut_number = message == "invalid number" && b.ends_with(b".");
                     assert!(
-                        message.starts_with("EOF while parsing") || message.contains("unicode"),
+                        message.starts_with("EOF while parsing") || message.contains("unicode") || cut_number,
                         "{name} cut at {cut}: {message}"
                     );
                 }
@@ -553,10 +573,10 @@ fn wrong_types_in_every_field_import_or_name_the_field() {
                                 walk.other.push(format!("{case}: shape error at {at}"));
                             }
                         }
-                        // Detection reads a top-level array's first element: a Zipkin document whose first element
-                        // is no object is no trace format.
+                        // Detection reads a top-level array's first element: a Zipkin document (or an array of
+                        // console spans) whose first element is no object is no trace format.
                         Err(ImportError::UnknownFormat { found })
-                            if f == Format::Zipkin
+                            if matches!(f, Format::Zipkin | Format::Console)
                                 && p == "$[0]"
                                 && found.contains("array that does not hold objects") =>
                         {
@@ -808,17 +828,26 @@ fn timestamps_at_zero_at_2262_and_beyond() {
             Format::Otlp => {
                 ("\"0\"", "\"9223372036854775000\"", "\"32503680000000000000\"", "\"18446744073709551615\"")
             }
+            // Go's zero time is what `stdouttrace.WithoutTimestamps()` prints.
+            Format::Console => (
+                "\"0001-01-01T00:00:00Z\"",
+                "\"2262-04-11T23:47:16.854775Z\"",
+                "\"3000-01-01T00:00:00Z\"",
+                "\"9999-12-31T23:59:59.999999999Z\"",
+            ),
             _ => ("0", "9223372036854775", "32503680000000000", "18446744073709551615"),
         };
         let end = |t0: &str| match f {
             Format::Otlp => one_span(f, t0, "\"1\""),
+            Format::Console => one_span(f, t0, t0),
             _ => one_span(f, t0, "1"),
         };
         // 0 is "not set" in every format.
         let (_, _, w) = times(&format!("{f:?} start 0"), &end(zero));
         assert!(w.contains(&MissingStart), "{f:?}: {w:?}");
         // The last representable instant imports as it is.
-        let (s, _, _) = times(&format!("{f:?} 2262"), &one_span(f, limit, if f == Format::Otlp { limit } else { "0" }));
+        let limit_end = if matches!(f, Format::Otlp | Format::Console) { limit } else { "0" };
+        let (s, _, _) = times(&format!("{f:?} 2262"), &one_span(f, limit, limit_end));
         assert_eq!(s, TimestampNs(9_223_372_036_854_775_000), "{f:?}");
         // Beyond: clamped to the last instant, with a warning.
         for beyond in [y3000, max] {
@@ -999,7 +1028,14 @@ fn empty_and_non_trace_documents() {
             r#"{"operations":[{"name":"GET /","spanKind":"server"}]}"#,
             "a Jaeger api_v3 answer of service or operation names",
         ),
-        // SDKs' console output, which is not OTLP JSON (spans as the SDKs print them, one document after another).
+    ] {
+        match err(doc, doc.as_bytes()) {
+            ImportError::UnknownFormat { found } => assert!(found.contains(says), "{doc}: {found}"),
+            other => panic!("{doc}: {other:?}"),
+        }
+    }
+    // The SDKs' console output is read, one span per document; an empty time is "not set", as `null` is.
+    for (doc, spans) in [
         (
             concat!(
                 r#"{"name": "GET /users", "context": {"trace_id": "0x5b8aa5a2d2c872e8321cf37308d69df2", "#,
@@ -1008,7 +1044,7 @@ fn empty_and_non_trace_documents() {
                 "\n",
                 r#"{"name": "SELECT", "context": {}, "parent_id": "0x051581bf3cb55c13", "start_time": ""}"#
             ),
-            "the OpenTelemetry Python SDK's console output (ConsoleSpanExporter",
+            2,
         ),
         (
             concat!(
@@ -1016,13 +1052,10 @@ fn empty_and_non_trace_documents() {
                 r#""Parent": {"TraceID": "00000000000000000000000000000000"}, "SpanKind": 1, "#,
                 r#""StartTime": "2024-05-07T16:12:34.511395+02:00", "EndTime": "2024-05-07T16:12:34.511495+02:00"}"#
             ),
-            "the OpenTelemetry Go SDK's stdouttrace output",
+            1,
         ),
     ] {
-        match err(doc, doc.as_bytes()) {
-            ImportError::UnknownFormat { found } => assert!(found.contains(says), "{doc}: {found}"),
-            other => panic!("{doc}: {other:?}"),
-        }
+        assert_eq!(span_count(&ok(doc, doc.as_bytes())), spans, "{doc}");
     }
     // `[]` is Zipkin's answer for "no spans": no traces, no error. So are `[[]]` and `[[],[]]`.
     for doc in ["[]", "[[]]", "[[],[]]", " [ ] "] {

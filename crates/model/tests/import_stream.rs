@@ -47,7 +47,7 @@ fn streamed(doc: &dyn Reopen) -> Result<Vec<u8>, ImportError> {
 fn fixtures() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
     let mut out = Vec::new();
-    for dir in ["jaeger", "otlp", "tempo", "zipkin", "hostile", "fuzz"] {
+    for dir in ["jaeger", "otlp", "tempo", "zipkin", "console", "hostile", "fuzz"] {
         for entry in std::fs::read_dir(root.join(dir)).unwrap() {
             let path = entry.unwrap().path();
             if path.extension().is_some_and(|e| e == "json" || e == "txt") {
@@ -91,7 +91,7 @@ fn every_fixture_imports_the_same_from_a_stream_in_pieces_of_any_size() {
 
 #[test]
 fn broken_documents_give_the_same_errors_from_a_stream() {
-    let docs: [&[u8]; 11] = [
+    let docs: [&[u8]; 13] = [
         b"",
         b"   \n ",
         b"nonsense",
@@ -104,6 +104,9 @@ fn broken_documents_give_the_same_errors_from_a_stream() {
         b"[{\"traceId\":\"1\",\"id\":\"2\",\"name\":\"caf\xE9\"}]",
         br#"{"resourceSpans":[]}
 {"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":true}]}]}]}"#,
+        // Console output: the failure is in the second span, on its third line.
+        b"{\"name\":\"a\",\"context\":{\"trace_id\":\"0x1\",\"span_id\":\"0x2\"},\"start_time\":null}\n{\n  \"name\": \"b\",\n  \"start_time\": \"yesterday\"\n}\n",
+        b"{\"Name\":\"a\",\"SpanContext\":{}} {\"Name\":\"b\",\"SpanContext\":{},\"StartTime\":5}",
     ];
     for doc in docs {
         let expected = in_memory(doc);

@@ -104,6 +104,69 @@ pub fn ruler_ticks(from: DurationNs, to: DurationNs, max_ticks: usize) -> Vec<Du
     (0..).map(|k| first + k * step).take_while(|&t| t <= to.0).map(DurationNs).collect()
 }
 
+/// An RFC 3339 time (`2024-05-25T11:36:45.049766Z`, `2021-05-16T16:54:29.824447353-05:00`): a date, `T` (or
+/// `t`, or a space), a time with any number of fraction digits (past nine they are cut), and `Z` or a `±hh:mm`
+/// offset. `None` for anything else; times beyond the i64 range of nanoseconds saturate.
+pub fn timestamp_from_rfc3339(text: &str) -> Option<TimestampNs> {
+    let b = text.trim().as_bytes();
+    let num = |from: usize, to: usize| -> Option<i64> {
+        let digits = b.get(from..to)?;
+        digits.iter().all(u8::is_ascii_digit).then(|| digits.iter().fold(0, |n, &c| n * 10 + i64::from(c - b'0')))
+    };
+    let at = |i: usize, allowed: &[u8]| b.get(i).is_some_and(|c| allowed.contains(c));
+    if !(at(4, b"-") && at(7, b"-") && at(10, b"Tt ") && at(13, b":") && at(16, b":")) {
+        return None;
+    }
+    let (year, month, day) = (num(0, 4)?, num(5, 7)?, num(8, 10)?);
+    let (hour, minute, second) = (num(11, 13)?, num(14, 16)?, num(17, 19)?);
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || hour > 23 || minute > 59 || second > 60 {
+        return None;
+    }
+    let mut i = 19;
+    let mut fraction_ns = 0i64;
+    if at(i, b".") {
+        i += 1;
+        let first = i;
+        while at(i, b"0123456789") {
+            if i - first < 9 {
+                fraction_ns = fraction_ns * 10 + i64::from(b[i] - b'0');
+            }
+            i += 1;
+        }
+        if i == first {
+            return None;
+        }
+        for _ in (i - first).min(9)..9 {
+            fraction_ns *= 10;
+        }
+    }
+    let offset_s = match b.get(i..)? {
+        [b'Z' | b'z'] => 0,
+        [sign @ (b'+' | b'-'), _, _, b':', _, _] => {
+            let (h, m) = (num(i + 1, i + 3)?, num(i + 4, i + 6)?);
+            if h > 23 || m > 59 {
+                return None;
+            }
+            (h * 3600 + m * 60) * if *sign == b'-' { -1 } else { 1 }
+        }
+        _ => return None,
+    };
+    let seconds = days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second - offset_s;
+    let ns = i128::from(seconds) * 1_000_000_000 + i128::from(fraction_ns);
+    Some(TimestampNs(ns.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64))
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's `days_from_civil`,
+/// <https://howardhinnant.github.io/date_algorithms.html>).
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let year_of_era = y - era * 400;
+    let day_of_year = (153 * ((month + 9) % 12) + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    era * 146_097 + day_of_era - 719_468
+}
+
 impl fmt::Display for DurationNs {
     /// Human form with three significant digits: `812ns`, `4.21µs`, `12.3ms`, `1.52s`, `2m 3s`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -141,6 +204,34 @@ impl fmt::Display for DurationNs {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rfc3339_times_with_fractions_and_offsets() {
+        let t = |s: &str| timestamp_from_rfc3339(s).map(|t| t.0);
+        assert_eq!(t("1970-01-01T00:00:00Z"), Some(0));
+        assert_eq!(t("2024-05-25T11:36:45.049766Z"), Some(1_716_637_005_049_766_000));
+        // The same instant written with an offset, with nine digits, and with more than nine.
+        assert_eq!(t("2021-05-16T16:54:29.824447353-05:00"), Some(1_621_202_069_824_447_353));
+        assert_eq!(t("2021-05-16t21:54:29.8244473539z"), Some(1_621_202_069_824_447_353));
+        assert_eq!(t("2023-04-27T22:28:47.16422+05:30"), Some(1_682_614_727_164_220_000));
+        assert_eq!(t("2000-02-29 00:00:00+00:00"), Some(951_782_400_000_000_000));
+        assert_eq!(t("1969-12-31T23:59:59.5Z"), Some(-500_000_000));
+        // Before 1677: saturated.
+        assert_eq!(t("0001-01-01T00:00:00Z"), Some(i64::MIN));
+        for bad in [
+            "",
+            "2024-05-25",
+            "2024-05-25T11:36:45",
+            "2024-13-01T00:00:00Z",
+            "2024-05-25T11:36:45.Z",
+            "2024-05-25T11:36:45+0100",
+            "2024-05-25T11:36:45Zjunk",
+            "２024-05-25T11:36:45Z",
+            "1716637005",
+        ] {
+            assert_eq!(t(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn durations_print_with_three_significant_digits() {

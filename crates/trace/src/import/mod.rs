@@ -7,6 +7,7 @@
 //! | Jaeger JSON | [`jaeger`] | query-API envelope `{data:[…]}` / `{data:{…}}`, a bare trace, an array of traces, a spans array with embedded `process` |
 //! | OTLP JSON | [`otlp`] | `resourceSpans` (and legacy `instrumentationLibrarySpans`), Tempo `batches` and `{"trace":…}`, Jaeger api_v3 `{"result":…}`, JSON Lines |
 //! | Zipkin v2 | [`zipkin`] | a span array, a single span, or a list of traces (array of span arrays) |
+//! | OpenTelemetry console JSON | [`console`] | spans as the Python SDK's `ConsoleSpanExporter` and the Go SDK's `stdouttrace` print them |
 //!
 //! [`import_as`] skips detection and parses with the format it is given. [`import_stream_into`] reads a document
 //! that is never held whole (a file larger than memory should hold twice): it opens the document as a reader,
@@ -16,6 +17,7 @@
 //! a value of the wrong shape gives its JSON path and what was expected.
 
 mod common;
+pub mod console;
 pub mod jaeger;
 mod json_path;
 pub mod otlp;
@@ -38,6 +40,8 @@ pub enum Format {
     Jaeger,
     Otlp,
     Zipkin,
+    /// The OpenTelemetry SDKs' console output (Python `ConsoleSpanExporter`, Go `stdouttrace`).
+    Console,
 }
 
 impl fmt::Display for Format {
@@ -46,6 +50,7 @@ impl fmt::Display for Format {
             Format::Jaeger => "Jaeger JSON",
             Format::Otlp => "OTLP JSON",
             Format::Zipkin => "Zipkin v2 JSON",
+            Format::Console => "OpenTelemetry console JSON",
         })
     }
 }
@@ -57,7 +62,7 @@ pub enum ImportError {
     Empty,
     #[error("not valid JSON: {message} at line {line}, column {column}")]
     Syntax { message: String, line: usize, column: usize },
-    #[error("not a trace format spanscope knows: {found}. Looked for OTLP JSON (`resourceSpans`, Tempo `batches` or `trace`, Jaeger api_v3 `result`), Jaeger JSON (`data`, or a trace with `traceID` and `spans`) and Zipkin v2 (an array of spans with `traceId` and `id`)")]
+    #[error("not a trace format spanscope knows: {found}. Looked for OTLP JSON (`resourceSpans`, Tempo `batches` or `trace`, Jaeger api_v3 `result`), Jaeger JSON (`data`, or a trace with `traceID` and `spans`), Zipkin v2 (an array of spans with `traceId` and `id`) and the OpenTelemetry SDKs' console output (Python `context` and `start_time`, Go `SpanContext` and `StartTime`)")]
     UnknownFormat { found: String },
     #[error("{format}: at {path}: {message} (line {line}, column {column})")]
     Shape { format: Format, path: String, message: String, line: usize, column: usize },
@@ -118,13 +123,15 @@ const STREAM_BUFFER_BYTES: usize = 4 << 20;
 /// Why a parse stopped: serde_json's error for text, the scanner's for a stream (see [`shape_error`]).
 #[derive(Debug)]
 pub(crate) enum ParseError {
-    Text(serde_json::Error),
+    /// serde_json's error, and the byte offset in the text where the deserializer that gave it started (a
+    /// document of several values reads each with a deserializer of its own; see [`Input::read`]).
+    Text(serde_json::Error, usize),
     Stream(ScanError),
 }
 
 impl From<serde_json::Error> for ParseError {
     fn from(e: serde_json::Error) -> Self {
-        ParseError::Text(e)
+        ParseError::Text(e, 0)
     }
 }
 
@@ -169,6 +176,23 @@ impl<'a> Input<'a> {
             }
         }
         match self {
+            Input::Text(text) if several => {
+                // Each value is read by a deserializer of its own, from where the value starts. serde_json finds
+                // the line and column of an error (the "trailing characters" that say another value follows is
+                // one) by counting lines from the start of its input: over one deserializer, a document of many
+                // values (a span per value, as the SDKs' console exporters print them) took quadratic time.
+                let mut base = 0;
+                loop {
+                    let rest = &text[base..];
+                    let de = &mut serde_json::Deserializer::from_str(rest);
+                    reader.value::<InPlace, _>(&mut *de).map_err(|e| ParseError::Text(e, base))?;
+                    match de.end() {
+                        Ok(()) => return Ok(()),
+                        // The error stands on the next value's first byte; its column counts from 1.
+                        Err(e) => base += json_path::offset_of(rest.as_bytes(), e.line(), e.column()).max(1) - 1,
+                    }
+                }
+            }
             Input::Text(text) => {
                 let de = &mut serde_json::Deserializer::from_str(text);
                 values::<InPlace, _, _, _>(de, serde_json::Deserializer::end, reader, several)
@@ -379,6 +403,7 @@ fn import_input(b: &mut TraceSetBuilder, format: Format, input: Input<'_>) -> Re
         Format::Jaeger => jaeger::parse(b, input),
         Format::Otlp => otlp::parse(b, input),
         Format::Zipkin => zipkin::parse(b, input),
+        Format::Console => console::parse(b, input),
     };
     match result {
         Ok(()) => Ok(ImportSummary { format, spans: b.span_count() - before, traces: b.traces_touched_since(before) }),
@@ -591,14 +616,6 @@ fn other_answer(keys: &[String]) -> Option<&'static str> {
         "a Tempo tag answer (`tagNames`, `scopes` or `tagValues`): it lists tags and holds no spans"
     } else if has("services") || has("operations") {
         "a Jaeger api_v3 answer of service or operation names (`services`, `operations`): it holds no spans"
-    } else if has("context") && has("parent_id") && has("start_time") {
-        "the OpenTelemetry Python SDK's console output (ConsoleSpanExporter: `context`, `parent_id`, \
-         `start_time`), which is not OTLP JSON. Export the spans with an OTLP exporter instead, to a backend or to a \
-         Collector whose file exporter writes OTLP JSON"
-    } else if has("SpanContext") && has("StartTime") {
-        "the OpenTelemetry Go SDK's stdouttrace output (`SpanContext`, `StartTime`), which is not OTLP JSON. Export \
-         the spans with an OTLP exporter instead (otlptracehttp), to a backend or to a Collector whose file exporter \
-         writes OTLP JSON"
     } else {
         return None;
     })
@@ -662,7 +679,15 @@ fn classify_object(keys: &[String]) -> Option<Format> {
     if has("traceId") && (has("id") || has("localEndpoint")) {
         return Some(Format::Zipkin);
     }
-    None
+    is_console_span(keys).then_some(Format::Console)
+}
+
+/// A span printed by the Python SDK's `ConsoleSpanExporter` (`context`, `parent_id`, `start_time`) or the Go
+/// SDK's `stdouttrace` (`SpanContext`, `Parent`, `StartTime`).
+fn is_console_span(keys: &[String]) -> bool {
+    let has = |k: &str| keys.iter().any(|x| x == k);
+    (has("context") && (has("parent_id") || has("start_time") || has("end_time")))
+        || (has("SpanContext") && (has("StartTime") || has("Parent") || has("Name")))
 }
 
 fn classify_element(keys: &[String]) -> Option<Format> {
@@ -676,7 +701,7 @@ fn classify_element(keys: &[String]) -> Option<Format> {
     if has("id") || has("localEndpoint") || has("traceId") {
         return Some(Format::Zipkin);
     }
-    None
+    is_console_span(keys).then_some(Format::Console)
 }
 
 fn describe_keys(what: &str, keys: &[String]) -> String {
@@ -728,23 +753,33 @@ fn syntax_error(body: &[u8]) -> ImportError {
 /// to the error for it.
 pub(crate) fn shape_error(format: Format, e: ParseError, input: Input<'_>) -> ImportError {
     match (e, input) {
-        (ParseError::Text(e), Input::Text(text)) => text_error(format, &e, text.as_bytes()),
+        (ParseError::Text(e, base), Input::Text(text)) => text_error(format, &e, text.as_bytes(), base),
         (ParseError::Stream(e), Input::Stream(doc)) => stream_error(format, e, doc),
         // Each input gives its own kind of error; a mix has no position to look at.
-        (ParseError::Text(e), Input::Stream(_)) => syntax_from(&e),
+        (ParseError::Text(e, _), Input::Stream(_)) => syntax_from(&e),
         (ParseError::Stream(e), Input::Text(_)) => ImportError::Syntax { message: e.message, line: 0, column: 0 },
     }
 }
 
-fn text_error(format: Format, e: &serde_json::Error, doc: &[u8]) -> ImportError {
+/// The error `e` of a deserializer that read `doc` from byte `base` on.
+fn text_error(format: Format, e: &serde_json::Error, doc: &[u8], base: usize) -> ImportError {
     if e.is_io() {
         return ImportError::Read { message: e.to_string() };
     }
+    // `e`'s line and column count from `base`: in the document, its lines come after those before `base`, and
+    // on its first line its columns after those of `base`'s line.
+    let before = &doc[..base];
+    let line_start = before.iter().rposition(|&c| c == b'\n').map_or(0, |k| k + 1);
+    let line = before.iter().filter(|&&c| c == b'\n').count() + e.line();
+    let column = if e.line() == 1 { base - line_start + e.column() } else { e.column() };
     if e.is_syntax() || e.is_eof() {
-        return syntax_from(e);
+        return match syntax_from(e) {
+            ImportError::Syntax { message, .. } => ImportError::Syntax { message, line, column },
+            other => other,
+        };
     }
-    let path = dollar_path(&json_path::error_path(doc, e));
-    ImportError::Shape { format, path, message: message_of(e), line: e.line(), column: e.column() }
+    let path = dollar_path(&json_path::error_path(&doc[base..], e));
+    ImportError::Shape { format, path, message: message_of(e), line, column }
 }
 
 /// A stream's failure. The scanner knows where it stood, not which value was at fault (a failure inside an

@@ -5,7 +5,7 @@
 //! a position could confuse (escaped keys, keys with dots and brackets, nested arrays, the second document of
 //! a JSON Lines file).
 
-use super::{detect, dollar_path, import_as, jaeger, json_path, otlp, strip_bom, zipkin, Format, ImportError};
+use super::{console, detect, dollar_path, import_as, jaeger, json_path, otlp, strip_bom, zipkin, Format, ImportError};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -164,6 +164,7 @@ impl Tally {
             Format::Jaeger => jaeger::spte_path(body),
             Format::Otlp => otlp::spte_path(body),
             Format::Zipkin => zipkin::spte_path(body),
+            Format::Console => console::spte_path(body),
         };
         let want = spte.map_or_else(|| "(spte: no error)".to_string(), |p| dollar_path(&p));
         self.check(case, body, (path, want), &message, json_path::offset_of(body, line, column));
@@ -217,6 +218,7 @@ fn every_field_of_every_format_with_each_wrong_type() {
         (Format::Jaeger, "hostile/jaeger_every_field.json"),
         (Format::Otlp, "hostile/otlp_every_field.json"),
         (Format::Zipkin, "hostile/zipkin_every_field.json"),
+        (Format::Console, "hostile/console_every_field.json"),
     ] {
         let doc = fixture(name);
         mutate_values(&mut tally, name, format, &doc, &REPLACEMENTS);
@@ -238,7 +240,7 @@ fn every_field_of_every_format_with_each_wrong_type() {
 #[test]
 fn every_fixture_with_wrong_types() {
     let mut tally = Tally::default();
-    for dir in ["jaeger", "otlp", "zipkin", "fuzz"] {
+    for dir in ["jaeger", "otlp", "zipkin", "console", "fuzz"] {
         let mut names: Vec<_> =
             std::fs::read_dir(format!("{}/../model/tests/fixtures/{dir}", env!("CARGO_MANIFEST_DIR")))
                 .unwrap()
