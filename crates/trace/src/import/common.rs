@@ -1,9 +1,10 @@
 //! What the importers share:
-//! - [`seed_is_visitor!`]: the `DeserializeSeed` impl of every seed that is its own `Visitor` (all three);
-//! - [`NO_TIME`] and [`place_untimed_events`]: events whose time is their span's start (all three);
-//! - [`CowVisitor`]: a JSON string borrowed from the input when it has no escapes (all three);
-//! - the lenient value types of Jaeger and Zipkin: [`Text`] (a string), [`TagVal`] (any JSON value as a tag),
-//!   [`Micros`] (microseconds as a number or numeric text, in ns) and [`Int`] (an integer, likewise).
+//! - [`seed_is_visitor!`]: the `DeserializeSeed` impl of every seed that is its own `Visitor` (every importer);
+//! - [`NO_TIME`] and [`place_untimed_events`]: events whose time is their span's start (Jaeger, OTLP, Zipkin);
+//! - [`CowVisitor`]: a JSON string borrowed from the input when it has no escapes (every importer);
+//! - the lenient value types of Jaeger, Zipkin and the console output: [`Text`] (a string), [`TagVal`] (any JSON
+//!   value as a tag), [`Micros`] (microseconds as a number or numeric text, in ns) and [`Int`] (an integer,
+//!   likewise).
 //!
 //! The string types borrow from the input when the JSON string has no escapes and the input is in memory, so a
 //! span's text is interned straight from the document without an allocation (from a stream they are copied).
