@@ -352,14 +352,19 @@ fn a_dropped_file_opens_and_a_bad_one_explains_itself(c: &Ctx) -> Result<()> {
     Ok(())
 }
 
+/// The traces the start page lists, as `[trace id, span count]` pairs, sorted.
+fn listed_traces(c: &Ctx) -> Result<Value> {
+    c.browser.js(
+        "return [...document.querySelectorAll('[data-testid=trace-list-item]')].map(e => [e.dataset.traceId, e.dataset.spanCount]).sort()",
+        vec![],
+    )
+}
+
 fn a_file_with_several_traces_lists_them_all(c: &Ctx) -> Result<()> {
     c.open("#/")?;
     c.upload(&[c.fixture("otlp/jaeger_memory_otel_traces_01.json")])?;
     c.browser.wait("[data-testid=file-outcome][data-status=ok]")?;
-    let ids: Value = c.browser.js(
-        "return [...document.querySelectorAll('[data-testid=trace-list-item]')].map(e => [e.dataset.traceId, e.dataset.spanCount]).sort()",
-        vec![],
-    )?;
+    let ids = listed_traces(c)?;
     eq(
         ids,
         json!([["00000000000000010000000000000000", "2"], ["00000000000000020000000000000000", "2"]]),
@@ -383,10 +388,7 @@ fn the_sdks_console_output_opens(c: &Ctx) -> Result<()> {
         "document.querySelectorAll('[data-testid=file-outcome][data-status=ok]').length === 2",
         "both files read",
     )?;
-    let ids: Value = c.browser.js(
-        "return [...document.querySelectorAll('[data-testid=trace-list-item]')].map(e => [e.dataset.traceId, e.dataset.spanCount]).sort()",
-        vec![],
-    )?;
+    let ids = listed_traces(c)?;
     eq(
         ids,
         json!([["4bf92f3577b34da6a3ce929d0e0e4736", "2"], ["5b8aa5a2d2c872e8321cf37308d69df2", "3"]]),

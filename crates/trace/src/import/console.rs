@@ -40,7 +40,7 @@
 //! Resource attributes give the service (`service.name`, else `unknown_service`), as in OTLP; identical
 //! resources and scopes are shared. Status `ERROR` is an error with its description as the message.
 
-use super::common::{seed_is_visitor, Int, TagVal, Text};
+use super::common::{seed_is_visitor, text_of, Int, TagVal, Text};
 use super::{shape_error, Elements, Format, ImportError, Input, ValueReader};
 use crate::build::{LinkDraft, SpanDraft, TraceSetBuilder};
 use crate::ids::TraceId;
@@ -352,11 +352,6 @@ fn time_of(t: Option<Time>) -> Option<TimestampNs> {
     t.and_then(|t| t.0)
 }
 
-/// Text of an optional string, `""` when absent.
-fn text<'t>(t: &'t Option<Text<'_>>) -> &'t str {
-    super::common::text_of(t)
-}
-
 /// A hex id as printed: `0x` (Python) stripped.
 fn hex(t: &str) -> &str {
     let t = t.trim();
@@ -405,11 +400,11 @@ impl State<'_> {
     fn fill(&mut self, d: &mut SpanDraft, s: Span<'_>) {
         let b = &mut *self.b;
         let ctx = s.context.unwrap_or_default();
-        d.trace_id = trace_id(b, text(&ctx.trace_id));
-        d.span_id = b.span_id_from_text(hex(text(&ctx.span_id)));
+        d.trace_id = trace_id(b, text_of(&ctx.trace_id));
+        d.span_id = b.span_id_from_text(hex(text_of(&ctx.span_id)));
         d.parent_id = match &s.parent {
-            Some(p) => b.span_id_from_text(hex(text(&p.span_id))),
-            None => b.span_id_from_text(hex(text(&s.parent_id))),
+            Some(p) => b.span_id_from_text(hex(text_of(&p.span_id))),
+            None => b.span_id_from_text(hex(text_of(&s.parent_id))),
         };
         d.flags = match &ctx.trace_flags {
             Some(TagVal::Str(f)) => u32::from_str_radix(f.trim(), 16).unwrap_or(0),
@@ -417,7 +412,7 @@ impl State<'_> {
             _ => 0,
         };
         d.trace_state = b.intern(&trace_state(&ctx.trace_state));
-        d.name = b.intern(text(&s.name));
+        d.name = b.intern(text_of(&s.name));
         d.kind = match s.kind {
             Some(TagVal::Str(k)) => match k.trim().trim_start_matches("SpanKind.") {
                 "INTERNAL" => SpanKind::Internal,
@@ -452,14 +447,14 @@ impl State<'_> {
             Some(TagVal::U64(2)) => StatusCode::Ok,
             _ => StatusCode::Unset,
         };
-        d.status_message = b.intern(text(&message));
+        d.status_message = b.intern(text_of(&message));
         let count = |i: Int| u32::try_from(i.0.unwrap_or(0)).unwrap_or(0);
         d.dropped.attributes = count(s.dropped_attributes);
         d.dropped.events = count(s.dropped_events);
         d.dropped.links = count(s.dropped_links);
         d.attrs.extend(attributes_of(b, s.attributes));
         for e in s.events.unwrap_or_default() {
-            let name = b.intern(text(&e.name));
+            let name = b.intern(text_of(&e.name));
             let attrs = attributes_of(b, e.attributes);
             // An event without a time: at the span's start.
             let at = time_of(e.timestamp).or(d.start).unwrap_or_default();
@@ -472,13 +467,13 @@ impl State<'_> {
             let ctx = l.context.unwrap_or_default();
             let attrs = attributes_of(b, l.attributes);
             let state = trace_state(&ctx.trace_state);
-            push_link(b, d, text(&ctx.trace_id), text(&ctx.span_id), &state, attrs, count(l.dropped));
+            push_link(b, d, text_of(&ctx.trace_id), text_of(&ctx.span_id), &state, attrs, count(l.dropped));
         }
         let attrs = attributes_of(b, s.resource.map(|r| r.0));
         d.resource = self.resource(&attrs);
         if let Some(scope) = s.scope.or(s.library) {
             let attrs = attributes_of(self.b, scope.attributes);
-            d.scope = self.scope(text(&scope.name), text(&scope.version), &attrs);
+            d.scope = self.scope(text_of(&scope.name), text_of(&scope.version), &attrs);
         }
     }
 
