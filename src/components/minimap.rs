@@ -95,8 +95,10 @@ pub fn Minimap(view: TraceView) -> impl IntoView {
         let rect = el.get_bounding_client_rect();
         ((client_x as f64 - rect.left()) / rect.width().max(1.0)).clamp(0.0, 1.0)
     };
-    let moving = window_event_listener(leptos::ev::mousemove, move |ev| {
-        if drag.get_untracked().is_some() {
+    // Pointer events: a finger or a pen zooms as a mouse does (`touch-action: none` on the minimap keeps the
+    // browser from taking the touch for a scroll); a drag the browser cancels zooms nowhere.
+    let moving = window_event_listener(leptos::ev::pointermove, move |ev| {
+        if drag.get_untracked().is_some() && ev.is_primary() {
             let x = fraction_at(ev.client_x());
             drag.update(|d| {
                 if let Some((_, b)) = d {
@@ -105,8 +107,8 @@ pub fn Minimap(view: TraceView) -> impl IntoView {
             });
         }
     });
-    let released = window_event_listener(leptos::ev::mouseup, move |ev| {
-        if let Some((a, _)) = drag.get_untracked() {
+    let released = window_event_listener(leptos::ev::pointerup, move |ev| {
+        if let (Some((a, _)), true) = (drag.get_untracked(), ev.is_primary()) {
             let b = fraction_at(ev.client_x());
             drag.set(None);
             let (lo, hi) = (a.min(b), a.max(b));
@@ -115,9 +117,11 @@ pub fn Minimap(view: TraceView) -> impl IntoView {
             }
         }
     });
+    let cancelled = window_event_listener(leptos::ev::pointercancel, move |_| drag.set(None));
     on_cleanup(move || {
         moving.remove();
         released.remove();
+        cancelled.remove();
     });
 
     // The shaded parts outside the zoom window (or the drag selection while dragging).
@@ -140,8 +144,8 @@ pub fn Minimap(view: TraceView) -> impl IntoView {
             <div class="cell timeline">
             <div class="minimap" node_ref=frame data-testid="minimap"
                 title="Overview of the whole trace: drag across it to zoom the timeline"
-                on:mousedown=move |ev: leptos::ev::MouseEvent| {
-                    if ev.button() == 0 {
+                on:pointerdown=move |ev: leptos::ev::PointerEvent| {
+                    if ev.button() == 0 && ev.is_primary() {
                         ev.prevent_default();
                         let x = fraction_at(ev.client_x());
                         drag.set(Some((x, x)));

@@ -51,13 +51,16 @@ pub fn Waterfall(view: TraceView) -> impl IntoView {
     let set_tree_pct = move |pct: f64| {
         tree_pct.set(pct.clamp(TREE_WIDTH_RANGE_PCT.0, TREE_WIDTH_RANGE_PCT.1));
     };
-    let dragged = window_event_listener(leptos::ev::mousemove, move |ev| {
-        if let (Some(grab), Some(el)) = (resizing.get_untracked(), ruler.get_untracked()) {
+    // Pointer events, so a finger or a pen drags it as a mouse does (`touch-action: none` keeps the browser from
+    // taking the touch for a scroll).
+    let dragged = window_event_listener(leptos::ev::pointermove, move |ev| {
+        if let (Some(grab), Some(el), true) = (resizing.get_untracked(), ruler.get_untracked(), ev.is_primary()) {
             let left = el.get_bounding_client_rect().left();
             set_tree_pct((ev.client_x() as f64 + grab - left) / el.client_width().max(1) as f64 * 100.0);
         }
     });
-    let dropped = window_event_listener(leptos::ev::mouseup, move |_| resizing.set(None));
+    let dropped = window_event_listener(leptos::ev::pointerup, move |_| resizing.set(None));
+    let cancelled = window_event_listener(leptos::ev::pointercancel, move |_| resizing.set(None));
     // Through the CSSOM: a `style` attribute would be inline style, which a strict Content-Security-Policy blocks.
     let frame = NodeRef::<leptos::html::Div>::new();
     Effect::new(move |_| {
@@ -69,6 +72,7 @@ pub fn Waterfall(view: TraceView) -> impl IntoView {
     on_cleanup(move || {
         dragged.remove();
         dropped.remove();
+        cancelled.remove();
     });
 
     // Measure the viewport now and whenever the window resizes.
@@ -193,8 +197,8 @@ pub fn Waterfall(view: TraceView) -> impl IntoView {
                         aria-valuemin=TREE_WIDTH_RANGE_PCT.0 aria-valuemax=TREE_WIDTH_RANGE_PCT.1
                         aria-valuenow=move || tree_pct.get().round()
                         title="Drag to resize the column (double-click: back to the default)"
-                        on:mousedown=move |ev: leptos::ev::MouseEvent| {
-                            if let (0, Some(el)) = (ev.button(), ruler.get_untracked()) {
+                        on:pointerdown=move |ev: leptos::ev::PointerEvent| {
+                            if let (0, true, Some(el)) = (ev.button(), ev.is_primary(), ruler.get_untracked()) {
                                 ev.prevent_default();
                                 let r = el.get_bounding_client_rect();
                                 let edge = r.left() + tree_pct.get_untracked() / 100.0 * el.client_width() as f64;

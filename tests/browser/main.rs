@@ -695,6 +695,13 @@ fn the_span_name_column_resizes(c: &Ctx) -> Result<()> {
     let (row1, ruler1, _) = widths()?;
     check((row1 - row0 - 150.0).abs() < 2.0, format!("dragged 150 px wider: {row0} → {row1}"))?;
     eq(row1.round(), ruler1.round(), "ruler and rows agree after the drag")?;
+    // A finger and a pen drag it too (pointer events), and the page does not scroll instead.
+    c.browser.drag_as("touch", "[data-testid=col-resize]", (0, 0), (-100, 0))?;
+    let (row_touch, _, _) = widths()?;
+    check((row1 - row_touch - 100.0).abs() < 3.0, format!("a touch drag 100 px narrower: {row1} → {row_touch}"))?;
+    c.browser.drag_as("pen", "[data-testid=col-resize]", (0, 0), (100, 0))?;
+    let (row_pen, _, _) = widths()?;
+    check((row_pen - row1).abs() < 3.0, format!("a pen drag 100 px wider again: {row_touch} → {row_pen}"))?;
     // The next trace opens with the same column.
     c.browser.js("location.hash = '#/demo/storefront'", vec![])?;
     c.browser.wait_js(
@@ -746,6 +753,17 @@ fn dragging_the_minimap_zooms_the_timeline(c: &Ctx) -> Result<()> {
     c.browser.click(&c.browser.wait("[data-testid=zoom-reset]")?)?;
     c.browser.wait_js("!decodeURIComponent(location.hash).includes('zoom=')", "reset clears the zoom")?;
     c.browser.wait_js(&format!("{ticks} === {before}"), "the ruler shows the whole trace again")?;
+    // A finger zooms as the mouse does: from 50% to 75%.
+    c.browser.drag_as("touch", "[data-testid=minimap]", (0, 0), (w / 4, 0))?;
+    c.browser.wait_js("decodeURIComponent(location.hash).includes('zoom=')", "a touch drag zooms")?;
+    let zoom = hash(c)?.split("zoom=").nth(1).unwrap_or_default().split('&').next().unwrap_or_default().to_string();
+    let parts: Vec<f64> = zoom.split(',').filter_map(|x| x.parse().ok()).collect();
+    check(
+        parts.len() == 2 && (parts[0] - 0.50).abs() < 0.02 && (parts[1] - 0.75).abs() < 0.02,
+        format!("touch zoom window ≈ 0.50–0.75: {zoom}"),
+    )?;
+    check(c.browser.js("return String(getSelection())", vec![])? == "", "the drags selected no text")?;
+    c.browser.click(&c.browser.wait("[data-testid=zoom-reset]")?)?;
     // The zoom in a link is restored.
     c.open("#/demo/checkout-incident?zoom=0.5,0.75")?;
     c.browser.wait("[data-testid=minimap-window]")?;

@@ -349,6 +349,11 @@ impl Browser {
     /// Presses the left button at `from` and releases it at `to`, both offsets in CSS pixels from the centre of
     /// the first element matching `css`, moving in a few steps (as a hand would).
     pub fn drag(&self, css: &str, from: (i64, i64), to: (i64, i64)) -> Result<()> {
+        self.drag_as("mouse", css, from, to)
+    }
+
+    /// [`Self::drag`] with another WebDriver pointer type: `"touch"` (a finger) or `"pen"`.
+    pub fn drag_as(&self, pointer_type: &str, css: &str, from: (i64, i64), to: (i64, i64)) -> Result<()> {
         let rect = self.js(
             "const r = document.querySelector(arguments[0]).getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height / 2]",
             vec![json!(css)],
@@ -369,7 +374,7 @@ impl Browser {
         actions.push(json!({"type": "pointerUp", "button": 0}));
         self.post(
             "/actions",
-            json!({ "actions": [{ "type": "pointer", "id": "mouse", "parameters": {"pointerType": "mouse"}, "actions": actions }] }),
+            json!({ "actions": [{ "type": "pointer", "id": pointer_type, "parameters": {"pointerType": pointer_type}, "actions": actions }] }),
         )?;
         Ok(())
     }
