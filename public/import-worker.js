@@ -3,9 +3,85 @@
 // It runs the app's own wasm module (the same two files the page loaded, so nothing more is downloaded): the
 // page sends their addresses first, then one job. `main` sees no window and mounts nothing; the exported
 // `spanscopeWorkerImport` imports the inputs (files read here first, see below, or transferred ArrayBuffers)
-// and returns the traces as one encoded buffer, which is transferred back.
+// and returns the traces as one encoded buffer, which is transferred back. Compressed inputs are decompressed
+// here first (decompressInput).
 // Progress is posted while it works. See src/worker.rs.
 let app = null;
+
+// Compressed inputs (gzip; zstd too where the browser's DecompressionStream has it) are decompressed by the
+// browser, off the wasm side, into a Blob (which the browser keeps on disk when it is large), and the input
+// becomes that Blob as a file: read whole or parsed as a stream like any other, by its decompressed size. A
+// format the browser cannot decompress is left as it is, and the importer names it and says what to do.
+const MAGIC = [
+  ["gzip", [0x1f, 0x8b]],
+  ["zstd", [0x28, 0xb5, 0x2f, 0xfd]],
+];
+// Decompressed bytes gathered in JavaScript before they are handed to a Blob: bounds the memory held here.
+const DECOMPRESS_PART_BYTES = 16 << 20;
+// Progress is reported every this many compressed bytes.
+const DECOMPRESS_PROGRESS_BYTES = 1 << 20;
+
+function decompressible(format) {
+  try {
+    new DecompressionStream(format);
+    return true;
+  } catch (e) {
+    return false;
+  }
+}
+
+async function decompressInput(input, progress) {
+  const source = input.file || (input.bytes && new Blob([input.bytes]));
+  if (!source || source.size < 4) return;
+  let head;
+  try {
+    head = new Uint8Array(await source.slice(0, 4).arrayBuffer());
+  } catch (e) {
+    return; // Unreadable: the wasm side's reader reports it.
+  }
+  const found = MAGIC.find(([, magic]) => magic.every((b, i) => head[i] === b));
+  if (!found || !decompressible(found[0])) return;
+  const format = found[0];
+  progress("decompressing", input.name, 0, source.size);
+  let read = 0;
+  let reported = 0;
+  const counted = new TransformStream({
+    transform(chunk, out) {
+      read += chunk.byteLength;
+      if (read - reported >= DECOMPRESS_PROGRESS_BYTES) {
+        reported = read;
+        progress("decompressing", input.name, read, source.size);
+      }
+      out.enqueue(chunk);
+    },
+  });
+  const reader = source.stream().pipeThrough(counted).pipeThrough(new DecompressionStream(format)).getReader();
+  // Read chunk by chunk rather than with Response.blob(), whose error would only say "Failed to fetch".
+  let parts = [];
+  let pending = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      parts.push(value);
+      pending += value.byteLength;
+      if (pending >= DECOMPRESS_PART_BYTES) {
+        parts = [new Blob(parts)];
+        pending = 0;
+      }
+    }
+  } catch (e) {
+    const check = format === "gzip" ? "gunzip -t" : "zstd -t";
+    input.error =
+      `a ${format}-compressed file that could not be decompressed (the browser's decompressor stopped after ` +
+      `${read} of its ${source.size} bytes: "${String((e && e.message) || e).replace(/\.$/, "")}"). Is it ` +
+      `damaged or cut short? \`${check}\` checks it.`;
+    return;
+  }
+  input.file = new File(parts, input.name);
+  input.compressed = { format, bytes: source.size };
+  delete input.bytes;
+}
 
 self.onmessage = async (event) => {
   const msg = event.data;
@@ -41,8 +117,12 @@ self.onmessage = async (event) => {
       // in wasm memory. A file that cannot be read whole is left to the wasm side's reader, which reports the
       // error.
       const t0 = performance.now();
-      const total = msg.inputs.reduce((n, i) => n + (i.file ? i.file.size : i.bytes.length), 0);
       for (const input of msg.inputs) {
+        await decompressInput(input, progress);
+      }
+      const usable = msg.inputs.filter((i) => !i.error);
+      const total = usable.reduce((n, i) => n + (i.file ? i.file.size : i.bytes.length), 0);
+      for (const input of usable) {
         if (!input.file || total > msg.limitBytes) continue;
         const size = input.file.size;
         if (size > msg.wholeReadMaxBytes) {

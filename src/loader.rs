@@ -169,6 +169,12 @@ async fn import_on_page(state: AppState, inputs: Vec<WorkerInput>, mut failures:
 /// Adds the traces of a finished load and its outcomes to the state; opens the trace when the load was
 /// unambiguous (one trace, no failed input).
 fn finish_load(state: AppState, traces: Vec<Trace>, outcomes: Vec<FileOutcome>, source: String) {
+    // When only one of the files held spans, every trace came from it: name it rather than "2 files".
+    let mut with_traces = outcomes.iter().filter(|o| matches!(o.result, Ok(n) if n > 0));
+    let source = match (with_traces.next(), with_traces.next()) {
+        (Some(one), None) => one.name.clone(),
+        _ => source,
+    };
     let loaded: Vec<LoadedTrace> = traces
         .into_iter()
         .map(|t| LoadedTrace { trace: Arc::new(t), source: source.clone(), skew_adjusted: true })

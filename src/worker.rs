@@ -1,6 +1,8 @@
 //! Importing off the page's thread. The page starts a module Web Worker (`public/import-worker.js`) that runs
 //! this same wasm module — the two files the page already loaded, so nothing more is downloaded — and hands it
-//! the inputs: `File`s or byte buffers (transferred). The worker's script reads a file up to 128 MB whole; a
+//! the inputs: `File`s or byte buffers (transferred). The worker's script first decompresses a gzip-compressed
+//! input with the browser's `DecompressionStream` (into a `Blob`, which then stands for the file; zstd too where
+//! the browser has it), then reads a file up to 128 MB whole; a
 //! larger one is parsed as a stream of chunks ([`FileDoc`]: `FileReaderSync` reads 4 MB at a time into the
 //! parser's buffer), so it is never held whole, in JavaScript or in wasm memory, and a file larger than a
 //! JavaScript string can hold is fine; a file the script could not read is read here with `FileReaderSync`,
@@ -173,8 +175,10 @@ fn read_file_sync(file: &web_sys::File, name: &str, progress: &Function) -> Resu
     Ok(out)
 }
 
-/// Runs in the worker: `inputs` is an array of `{name, file, stream?}` (`stream`: parse it as a stream, see
-/// [`FileDoc`]; else read it whole here) or `{name, bytes: Uint8Array}`; `progress` is called with `(phase, name,
+/// Runs in the worker: `inputs` is an array of `{name, file, stream?, compressed?}` (`stream`: parse it as a
+/// stream, see [`FileDoc`]; else read it whole here; `compressed: {format, bytes}`: the script decompressed it,
+/// `bytes` is the size as dropped), `{name, bytes: Uint8Array}`, or `{name, error}` (the script could not
+/// decompress it: the error is its outcome); `progress` is called with `(phase, name,
 /// done, total)`. Returns `{encoded: Uint8Array, outcomes: [{name, bytes, traces | error}], timings: {read_ms,
 /// parse_ms, build_ms, encode_ms, streamed_files, worker_wasm_bytes}}` (a streamed file's reading is in its
 /// parse time).
@@ -185,6 +189,7 @@ pub fn worker_import(inputs: Array, limit_bytes: f64, progress: Function) -> Obj
     let (mut read_ms, mut parse_ms, mut streamed_files) = (0.0, 0.0, 0.0);
     let total: f64 = inputs
         .iter()
+        .filter(|i| get(i, "error").is_undefined())
         .map(|i| {
             let file = get(&i, "file");
             if let Some(f) = file.dyn_ref::<web_sys::File>() {
@@ -203,6 +208,19 @@ pub fn worker_import(inputs: Array, limit_bytes: f64, progress: Function) -> Obj
         if let Some(file) = &file {
             set(&outcome, "bytes", file.size());
         }
+        // The script's own verdict: a compressed file it could not decompress.
+        if let Some(message) = get(&input, "error").as_string() {
+            set(&outcome, "error", message);
+            outcomes.push(&outcome);
+            continue;
+        }
+        // A file the script decompressed is said with its size as dropped.
+        let push = |outcome: &Object| {
+            if let Some(bytes) = get(&get(&input, "compressed"), "bytes").as_f64() {
+                set(outcome, "bytes", bytes);
+            }
+            outcomes.push(outcome);
+        };
         if let (Some(file), true, false) = (&file, get(&input, "stream").is_truthy(), total > limit_bytes) {
             report(&progress, "parsing", &name, 0.0, file.size());
             let doc = FileDoc { file: file.clone(), name: name.clone(), progress: &progress, passes: Cell::new(0) };
@@ -212,7 +230,7 @@ pub fn worker_import(inputs: Array, limit_bytes: f64, progress: Function) -> Obj
             }
             streamed_files += 1.0;
             parse_ms += js_sys::Date::now() - t0;
-            outcomes.push(&outcome);
+            push(&outcome);
             continue;
         }
         let bytes = if let Some(file) = &file {
@@ -240,7 +258,7 @@ pub fn worker_import(inputs: Array, limit_bytes: f64, progress: Function) -> Obj
             Err(message) => set(&outcome, "error", message),
         }
         parse_ms += js_sys::Date::now() - t1;
-        outcomes.push(&outcome);
+        push(&outcome);
     }
     report(&progress, "building", "", 0.0, 0.0);
     let t2 = js_sys::Date::now();
@@ -492,6 +510,7 @@ pub async fn import_in_worker(
                         "reading" => name,
                         "parsing" => format!("parsing {name}"),
                         "rereading" => format!("reading {name} again"),
+                        "decompressing" => format!("decompressing {name}"),
                         _ => "building the trace tree".to_string(),
                     };
                     on_progress(LoadProgress { name: label, bytes_read: done, bytes_total: total });

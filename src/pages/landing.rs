@@ -44,7 +44,7 @@ pub fn Landing() -> impl IntoView {
                 <div class="drop-zone" data-testid="drop-zone">
                     <div class="drop-icon" aria-hidden="true">"⇣"</div>
                     <p><strong>"Drop trace files anywhere on this page"</strong></p>
-                    <p class="muted">"JSON from Jaeger, OpenTelemetry (OTLP, Collector file exporter, an SDK's console exporter), Grafana Tempo or Zipkin. Several at once is fine."</p>
+                    <p class="muted">"JSON from Jaeger, OpenTelemetry (OTLP, Collector file exporter, an SDK's console exporter), Grafana Tempo or Zipkin. Several at once is fine, gzipped too."</p>
                     <label class="button primary">
                         "Choose files…"
                         <input

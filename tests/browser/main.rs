@@ -321,6 +321,8 @@ fn a_dropped_file_opens_and_a_bad_one_explains_itself(c: &Ctx) -> Result<()> {
     )?;
     let item = c.browser.wait("[data-testid=trace-list-item]")?;
     eq(c.browser.attr(&item, "data-span-count")?.as_deref(), Some("16"), "the good file's trace is listed")?;
+    let listed = c.browser.text(&item)?;
+    check(listed.contains("zipkin-lens_yelp.json"), format!("its source is the file it came from: {listed}"))?;
     let _ = std::fs::remove_file(bad);
 
     // A valid document with no spans in it (Jaeger's answer for an unknown trace on old servers) says so.
@@ -336,19 +338,55 @@ fn a_dropped_file_opens_and_a_bad_one_explains_itself(c: &Ctx) -> Result<()> {
     )?;
     let _ = std::fs::remove_file(empty);
 
-    // A compressed file is named as one, with what to do (here a gzip stream of `{}`).
+    Ok(())
+}
+
+fn a_compressed_file_opens(c: &Ctx) -> Result<()> {
+    // gzip, as `gzip -9` writes it: the import worker has the browser decompress it, and it opens as the JSON
+    // does; the outcome gives the size of the file as dropped.
+    let gz = c.fixture("compressed/otlp_hotrod_n_plus_one.json.gz");
     c.open("#/")?;
-    let gz = std::env::temp_dir().join(format!("spanscope-compressed-{}.json.gz", std::process::id()));
-    std::fs::write(&gz, b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03\xab\xae\x05\x00\x43\xbf\xa6\xa3\x02\x00\x00\x00")
-        .map_err(|e| e.to_string())?;
-    c.upload(&[gz.display().to_string()])?;
-    c.browser.wait("[data-testid=file-outcome][data-status=error]")?;
+    c.upload(std::slice::from_ref(&gz))?;
+    let header = c.browser.wait("[data-testid=trace-header]")?;
+    eq(c.browser.attr(&header, "data-span-count")?.as_deref(), Some("40"), "the HotROD trace from its gzip")?;
+    c.browser.js("location.hash = '#/'", vec![])?;
+    let said = c.browser.text(&c.browser.wait("[data-testid=file-outcome][data-status=ok]")?)?;
+    check(said.contains("otlp_hotrod_n_plus_one.json.gz — 1 trace (5 KB)"), format!("the outcome: {said}"))?;
+    // Decompressed, it is parsed as a stream when it is over the limit for reading whole, as any file is.
+    c.browser.js("window.spanscopeWholeReadMaxBytes = 1024; window.spanscopeLastImport = null", vec![])?;
+    c.upload(std::slice::from_ref(&gz))?;
+    c.browser.wait_js("(window.spanscopeLastImport || {}).spans === 40", "the gzip imported")?;
+    let t = c.browser.js("return window.spanscopeLastImport", vec![])?;
+    eq(t["streamed_files"].as_f64(), Some(1.0), "the decompressed file was parsed as a stream")?;
+
+    // Cut short: the error names the file, the compression and what went wrong; the trace loaded before stays.
+    let dir = std::env::temp_dir();
+    let bytes = std::fs::read(&gz).map_err(|e| e.to_string())?;
+    let cut = dir.join(format!("spanscope-cut-{}.json.gz", std::process::id()));
+    std::fs::write(&cut, &bytes[..bytes.len() / 2]).map_err(|e| e.to_string())?;
+    c.browser.js("location.hash = '#/'", vec![])?;
+    c.upload(&[cut.display().to_string()])?;
     let said = c.browser.text(&c.browser.wait("[data-testid=load-error]")?)?;
     check(
-        said.contains("spanscope-compressed") && said.contains("gzip-compressed file") && said.contains("gunzip"),
-        format!("the compressed file's outcome: {said}"),
+        said.contains("spanscope-cut-")
+            && said.contains("gzip-compressed file that could not be decompressed")
+            && said.contains("truncated"),
+        format!("the cut file's outcome: {said}"),
     )?;
-    let _ = std::fs::remove_file(gz);
+    c.browser.wait("[data-testid=trace-history-item]")?;
+    let _ = std::fs::remove_file(cut);
+
+    // A compression the browser cannot undo (zstd, here) is named, with what to do.
+    let zst = dir.join(format!("spanscope-compressed-{}.json.zst", std::process::id()));
+    std::fs::write(&zst, b"\x28\xb5\x2f\xfd\x20\x02\x11\x00\x00\x7b\x7d").map_err(|e| e.to_string())?;
+    c.open("#/")?;
+    c.upload(&[zst.display().to_string()])?;
+    let said = c.browser.text(&c.browser.wait("[data-testid=load-error]")?)?;
+    check(
+        said.contains("spanscope-compressed") && said.contains("zstd-compressed file") && said.contains("zstd -d"),
+        format!("the zstd file's outcome: {said}"),
+    )?;
+    let _ = std::fs::remove_file(zst);
     Ok(())
 }
 
@@ -807,6 +845,7 @@ const SCENARIOS: &[Scenario] = &[
     ),
     ("only rows in view exist in the DOM", only_rows_in_view_exist),
     ("a dropped file opens; a bad one explains itself", a_dropped_file_opens_and_a_bad_one_explains_itself),
+    ("a compressed file opens", a_compressed_file_opens),
     ("a file with several traces lists them all", a_file_with_several_traces_lists_them_all),
     ("the SDKs' console output opens", the_sdks_console_output_opens),
     ("a large trace opens with only a window of rows", a_large_trace_opens_with_only_a_window_of_rows),
