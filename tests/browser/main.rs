@@ -376,14 +376,15 @@ fn a_compressed_file_opens(c: &Ctx) -> Result<()> {
     c.browser.wait("[data-testid=trace-history-item]")?;
     let _ = std::fs::remove_file(cut);
 
-    // A compression the browser cannot undo (zstd, here) is named, with what to do.
+    // A compression the browser cannot undo (zstd in Chromium 156) is named, with what to do. (A browser that
+    // has zstd in DecompressionStream would try it, and say this made-up frame could not be decompressed.)
     let zst = dir.join(format!("spanscope-compressed-{}.json.zst", std::process::id()));
     std::fs::write(&zst, b"\x28\xb5\x2f\xfd\x20\x02\x11\x00\x00\x7b\x7d").map_err(|e| e.to_string())?;
     c.open("#/")?;
     c.upload(&[zst.display().to_string()])?;
     let said = c.browser.text(&c.browser.wait("[data-testid=load-error]")?)?;
     check(
-        said.contains("spanscope-compressed") && said.contains("zstd-compressed file") && said.contains("zstd -d"),
+        said.contains("spanscope-compressed") && said.contains("zstd-compressed file") && said.contains("zstd -"),
         format!("the zstd file's outcome: {said}"),
     )?;
     let _ = std::fs::remove_file(zst);
