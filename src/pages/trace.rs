@@ -142,7 +142,7 @@ pub fn TracePage(loaded: LoadedTrace) -> impl IntoView {
                             <button class="icon-button" title="Close (Esc)" on:click=move |_| keys_open.set(false)>"✕"</button>
                         </div>
                         <table><tbody inner_html=SHORTCUTS_HTML></tbody></table>
-                        <p class="muted">"Not while typing in a field. With the mouse: drag across the overview to zoom the timeline, drag the \
+                        <p class="muted">"Not while typing in a field. With the mouse, a finger or a pen: drag across the overview to zoom the timeline, drag the \
                             divider after \"Service & operation\" to widen either column."</p>
                     </div>
                 </Show>

@@ -255,6 +255,37 @@ fn a_short_window_keeps_room_for_the_waterfall(c: &Ctx) -> Result<()> {
     check(px(2) > px(0), format!("the page scrolls instead: {m}"))
 }
 
+/// A phone's width: the span detail goes under the waterfall, which keeps the width and room for rows, and the
+/// page scrolls as a whole (beside it, the detail left the waterfall a strip a few pixels wide).
+fn a_phone_wide_window_puts_the_detail_under_the_waterfall(c: &Ctx) -> Result<()> {
+    c.browser.set_window_size(600, 900)?;
+    let measured = (|| {
+        c.open("#/demo/checkout-incident")?;
+        let rows = c.browser.find_all("[data-testid=span-row]")?;
+        c.browser.click(rows.get(5).ok_or("fewer than 6 rows")?)?;
+        c.browser.wait("[data-testid=span-detail]")?;
+        c.browser.js(
+            "const r = s => document.querySelector(s).getBoundingClientRect();
+             const w = r('.waterfall'), d = r('[data-testid=span-detail]');
+             return {inner: innerWidth, wLeft: w.left, wWidth: w.width, wBottom: w.bottom, dTop: d.top, dLeft: d.left,
+                     dWidth: d.width, rows: document.querySelector('.rows-viewport').clientHeight,
+                     page: document.scrollingElement.scrollHeight, view: innerHeight}",
+            vec![],
+        )
+    })();
+    c.browser.set_window_size(1400, 1400)?;
+    let m = measured?;
+    let px = |k: &str| m[k].as_f64().unwrap_or(f64::NAN);
+    check(px("inner") <= 760.0, format!("a narrow window: {m}"))?;
+    check(px("dTop") >= px("wBottom") - 1.0, format!("the detail is under the waterfall: {m}"))?;
+    check(
+        (px("dWidth") - px("wWidth")).abs() < 2.0 && px("wWidth") > px("inner") * 0.9,
+        format!("both full width: {m}"),
+    )?;
+    check(px("rows") >= 150.0, format!("the rows get at least 150 px: {m}"))?;
+    check(px("page") > px("view"), format!("the page scrolls as a whole: {m}"))
+}
+
 fn a_copied_url_restores_the_selection(c: &Ctx) -> Result<()> {
     c.open("#/demo/storefront")?;
     let rows = c.browser.find_all("[data-testid=span-row]")?;
@@ -838,6 +869,10 @@ const SCENARIOS: &[Scenario] = &[
     ("keyboard moves the selection", keyboard_moves_the_selection),
     ("? lists the keys", question_mark_lists_the_keys),
     ("a short window keeps room for the waterfall", a_short_window_keeps_room_for_the_waterfall),
+    (
+        "a phone-wide window puts the detail under the waterfall",
+        a_phone_wide_window_puts_the_detail_under_the_waterfall,
+    ),
     ("the span name column resizes", the_span_name_column_resizes),
     ("a copied URL restores the selection", a_copied_url_restores_the_selection),
     (
