@@ -30,7 +30,7 @@ function decompressible(format) {
   }
 }
 
-async function decompressInput(input, progress) {
+async function decompressInput(input, limitBytes, progress) {
   const source = input.file || (input.bytes && new Blob([input.bytes]));
   if (!source || source.size < 4) return;
   let head;
@@ -59,10 +59,19 @@ async function decompressInput(input, progress) {
   // Read chunk by chunk rather than with Response.blob(), whose error would only say "Failed to fetch".
   let parts = [];
   let pending = 0;
+  let decompressed = 0;
   try {
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
+      decompressed += value.byteLength;
+      if (decompressed > limitBytes) {
+        // Larger than the import can take: stop here (a small file can decompress to gigabytes), and the wasm
+        // side says so with the limit.
+        reader.cancel().catch(() => {});
+        input.decompressedOverLimit = true;
+        return;
+      }
       parts.push(value);
       pending += value.byteLength;
       if (pending >= DECOMPRESS_PART_BYTES) {
@@ -118,9 +127,9 @@ self.onmessage = async (event) => {
       // error.
       const t0 = performance.now();
       for (const input of msg.inputs) {
-        await decompressInput(input, progress);
+        await decompressInput(input, msg.limitBytes, progress);
       }
-      const usable = msg.inputs.filter((i) => !i.error);
+      const usable = msg.inputs.filter((i) => !i.error && !i.decompressedOverLimit);
       const total = usable.reduce((n, i) => n + (i.file ? i.file.size : i.bytes.length), 0);
       for (const input of usable) {
         if (!input.file || total > msg.limitBytes) continue;

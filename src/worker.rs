@@ -178,7 +178,8 @@ fn read_file_sync(file: &web_sys::File, name: &str, progress: &Function) -> Resu
 /// Runs in the worker: `inputs` is an array of `{name, file, stream?, compressed?}` (`stream`: parse it as a
 /// stream, see [`FileDoc`]; else read it whole here; `compressed: {format, bytes}`: the script decompressed it,
 /// `bytes` is the size as dropped), `{name, bytes: Uint8Array}`, or `{name, error}` (the script could not
-/// decompress it: the error is its outcome); `progress` is called with `(phase, name,
+/// decompress it: the error is its outcome; `decompressedOverLimit: true`: it stopped once the file grew past
+/// `limit_bytes`); `progress` is called with `(phase, name,
 /// done, total)`. Returns `{encoded: Uint8Array, outcomes: [{name, bytes, traces | error}], timings: {read_ms,
 /// parse_ms, build_ms, encode_ms, streamed_files, worker_wasm_bytes}}` (a streamed file's reading is in its
 /// parse time).
@@ -189,7 +190,7 @@ pub fn worker_import(inputs: Array, limit_bytes: f64, progress: Function) -> Obj
     let (mut read_ms, mut parse_ms, mut streamed_files) = (0.0, 0.0, 0.0);
     let total: f64 = inputs
         .iter()
-        .filter(|i| get(i, "error").is_undefined())
+        .filter(|i| get(i, "error").is_undefined() && !get(i, "decompressedOverLimit").is_truthy())
         .map(|i| {
             let file = get(&i, "file");
             if let Some(f) = file.dyn_ref::<web_sys::File>() {
@@ -208,9 +209,16 @@ pub fn worker_import(inputs: Array, limit_bytes: f64, progress: Function) -> Obj
         if let Some(file) = &file {
             set(&outcome, "bytes", file.size());
         }
-        // The script's own verdict: a compressed file it could not decompress.
+        // The script's own verdict: a compressed file it could not decompress, or one that grew past the limit
+        // (the script stopped there).
         if let Some(message) = get(&input, "error").as_string() {
             set(&outcome, "error", message);
+            outcomes.push(&outcome);
+            continue;
+        }
+        if get(&input, "decompressedOverLimit").is_truthy() {
+            let what = format!("decompressed, it is more than {}", human_size(limit_bytes));
+            set(&outcome, "error", too_large(&name, &what, limit_bytes));
             outcomes.push(&outcome);
             continue;
         }
@@ -362,6 +370,11 @@ fn too_large_message(name: &str, size: f64, total: f64, limit: f64) -> String {
     } else {
         format!("it is {}", human_size(size))
     };
+    too_large(name, &what, limit)
+}
+
+/// [`too_large_message`] for what `what` says (`it is 3.00 GB`).
+fn too_large(name: &str, what: &str, limit: f64) -> String {
     format!(
         "{name} was not opened: {what}, and spanscope opens at most {} at once (a browser tab can address 4 GiB, and \
          the file and the trace built from it must fit together). A 1M-span Jaeger file is about 0.8 GB. Split \
@@ -464,7 +477,12 @@ pub async fn import_in_worker(
 
     let job = Object::new();
     set(&job, "type", "import");
-    set(&job, "limitBytes", MAX_INPUT_BYTES);
+    // A test lowers the limit (`window.spanscopeMaxInputBytes`) to see a file refused without a file that large.
+    let limit = web_sys::window()
+        .and_then(|w| Reflect::get(&w, &JsValue::from_str("spanscopeMaxInputBytes")).ok())
+        .and_then(|v| v.as_f64())
+        .unwrap_or(MAX_INPUT_BYTES);
+    set(&job, "limitBytes", limit);
     let whole_read_max = web_sys::window()
         .and_then(|w| Reflect::get(&w, &JsValue::from_str("spanscopeWholeReadMaxBytes")).ok())
         .and_then(|v| v.as_f64())

@@ -407,6 +407,21 @@ fn a_compressed_file_opens(c: &Ctx) -> Result<()> {
     c.browser.wait("[data-testid=trace-history-item]")?;
     let _ = std::fs::remove_file(cut);
 
+    // One that decompresses to more than the import can take is refused once it gets there, with the limit (here
+    // lowered to 50 KB: the JSON inside is 111 KB), however small the file.
+    c.browser.js("window.spanscopeMaxInputBytes = 50000", vec![])?;
+    c.upload(std::slice::from_ref(&gz))?;
+    c.browser.wait_js(
+        "document.querySelector('[data-testid=load-error]')?.innerText.includes('otlp_hotrod')",
+        "the too-large gzip's error",
+    )?;
+    let said = c.browser.text(&c.browser.wait("[data-testid=load-error]")?)?;
+    check(
+        said.contains("decompressed, it is more than 50 KB") && said.contains("opens at most 50 KB"),
+        format!("the too-large gzip's outcome: {said}"),
+    )?;
+    c.browser.js("delete window.spanscopeMaxInputBytes", vec![])?;
+
     // A compression the browser cannot undo (zstd in Chromium 156) is named, with what to do. (A browser that
     // has zstd in DecompressionStream would try it, and say this made-up frame could not be decompressed.)
     let zst = dir.join(format!("spanscope-compressed-{}.json.zst", std::process::id()));
