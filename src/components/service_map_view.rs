@@ -1,23 +1,56 @@
 //! The service map of a trace: services as nodes (spans, errors, self time), calls as arrows with their counts
 //! and error counts, laid out left to right by `spanscope_model::servicemap`. Clicking a service or an arrow
 //! shows its spans in the waterfall ("matches only").
+//!
+//! The drawing is in CSS pixels: a column per layer, as wide as the longest label needs, and a row per service
+//! of the fullest column. It shrinks to fit the view down to 85% of that size (labels stay legible), and
+//! beyond that the view scrolls; it is never stretched or squeezed to a fixed frame.
 
 use crate::colors::service_color;
 use crate::trace_view::TraceView;
 use leptos::prelude::*;
 use spanscope_model::servicemap::{layout, service_map, spans_of_edge, spans_of_node};
 
-const W: f64 = 1000.0;
-const H: f64 = 520.0;
-const PAD: f64 = 90.0;
+/// Height of a row: a node's circle (radius 22) and its two lines of text take 78 px of it.
+const ROW_PX: f64 = 100.0;
+/// Above the first row and below the last.
+const PAD_PX: f64 = 12.0;
+/// From a node's centre up to the middle of its block (circle top −22, text bottom +56).
+const BLOCK_MID_PX: f64 = 17.0;
+/// Service names longer than this are shortened with "…" (the whole name is in the node's tooltip).
+const NAME_CHARS: usize = 32;
+/// Text widths, estimated per character: the name (12.5 px, bold) and the facts line (11 px).
+const NAME_CHAR_PX: f64 = 7.8;
+const FACTS_CHAR_PX: f64 = 6.4;
+
+fn shortened(name: &str) -> String {
+    if name.chars().count() <= NAME_CHARS {
+        name.to_string()
+    } else {
+        name.chars().take(NAME_CHARS - 1).chain(std::iter::once('…')).collect()
+    }
+}
 
 /// The service map view.
 #[component]
 pub fn ServiceMapView(view: TraceView) -> impl IntoView {
     let trace = view.trace();
     let map = view.self_times.with_value(|st| service_map(&trace, st));
+    let facts: Vec<String> = map.nodes.iter().map(|n| format!("{} spans · self {}", n.spans, n.self_time)).collect();
+    let label_px = map
+        .nodes
+        .iter()
+        .zip(&facts)
+        .map(|(n, f)| {
+            let name = n.name.chars().count().min(NAME_CHARS) as f64 * NAME_CHAR_PX;
+            name.max(f.chars().count() as f64 * FACTS_CHAR_PX)
+        })
+        .fold(0.0, f64::max);
+    let column_px = (label_px + 48.0).clamp(170.0, 320.0);
+    let grid = layout(&map);
+    let (w, h) = (grid.layers as f64 * column_px, grid.widest as f64 * ROW_PX + 2.0 * PAD_PX);
     let places: Vec<(f64, f64)> =
-        layout(&map).into_iter().map(|(x, y)| (PAD + x * (W - 2.0 * PAD), PAD / 2.0 + y * (H - PAD))).collect();
+        grid.at.iter().map(|&(x, y)| (x * w, PAD_PX + y * grid.widest as f64 * ROW_PX - BLOCK_MID_PX)).collect();
     let at = |service: u32| -> (f64, f64) {
         map.nodes.iter().position(|n| n.service == service).and_then(|i| places.get(i).copied()).unwrap_or((0.0, 0.0))
     };
@@ -49,12 +82,14 @@ pub fn ServiceMapView(view: TraceView) -> impl IntoView {
             let (x, y) = places.get(i).copied().unwrap_or((0.0, 0.0));
             let service = n.service;
             let name = n.name.clone();
-            let label = name.clone();
-            let facts = format!("{} spans · self {}", n.spans, n.self_time);
+            let label = shortened(&name);
+            let facts = facts.get(i).cloned().unwrap_or_default();
+            let tooltip = format!("{name}\n{facts}{}", if n.errors > 0 { format!(", {} errors", n.errors) } else { String::new() });
             view! {
                 <g class="map-node" class:error={n.errors > 0} data-testid="map-node" data-service=n.name.clone()
                     data-spans=n.spans data-errors=n.errors
                     on:click=move |_| view.pin(format!("service {name}"), view.trace.with_value(|t| spans_of_node(t, service)))>
+                    <title>{tooltip}</title>
                     <circle cx=x cy=y r="22" fill=service_color(service)></circle>
                     <text x=x y={y + 38.0} text-anchor="middle" class="map-name">{label}</text>
                     <text x=x y={y + 52.0} text-anchor="middle" class="map-facts">{facts}</text>
@@ -66,7 +101,9 @@ pub fn ServiceMapView(view: TraceView) -> impl IntoView {
     view! {
         <section class="map-view" data-testid="service-map">
             <p class="muted">"Services of this trace and the calls between them. Click a service or an arrow to see its spans."</p>
-            <svg viewBox=format!("0 0 {W} {H}") class="service-map" role="img" aria-label="Service map">
+            <div class="map-frame">
+            <svg viewBox=format!("0 0 {w} {h}") width=w height=h class="service-map" role="img" aria-label="Service map"
+                style=format!("min-width: {:.0}px; min-height: {:.0}px", 0.85 * w, 0.85 * h)>
                 <defs>
                     <marker id="arrow" viewBox="0 0 10 10" refX="30" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
                         <path d="M 0 0 L 10 5 L 0 10 z" class="arrow-head"></path>
@@ -75,6 +112,7 @@ pub fn ServiceMapView(view: TraceView) -> impl IntoView {
                 {edges}
                 {nodes}
             </svg>
+            </div>
         </section>
     }
 }

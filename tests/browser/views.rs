@@ -9,6 +9,7 @@ pub const SCENARIOS: &[Scenario] = &[
     ("views: the N+1 is named when the trace opens, and shown on request", n_plus_one_insight),
     ("views: config.json sets how many like calls make an N+1; a bad setting is named", min_repeats_from_config),
     ("views: statistics, flame graph and service map tabs", view_tabs),
+    ("views: the service map of ten services stays legible", service_map_legible),
     ("views: export writes a trace that imports back", export_round_trip),
     ("views: two picked traces are compared", compare_two_traces),
     ("views: a span's detail shows its operation's duration histogram", operation_histogram),
@@ -186,6 +187,48 @@ fn view_tabs(c: &Ctx) -> Result<()> {
         &format!("document.querySelectorAll('[data-testid=span-row].match').length === {pricing}"),
         "pricing-service's spans shown in the waterfall",
     )?;
+    Ok(())
+}
+
+/// The storefront demo's ten services, in a laptop's window and in a phone's: every name is drawn at least 10 px
+/// high (the drawing shrinks to the view only down to 85% of its size, then the view scrolls), and no two names,
+/// circles or a name and a circle overlap. (The map used to be squeezed into a fixed frame: at 1280×800, 8 px.)
+fn service_map_legible(c: &Ctx) -> Result<()> {
+    let measure = "const boxes = [...document.querySelectorAll('[data-testid=map-node]')].flatMap(g =>
+             [g.querySelector('.map-name'), g.querySelector('circle')].map(e => {
+               const r = e.getBoundingClientRect(); return [g.dataset.service, e.tagName, r.left, r.top, r.right, r.bottom];
+             }));
+         const overlaps = [];
+         for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+           const [a, b] = [boxes[i], boxes[j]];
+           if (a[0] !== b[0] && a[2] < b[4] && b[2] < a[4] && a[3] < b[5] && b[3] < a[5]) overlaps.push(a[0] + ' ' + a[1] + ' / ' + b[0] + ' ' + b[1]);
+         }
+         const names = boxes.filter(b => b[1] === 'text').map(b => b[5] - b[3]);
+         const svg = document.querySelector('[data-testid=service-map] svg'), frame = svg.parentElement;
+         return {nodes: names.length, lowest: Math.min(...names), overlaps,
+                 scale: svg.getBoundingClientRect().width / svg.viewBox.baseVal.width,
+                 scrolls: frame.scrollWidth > frame.clientWidth + 1 || frame.scrollHeight > frame.clientHeight + 1}";
+    let mut seen = Vec::new();
+    for (width, height) in [(1280, 800), (600, 900)] {
+        c.browser.set_window_size(width, height)?;
+        let measured = (|| {
+            c.open("#/demo/storefront?view=service-map")?;
+            c.browser.wait_js("document.querySelectorAll('[data-testid=map-node]').length === 10", "ten services")?;
+            c.browser.js(measure, vec![])
+        })();
+        seen.push((width, measured));
+    }
+    c.browser.set_window_size(1400, 1400)?;
+    for (width, measured) in seen {
+        let m = measured?;
+        eq(m["nodes"].clone(), json!(10), "ten names")?;
+        check(m["lowest"].as_f64().unwrap_or(0.0) >= 10.0, format!("at {width} px every name is ≥ 10 px high: {m}"))?;
+        eq(m["overlaps"].clone(), json!([]), &format!("nothing overlaps at {width} px"))?;
+        check(m["scale"].as_f64().unwrap_or(0.0) >= 0.849, format!("at {width} px, at least 85% of its size: {m}"))?;
+        if width == 600 {
+            check(m["scrolls"] == json!(true), format!("at 600 px the map scrolls rather than shrink: {m}"))?;
+        }
+    }
     Ok(())
 }
 

@@ -46,6 +46,17 @@ pub struct ServiceMap {
     pub edges: Vec<ServiceEdge>,
 }
 
+/// Where [`layout`] puts the nodes of a [`ServiceMap`].
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct MapLayout {
+    /// Each node's centre (in the map's node order), as fractions of the drawing's width and height.
+    pub at: Vec<(f64, f64)>,
+    /// Columns: the longest chain of calls, in services.
+    pub layers: usize,
+    /// Rows: the most services in one column.
+    pub widest: usize,
+}
+
 /// The service map of `trace`, given its [`crate::analysis::self_times`]. One pass over the spans: O(n) with a
 /// hash lookup per call.
 pub fn service_map(trace: &Trace, self_times: &[DurationNs]) -> ServiceMap {
@@ -100,13 +111,14 @@ pub fn service_map(trace: &Trace, self_times: &[DurationNs]) -> ServiceMap {
 ///    mean position of neighbours in earlier layers, back up by those in later layers), which removes most
 ///    crossings.
 /// 3. **Coordinates**: x = (layer + ½) / layers, y = (rank + ½) / layer size, so all are inside (0, 1) and no two
-///    nodes share a point.
+///    nodes share a point. With the number of layers and the size of the largest, a view gives each layer a
+///    column and each rank a row of a size that keeps the labels legible (see [`MapLayout`]).
 ///
 /// O((V + E) log V) for V services and E edges.
-pub fn layout(map: &ServiceMap) -> Vec<(f64, f64)> {
+pub fn layout(map: &ServiceMap) -> MapLayout {
     let v = map.nodes.len();
     if v == 0 {
-        return Vec::new();
+        return MapLayout::default();
     }
     let pos: HashMap<u32, usize> = map.nodes.iter().enumerate().map(|(i, n)| (n.service, i)).collect();
     let mut out_edges: Vec<Vec<usize>> = vec![Vec::new(); v];
@@ -211,7 +223,11 @@ pub fn layout(map: &ServiceMap) -> Vec<(f64, f64)> {
     }
 
     // 3. Coordinates.
-    (0..v).map(|i| ((layer[i] as f64 + 0.5) / layers as f64, y[i])).collect()
+    MapLayout {
+        at: (0..v).map(|i| ((layer[i] as f64 + 0.5) / layers as f64, y[i])).collect(),
+        layers,
+        widest: rows.iter().map(Vec::len).max().unwrap_or(0),
+    }
 }
 
 /// The spans of one service (to highlight a clicked node). O(n).
@@ -278,8 +294,14 @@ mod tests {
     }
 
     /// Checks what every layout must satisfy; returns the edges drawn right to left.
-    fn check_layout(m: &ServiceMap, xy: &[(f64, f64)]) -> Vec<(u32, u32)> {
+    fn check_layout(m: &ServiceMap, grid: &MapLayout) -> Vec<(u32, u32)> {
+        let xy = &grid.at;
         assert_eq!(xy.len(), m.nodes.len());
+        // Columns and rows: as many as the distinct x, and as the most nodes sharing one.
+        let mut xs: Vec<u64> = xy.iter().map(|&(x, _)| x.to_bits()).collect();
+        xs.sort_unstable();
+        let runs: Vec<usize> = xs.chunk_by(|a, b| a == b).map(<[u64]>::len).collect();
+        assert_eq!((grid.layers, grid.widest), (runs.len(), runs.iter().copied().max().unwrap_or(0)));
         for (i, &(x, y)) in xy.iter().enumerate() {
             assert!(x > 0.0 && x < 1.0 && y > 0.0 && y < 1.0, "node {i} at {x},{y}");
             for &(x2, y2) in &xy[..i] {
@@ -321,8 +343,10 @@ mod tests {
         assert!(spans_of_edge(&t, pricing, m.nodes[0].service).is_empty());
         assert!(spans_of_edge(&t, pricing, pricing).is_empty());
 
-        let xy = layout(&m);
-        assert!(check_layout(&m, &xy).is_empty());
+        let grid = layout(&m);
+        assert!(check_layout(&m, &grid).is_empty());
+        assert_eq!((grid.layers, grid.widest), (2, 2));
+        let xy = grid.at;
         assert_eq!(xy[0].0, 0.25);
         assert_eq!((xy[1].0, xy[2].0), (0.75, 0.75));
     }
@@ -369,8 +393,9 @@ mod tests {
         assert_eq!(catalog.total, DurationNs(79 * MS)); // 16 + 18.5 + 21 + 23.5 ms
         assert_eq!(spans_of_edge(&t, catalog.from, catalog.to).count(), 4);
 
-        let xy = layout(&m);
-        assert!(check_layout(&m, &xy).is_empty());
+        let grid = layout(&m);
+        assert!(check_layout(&m, &grid).is_empty());
+        let xy = grid.at;
         // Longest path: the catalog is called by the recommendation service, so it sits one layer further right.
         let x_of = |name: &str| xy[m.nodes.iter().position(|n| n.name == name).unwrap()].0;
         assert!(x_of("web-frontend") < x_of("api-gateway") && x_of("api-gateway") < x_of("checkout-service"));
@@ -390,8 +415,9 @@ mod tests {
         let m = map_of(&t);
         assert_eq!(nodes(&m), [("a", 2, 1), ("b", 1, 0), ("c", 1, 0)]);
         assert_eq!(edges(&t, &m), [("a", "b", 1, 0, 80), ("b", "a", 1, 1, 60), ("a", "c", 1, 0, 10)]);
-        let xy = layout(&m);
-        let backwards = check_layout(&m, &xy);
+        let grid = layout(&m);
+        let backwards = check_layout(&m, &grid);
+        let xy = grid.at;
         assert_eq!(backwards, [(m.nodes[1].service, m.nodes[0].service)]);
         assert_eq!(xy[0].0, 0.25);
         assert_eq!(xy[1].0, 0.75);
@@ -413,11 +439,13 @@ mod tests {
             nodes: (0..6).map(node).collect(),
             edges: vec![edge(0, 1), edge(1, 2), edge(2, 0), edge(3, 4), edge(4, 5), edge(5, 3), edge(4, 3)],
         };
-        let xy = layout(&m);
-        let backwards = check_layout(&m, &xy);
+        let backwards = check_layout(&m, &layout(&m));
         assert_eq!(backwards, [(2, 0), (5, 3), (4, 3)]);
-        assert_eq!(layout(&ServiceMap::default()), []);
-        assert_eq!(layout(&ServiceMap { nodes: vec![node(7)], edges: vec![] }), [(0.5, 0.5)]);
+        assert_eq!(layout(&ServiceMap::default()), MapLayout::default());
+        assert_eq!(
+            layout(&ServiceMap { nodes: vec![node(7)], edges: vec![] }),
+            MapLayout { at: vec![(0.5, 0.5)], layers: 1, widest: 1 }
+        );
     }
 
     /// Pairs of edges between the same two layers that cross.
@@ -445,8 +473,9 @@ mod tests {
             nodes: (0..5).map(node).collect(),
             edges: vec![edge(0, 1), edge(0, 2), edge(1, 4), edge(2, 3)],
         };
-        let xy = layout(&m);
-        assert!(check_layout(&m, &xy).is_empty());
+        let grid = layout(&m);
+        assert!(check_layout(&m, &grid).is_empty());
+        let xy = grid.at;
         assert_eq!(crossings(&m, &xy), 0);
         assert!(xy[4].1 < xy[3].1);
     }
@@ -458,7 +487,6 @@ mod tests {
             m.edges.push(edge((i - 1) / 3, i));
         }
         m.edges.push(edge(150, 2));
-        let xy = layout(&m);
-        assert!(check_layout(&m, &xy).is_empty());
+        assert!(check_layout(&m, &layout(&m)).is_empty());
     }
 }
