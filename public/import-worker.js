@@ -92,6 +92,47 @@ async function decompressInput(input, limitBytes, progress) {
   delete input.bytes;
 }
 
+// A browser that has only just started (Chromium, in the first second or so) may not yet keep large Blobs: the
+// decompressed file is written, and reading it back then fails ("NotReadableError", which the wasm side reports
+// as "could not be read"). A job that lost a decompressed file that way is run again after a pause, up to
+// DECOMPRESS_ATTEMPTS times (whole: a job's traces are built together).
+const DECOMPRESS_ATTEMPTS = 4;
+const DECOMPRESS_RETRY_MS = 1000;
+const UNREADABLE = /could not be read|NotReadableError/;
+
+// One attempt at a job: decompresses what is compressed, reads what is small enough whole, and runs the import.
+// Files up to msg.wholeReadMaxBytes (128 MB) are read whole by the browser, then copied into wasm memory. Larger
+// ones are parsed as a stream: the wasm side reads them 4 MB at a time as the parser goes, so they are never held
+// whole, in JavaScript (a 1M-span file may be larger than a JavaScript string can hold) or in wasm memory. A file
+// that cannot be read whole is left to the wasm side's reader, which reports the error.
+async function importOnce(m, inputs, msg, progress) {
+  const t0 = performance.now();
+  for (const input of inputs) {
+    await decompressInput(input, msg.limitBytes, progress);
+  }
+  const usable = inputs.filter((i) => !i.error && !i.decompressedOverLimit);
+  const total = usable.reduce((n, i) => n + (i.file ? i.file.size : i.bytes.length), 0);
+  for (const input of usable) {
+    if (!input.file || total > msg.limitBytes) continue;
+    const size = input.file.size;
+    if (size > msg.wholeReadMaxBytes) {
+      input.stream = true;
+      continue;
+    }
+    progress("reading", input.name, 0, size);
+    try {
+      input.bytes = new Uint8Array(await input.file.arrayBuffer());
+      delete input.file;
+    } catch (e) {
+      // Left to the chunked reader, which reports the error against the file.
+    }
+  }
+  const readMs = performance.now() - t0;
+  const result = m.spanscopeWorkerImport(inputs, msg.limitBytes, progress);
+  result.timings.read_ms += readMs;
+  return result;
+}
+
 self.onmessage = async (event) => {
   const msg = event.data;
   try {
@@ -120,36 +161,34 @@ self.onmessage = async (event) => {
     if (msg.type === "import") {
       const m = await app;
       const progress = (phase, name, done, total) => self.postMessage({ type: "progress", phase, name, done, total });
-      // Files up to msg.wholeReadMaxBytes (128 MB) are read whole by the browser, then copied into wasm memory.
-      // Larger ones are parsed as a stream: the wasm side reads them 4 MB at a time as the parser goes, so they
-      // are never held whole, in JavaScript (a 1M-span file may be larger than a JavaScript string can hold) or
-      // in wasm memory. A file that cannot be read whole is left to the wasm side's reader, which reports the
-      // error.
-      const t0 = performance.now();
-      for (const input of msg.inputs) {
-        await decompressInput(input, msg.limitBytes, progress);
-      }
-      const usable = msg.inputs.filter((i) => !i.error && !i.decompressedOverLimit);
-      const total = usable.reduce((n, i) => n + (i.file ? i.file.size : i.bytes.length), 0);
-      for (const input of usable) {
-        if (!input.file || total > msg.limitBytes) continue;
-        const size = input.file.size;
-        if (size > msg.wholeReadMaxBytes) {
-          input.stream = true;
+      let breakDecompressed = msg.breakDecompressed || 0;
+      for (let attempt = 1; ; attempt++) {
+        const inputs = msg.inputs.map((input) => ({ ...input }));
+        const result = await importOnce(m, inputs, msg, progress);
+        if (breakDecompressed > 0) {
+          // Test hook (the page's window.spanscopeBreakDecompressed = N): the first N attempts lose their
+          // decompressed files as a just-started browser does.
+          breakDecompressed--;
+          inputs.forEach((input, k) => {
+            if (input.compressed) result.outcomes[k] = { name: input.name, error: "the file could not be read: test" };
+          });
+        }
+        const lost = inputs.filter((input, k) => input.compressed && UNREADABLE.test(result.outcomes[k].error || ""));
+        if (lost.length > 0 && attempt < DECOMPRESS_ATTEMPTS) {
+          await new Promise((resolve) => setTimeout(resolve, DECOMPRESS_RETRY_MS * attempt));
           continue;
         }
-        progress("reading", input.name, 0, size);
-        try {
-          input.bytes = new Uint8Array(await input.file.arrayBuffer());
-          delete input.file;
-        } catch (e) {
-          // Left to the chunked reader, which reports the error against the file.
+        for (const input of lost) {
+          const k = inputs.indexOf(input);
+          result.outcomes[k].error =
+            result.outcomes[k].error.replace(/\.$/, "") +
+            `. It was decompressed ${attempt} times and each time the browser lost the result: a browser that has ` +
+            `only just started may not keep a large file yet. Open it again, or decompress it with gunzip first.`;
         }
+        result.timings.decompress_attempts = attempt;
+        self.postMessage({ type: "done", result }, result.encoded ? [result.encoded.buffer] : []);
+        return;
       }
-      const readMs = performance.now() - t0;
-      const result = m.spanscopeWorkerImport(msg.inputs, msg.limitBytes, progress);
-      result.timings.read_ms += readMs;
-      self.postMessage({ type: "done", result }, result.encoded ? [result.encoded.buffer] : []);
     }
   } catch (e) {
     // A trap in the wasm ("unreachable": a panic or running out of memory) lands here; the page reports it and

@@ -477,17 +477,15 @@ pub async fn import_in_worker(
 
     let job = Object::new();
     set(&job, "type", "import");
-    // A test lowers the limit (`window.spanscopeMaxInputBytes`) to see a file refused without a file that large.
-    let limit = web_sys::window()
-        .and_then(|w| Reflect::get(&w, &JsValue::from_str("spanscopeMaxInputBytes")).ok())
-        .and_then(|v| v.as_f64())
-        .unwrap_or(MAX_INPUT_BYTES);
-    set(&job, "limitBytes", limit);
-    let whole_read_max = web_sys::window()
-        .and_then(|w| Reflect::get(&w, &JsValue::from_str("spanscopeWholeReadMaxBytes")).ok())
-        .and_then(|v| v.as_f64())
-        .unwrap_or(WHOLE_READ_MAX_BYTES);
-    set(&job, "wholeReadMaxBytes", whole_read_max);
+    // Test hooks on the page's window: a lower limit (`spanscopeMaxInputBytes`) sees a file refused without a file
+    // that large; `spanscopeWholeReadMaxBytes` streams small files; `spanscopeBreakDecompressed` (N): the script's
+    // first N attempts at the job lose their decompressed files, as in a just-started browser (import-worker.js).
+    let hook = |name: &str| {
+        web_sys::window().and_then(|w| Reflect::get(&w, &JsValue::from_str(name)).ok()).and_then(|v| v.as_f64())
+    };
+    set(&job, "limitBytes", hook("spanscopeMaxInputBytes").unwrap_or(MAX_INPUT_BYTES));
+    set(&job, "wholeReadMaxBytes", hook("spanscopeWholeReadMaxBytes").unwrap_or(WHOLE_READ_MAX_BYTES));
+    set(&job, "breakDecompressed", hook("spanscopeBreakDecompressed").unwrap_or(0.0));
     let list = Array::new();
     let transfer = Array::new();
     for input in inputs {
@@ -589,7 +587,8 @@ pub async fn import_in_worker(
                 .collect()
         })
         .unwrap_or_default();
-    // Timings for the benchmark (`make bench` reads them): worker read/parse/build/encode and page decode.
+    // Timings for the benchmark (`make bench` reads them): worker read/parse/build/encode and page decode (and
+    // from the script, `decompress_attempts`: how many times it ran the job, see import-worker.js).
     let timings = get(&result, "timings");
     if let Ok(t) = timings.clone().dyn_into::<Object>() {
         set(&t, "decode_ms", decode_ms);
