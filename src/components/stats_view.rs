@@ -5,7 +5,10 @@
 use crate::download::download;
 use crate::trace_view::TraceView;
 use leptos::prelude::*;
-use spanscope_model::stats::{sort, statistics, stats_csv, GroupBy, GroupStats, SortKey};
+use spanscope_model::stats::{attribute_keys, sort, statistics, stats_csv, GroupBy, GroupStats, SortKey};
+
+/// The most attribute keys offered in the list to group by (the most common ones).
+const KEYS_LISTED: usize = 500;
 
 const COLUMNS: [(SortKey, &str, &str); 8] = [
     (SortKey::Key, "key", "Group"),
@@ -43,6 +46,17 @@ pub fn StatsView(view: TraceView) -> impl IntoView {
         sort(&mut rows, key, desc);
         rows
     });
+    // The keys there are to group by, listed under the key box: computed when grouping by attribute is chosen.
+    let keys =
+        Memo::new(
+            move |_| {
+                if group.get() == "attribute" {
+                    attribute_keys(&view.trace(), KEYS_LISTED)
+                } else {
+                    Vec::new()
+                }
+            },
+        );
     let export_csv = move |_| {
         let id: String = view
             .trace()
@@ -101,12 +115,28 @@ pub fn StatsView(view: TraceView) -> impl IntoView {
                     </select>
                 </label>
                 <Show when=move || group.get() == "attribute">
-                    <input type="text" data-testid="stats-attribute" placeholder="e.g. db.system"
+                    <input type="text" data-testid="stats-attribute" placeholder="attribute key" list="stats-attribute-keys"
                         prop:value=move || attribute.get() on:input=move |ev| attribute.set(event_target_value(&ev)) />
+                    <datalist id="stats-attribute-keys">
+                        {move || keys.get().into_iter().map(|(key, spans)| {
+                            let label = if spans == 1 { "1 span".to_string() } else { format!("{spans} spans") };
+                            view! { <option value=key>{label}</option> }
+                        }).collect_view()}
+                    </datalist>
                 </Show>
                 <button class="button small" data-testid="stats-csv" on:click=export_csv>"Export CSV"</button>
                 {move || error.get().map(|e| view! { <span class="load-error">{e}</span> })}
             </div>
+            <Show when=move || group.get() == "attribute" && attribute.with(|a| a.trim().is_empty())>
+                <p class="muted" data-testid="stats-attribute-hint">{move || keys.with(|k| match k.first() {
+                    None => "No span of this trace has attributes to group by.".to_string(),
+                    Some((key, _)) => format!(
+                        "Group the spans by the values of one attribute: type its key, or pick one of the {} in the list \
+                         (the most common first: {key}).",
+                        if k.len() == KEYS_LISTED { format!("{KEYS_LISTED} most common") } else { k.len().to_string() }
+                    ),
+                })}</p>
+            </Show>
             <table class="stats-table">
                 <thead><tr>{header}</tr></thead>
                 <tbody>{move || rows.get().into_iter().map(row_view).collect_view()}</tbody>

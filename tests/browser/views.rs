@@ -158,6 +158,40 @@ fn view_tabs(c: &Ctx) -> Result<()> {
         &format!("{} === 'SELECT inventory  inventory-service'", head("SELECT inventory")),
         "an operation with its service",
     )?;
+    // By attribute: before a key is given, a hint; the key box lists the trace's keys, the most common first, with
+    // how many spans have each; a key picked groups the spans by its values.
+    c.browser.js(
+        "const s = document.querySelector('[data-testid=stats-group]'); s.value = 'attribute'; \
+         s.dispatchEvent(new Event('change', {bubbles: true}))",
+        vec![],
+    )?;
+    let hint = c.browser.text(&c.browser.wait("[data-testid=stats-attribute-hint]")?)?;
+    let keys = spanscope_model::stats::attribute_keys(&t, 500);
+    check(hint.contains(&format!("one of the {} in the list", keys.len())), format!("the hint: {hint}"))?;
+    let listed: Value = c.browser.js(
+        "return [...document.querySelectorAll('#stats-attribute-keys option')].map(o => [o.value, o.textContent])",
+        vec![],
+    )?;
+    let want: Vec<(String, String)> =
+        keys.iter().map(|(k, n)| (k.clone(), format!("{n} span{}", if *n == 1 { "" } else { "s" }))).collect();
+    eq(listed, json!(want), "the keys listed")?;
+    let systems = t.spans().filter(|&s| t.attributes(s).iter().any(|a| t.key(a) == "db.system")).count();
+    check(
+        keys.iter().any(|(k, n)| k == "db.system" && *n as usize == systems),
+        format!("db.system on {systems} spans"),
+    )?;
+    let input = c.browser.wait("[data-testid=stats-attribute]")?;
+    c.browser.send_keys(&input, "db.system")?;
+    c.browser.wait_js("!document.querySelector('[data-testid=stats-attribute-hint]')", "the hint goes")?;
+    c.browser.wait_js(
+        "[...document.querySelectorAll('[data-testid=stats-row]')].some(r => r.dataset.key === '(none)')",
+        "spans without db.system in one row",
+    )?;
+    let grouped: Value = c.browser.js(
+        "return [...document.querySelectorAll('[data-testid=stats-row]')].filter(r => r.dataset.key !== '(none)').reduce((n, r) => n + +r.dataset.count, 0)",
+        vec![],
+    )?;
+    eq(grouped, json!(systems), "the spans with db.system, grouped by its values")?;
     // Flame graph: a canvas; clicking the root's row zooms (reset becomes possible) and selects it.
     c.browser.click(&c.browser.wait("[data-testid=view-tab][data-view=flamegraph]")?)?;
     c.browser.wait("[data-testid=flame-canvas]")?;

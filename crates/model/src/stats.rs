@@ -4,7 +4,8 @@
 //!
 //! - [`statistics`]: one pass over the spans (O(n), hashing), rows sorted by self time, largest first;
 //! - [`sort`]: re-sorts rows by any column (the table's clickable headers);
-//! - [`stats_csv`]: the rows as CSV (RFC 4180), durations in µs with three decimals (exact to the ns).
+//! - [`stats_csv`]: the rows as CSV (RFC 4180), durations in µs with three decimals (exact to the ns);
+//! - [`attribute_keys`]: the keys there are to group by, most common first.
 //!
 //! `self_times` is passed in (from [`crate::analysis::self_times`]) so a view that already has it pays for it once.
 
@@ -196,6 +197,37 @@ pub enum SortKey {
     Max,
     SelfTotal,
     Errors,
+}
+
+/// The attribute keys spans have (their own, or their resource's, as [`GroupBy::Attribute`] reads them), with how
+/// many spans have each: the most common first, then by name; at most `limit`. For the statistics view's list of
+/// keys to group by. One pass over the attributes (own and resource), a hash lookup each.
+pub fn attribute_keys(trace: &Trace, limit: usize) -> Vec<(String, u32)> {
+    // Per key: spans counted, and the last span counted (a key both on a span and on its resource counts once).
+    let mut slot_of: HashMap<StrId, usize> = HashMap::new();
+    let mut slots: Vec<(StrId, u32, u32)> = Vec::new();
+    for s in trace.spans() {
+        let resource = trace.attrs_at(trace.resource(s).attrs);
+        for a in trace.attributes(s).iter().chain(resource) {
+            let slot = match slot_of.get(&a.key()) {
+                Some(&i) => &mut slots[i],
+                None => {
+                    slot_of.insert(a.key(), slots.len());
+                    slots.push((a.key(), 0, u32::MAX));
+                    slots.last_mut().unwrap()
+                }
+            };
+            if slot.2 != s.0 {
+                slot.1 += 1;
+                slot.2 = s.0;
+            }
+        }
+    }
+    let mut keys: Vec<(String, u32)> =
+        slots.into_iter().map(|(key, count, _)| (trace.str(key).to_string(), count)).collect();
+    crate::order::sort_by(&mut keys, |a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    keys.truncate(limit);
+    keys
 }
 
 /// Sorts rows by one column. Rows equal in that column keep a fixed order whichever the direction: by key, then
@@ -436,6 +468,9 @@ mod tests {
         let rows = statistics(&t, &st, &GroupBy::Attribute("zone".into()));
         let counts: Vec<(&str, u32)> = rows.iter().map(|r| (r.key.as_str(), r.count)).collect();
         assert_eq!(counts, [("us", 3), ("eu", 2)]);
+        // Every span has a zone (three their own and the resource's: counted once), four have k.
+        assert_eq!(attribute_keys(&t, 10), [("zone".to_string(), 5), ("k".to_string(), 4)]);
+        assert_eq!(attribute_keys(&t, 1), [("zone".to_string(), 5)]);
     }
 
     #[test]
