@@ -376,6 +376,14 @@ fn a_compressed_file_opens(c: &Ctx) -> Result<()> {
     // gzip, as `gzip -9` writes it: the import worker has the browser decompress it, and it opens as the JSON
     // does; the outcome gives the size of the file as dropped.
     let gz = c.fixture("compressed/otlp_hotrod_n_plus_one.json.gz");
+    // Runs `setup` (JavaScript), drops the gzip, and returns the load error once it says `marker`.
+    let error_of = |setup: &str, marker: &str| -> Result<String> {
+        c.browser.js(setup, vec![])?;
+        c.upload(std::slice::from_ref(&gz))?;
+        let said = format!("document.querySelector('[data-testid=load-error]')?.innerText.includes({marker:?})");
+        c.browser.wait_js(&said, &format!("an error saying {marker}"))?;
+        c.browser.text(&c.browser.wait("[data-testid=load-error]")?)
+    };
     c.open("#/")?;
     c.upload(std::slice::from_ref(&gz))?;
     let header = c.browser.wait("[data-testid=trace-header]")?;
@@ -398,13 +406,7 @@ fn a_compressed_file_opens(c: &Ctx) -> Result<()> {
     let t = c.browser.js("return window.spanscopeLastImport", vec![])?;
     eq(t["decompress_attempts"].as_f64(), Some(2.0), "decompressed twice")?;
     // Lost at every attempt (four, with 6 s of pauses): the error says so and what to do.
-    c.browser.js("location.hash = '#/'; window.spanscopeBreakDecompressed = 4", vec![])?;
-    c.upload(std::slice::from_ref(&gz))?;
-    c.browser.wait_js(
-        "document.querySelector('[data-testid=load-error]')?.innerText.includes('decompressed 4 times')",
-        "the error after the last attempt",
-    )?;
-    let said = c.browser.text(&c.browser.wait("[data-testid=load-error]")?)?;
+    let said = error_of("location.hash = '#/'; window.spanscopeBreakDecompressed = 4", "decompressed 4 times")?;
     check(
         said.contains("otlp_hotrod_n_plus_one.json.gz")
             && said.contains("could not be read")
@@ -433,13 +435,7 @@ fn a_compressed_file_opens(c: &Ctx) -> Result<()> {
 
     // One that decompresses to more than the import can take is refused once it gets there, with the limit (here
     // lowered to 50 KB: the JSON inside is 111 KB), however small the file.
-    c.browser.js("window.spanscopeMaxInputBytes = 50000", vec![])?;
-    c.upload(std::slice::from_ref(&gz))?;
-    c.browser.wait_js(
-        "document.querySelector('[data-testid=load-error]')?.innerText.includes('otlp_hotrod')",
-        "the too-large gzip's error",
-    )?;
-    let said = c.browser.text(&c.browser.wait("[data-testid=load-error]")?)?;
+    let said = error_of("window.spanscopeMaxInputBytes = 50000", "otlp_hotrod")?;
     check(
         said.contains("decompressed, it is more than 50 KB") && said.contains("opens at most 50 KB"),
         format!("the too-large gzip's outcome: {said}"),
